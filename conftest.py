@@ -1,0 +1,34 @@
+"""Test fixtures shared by every app.
+
+The bundled snapshot (real BLS, O*NET, Census, HUD, NCES data, trimmed) is loaded once per test
+session into the test database; each test then runs in a transaction that is rolled back.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+SHARED_DATA: Path = settings.ROLESCOPE_DATA_DIR
+SNAPSHOT: Path = settings.ROLESCOPE_SNAPSHOT_DIR
+
+requires_shared_data = pytest.mark.skipif(
+    not (SHARED_DATA / "oews-2025").exists(), reason=f"the full public data folder {SHARED_DATA} is not beside the repo"
+)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_snapshot", verbosity=0)
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    return SHARED_DATA
+
+
+@pytest.fixture
+def snapshot_dir() -> Path:
+    return SNAPSHOT

@@ -1,0 +1,196 @@
+"""Import OEWS estimates from BLS's own file layout (national "dl" files, all-data / state / MSA files).
+
+Accepts .xlsx, .csv and .csv.gz with the BLS column names. Only cross-industry rows are loaded.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from occupations.models import Occupation
+from occupations.services import occupation_hierarchy_refresh
+from sources.loading import TableWriter, progress, recorded_import
+from sources.models import ImportRun
+from sources.parsing import DataFileError, Row, read_delimited, read_xlsx
+from wages.models import ESTIMATE_FIELDS, SPECIAL_VALUES, Area, Release, WageEstimate
+
+# BLS column for each estimate field, in the same order as ESTIMATE_FIELDS.
+COLUMNS = dict(
+    zip(
+        ESTIMATE_FIELDS,
+        (
+            "TOT_EMP", "EMP_PRSE", "JOBS_1000", "LOC_QUOTIENT", "H_MEAN", "A_MEAN", "MEAN_PRSE",
+            "H_PCT10", "H_PCT25", "H_MEDIAN", "H_PCT75", "H_PCT90",
+            "A_PCT10", "A_PCT25", "A_MEDIAN", "A_PCT75", "A_PCT90",
+        ),
+        strict=True,
+    )
+)
+INTEGER_FIELDS = {"employment", "annual_mean", "annual_p10", "annual_p25", "annual_median", "annual_p75", "annual_p90"}
+REQUIRED = ["OCC_CODE", "AREA", "AREA_TITLE", "AREA_TYPE", "PRIM_STATE", "OCC_TITLE", "O_GROUP", *COLUMNS.values()]
+
+AREA_KINDS = {"1": Area.Kind.NATIONAL, "2": Area.Kind.STATE, "3": Area.Kind.TERRITORY, "4": Area.Kind.METRO, "6": Area.Kind.NONMETRO}
+LEVELS = {choice.value for choice in Occupation.Level}
+SOC_CODE = re.compile(r"^\d{2}-\d{4}$")
+
+
+@dataclass(frozen=True)
+class OewsRow:
+    area_code: str
+    area_kind: str
+    area_name: str
+    state_abbr: str
+    occupation_code: str
+    occupation_title: str
+    level: str
+    values: tuple[Decimal | int | None, ...]  # in ESTIMATE_FIELDS order
+    special: dict[str, str]
+    annual_only: bool
+    hourly_only: bool
+
+
+def release_year_from_name(path: Path) -> int | None:
+    """BLS names files after the release: national_M2024_dl.xlsx, all_data_M_2025.xlsx."""
+    match = re.search(r"M_?(\d{4})", path.name)
+    return int(match.group(1)) if match else None
+
+
+def area_code(raw: str, kind: str) -> str:
+    """BLS's 7-digit area code from the AREA column, which files write in short or long form."""
+    raw = raw.strip()
+    if not raw.isdigit() or len(raw) > 7:
+        raise ValueError(f"{raw!r} is not an area code")
+    if len(raw) == 7:
+        return raw
+    number = int(raw)
+    if kind == Area.Kind.NATIONAL:
+        return "0000000"
+    if kind in (Area.Kind.STATE, Area.Kind.TERRITORY):
+        return f"{number:02d}00000"
+    if kind == Area.Kind.METRO:
+        return f"00{number:05d}"
+    return f"{number:07d}"
+
+
+def parse_row(row: Row) -> OewsRow:
+    kind = AREA_KINDS.get(row.text("AREA_TYPE"))
+    if kind is None:
+        raise row.error(f"column AREA_TYPE: {row['AREA_TYPE']!r} is not a BLS area type (1, 2, 3, 4 or 6)")
+    code = row.text("OCC_CODE")
+    if not SOC_CODE.match(code):
+        raise row.error(f"column OCC_CODE: {code!r} is not a SOC code like 15-1252")
+    level = row.text("O_GROUP").lower()
+    if level not in LEVELS:
+        raise row.error(f"column O_GROUP: {row['O_GROUP']!r} is not one of {', '.join(sorted(LEVELS))}")
+    values: list[Decimal | int | None] = []
+    special: dict[str, str] = {}
+    for field, column in COLUMNS.items():
+        raw = row.text(column)
+        if raw in SPECIAL_VALUES:
+            special[field] = raw
+            values.append(None)
+        elif field in INTEGER_FIELDS:
+            values.append(row.integer(column))
+        else:
+            values.append(row.decimal(column))
+    try:
+        code_7 = area_code(row["AREA"], kind)
+    except ValueError as exc:
+        raise row.error(f"column AREA: {exc}") from None
+    return OewsRow(
+        area_code=code_7,
+        area_kind=kind,
+        area_name=row.text("AREA_TITLE"),
+        state_abbr="" if kind == Area.Kind.NATIONAL else row.text("PRIM_STATE")[:2],
+        occupation_code=code,
+        occupation_title=row.text("OCC_TITLE"),
+        level=level,
+        values=tuple(values),
+        special=special,
+        annual_only=row.get("ANNUAL", "").strip().upper() == "TRUE",
+        hourly_only=row.get("HOURLY", "").strip().upper() == "TRUE",
+    )
+
+
+def parse(path: Path) -> Iterator[OewsRow | None]:
+    """Yield each cross-industry row of an OEWS file; None for rows of an industry breakdown."""
+    if path.suffix.lower() == ".xlsx":
+        rows = read_xlsx(path, None, REQUIRED)
+    else:
+        rows = read_delimited(path, REQUIRED)
+    for row in rows:
+        naics = row.get("NAICS", "000000").strip()
+        if naics not in ("000000", "0", ""):
+            yield None
+            continue
+        yield parse_row(row)
+
+
+def load(path: Path, *, year: int | None = None, published: date | None = None) -> ImportRun:
+    """Replace the estimates of every area in the file for its release, atomically."""
+    year = year or release_year_from_name(path)
+    if year is None:
+        raise DataFileError(path, None, "cannot tell the release from the file name; pass --year")
+    with recorded_import(source="oews", path=path, release=f"May {year}") as run:
+        release, _ = Release.objects.get_or_create(year=year)
+        if published and release.published != published:
+            release.published = published
+            release.save(update_fields=["published"])
+        occupations = dict(Occupation.objects.values_list("code", "title"))
+        seen_areas: set[str] = set()
+        # BLS lists a few broad occupations twice, once as broad and once as detailed, with the
+        # same figures (13-1020 Buyers and Purchasing Agents): keep one, refuse a real conflict.
+        seen_cells: dict[tuple[str, str], int] = {}
+        writer = TableWriter(
+            WageEstimate,
+            ["release", "area", "occupation", *ESTIMATE_FIELDS, "annual_only", "hourly_only", "special"],
+        )
+        for parsed in progress(parse(path), f"OEWS May {year}"):
+            run.rows_read += 1
+            if parsed is None:
+                run.rows_rejected += 1
+                continue
+            if parsed.area_code not in seen_areas:
+                Area.objects.update_or_create(
+                    code=parsed.area_code,
+                    defaults={"kind": parsed.area_kind, "name": parsed.area_name, "state_abbr": parsed.state_abbr},
+                )
+                WageEstimate.objects.filter(release=release, area_id=parsed.area_code).delete()
+                seen_areas.add(parsed.area_code)
+            cell = (parsed.area_code, parsed.occupation_code)
+            fingerprint = hash((parsed.values, tuple(sorted(parsed.special.items()))))
+            if cell in seen_cells:
+                if seen_cells[cell] != fingerprint:
+                    raise DataFileError(path, run.rows_read + 1, f"{parsed.occupation_code} in area {parsed.area_code} "
+                                        "appears twice with different figures")
+                run.rows_rejected += 1
+                continue
+            seen_cells[cell] = fingerprint
+            if occupations.get(parsed.occupation_code) != parsed.occupation_title:
+                Occupation.objects.update_or_create(
+                    code=parsed.occupation_code, defaults={"title": parsed.occupation_title, "level": parsed.level}
+                )
+                occupations[parsed.occupation_code] = parsed.occupation_title
+            writer.add(
+                (
+                    year,
+                    parsed.area_code,
+                    parsed.occupation_code,
+                    *parsed.values,
+                    parsed.annual_only,
+                    parsed.hourly_only,
+                    parsed.special or None,
+                )
+            )
+        writer.flush()
+        if not seen_areas:
+            raise DataFileError(path, None, "no cross-industry estimates in the file")
+        run.rows_written = writer.written
+        occupation_hierarchy_refresh()
+        from geo.services import county_areas_refresh  # geo depends on the areas loaded here
+
+        county_areas_refresh()
+    return run
