@@ -8,8 +8,14 @@ from geo.models import Cbsa, County
 from wages.models import Area
 
 
-def county_area_code(*, state_fips: str, cbsa_code: str | None, cbsa_kind: str | None, areas: set[str],
-                     nonmetro_by_state: dict[str, list[str]]) -> str | None:
+def county_area_code(
+    *,
+    state_fips: str,
+    cbsa_code: str | None,
+    cbsa_kind: str | None,
+    areas: set[str],
+    nonmetro_by_state: dict[str, list[str]],
+) -> str | None:
     """The OEWS area of a county: its metro area; else the state's only nonmetro area; else the state."""
     if cbsa_code and cbsa_kind == Cbsa.Kind.METRO and f"00{cbsa_code}" in areas:
         return f"00{cbsa_code}"

@@ -75,7 +75,9 @@ class Program(models.Model):
 
     code = models.CharField(max_length=7, primary_key=True, help_text="e.g. 11.0701")
     title = models.CharField(max_length=300)
-    action = models.CharField(max_length=40, blank=True, help_text="NCES change note; 'Deleted'/'Moved to' are not reportable.")
+    action = models.CharField(
+        max_length=40, blank=True, help_text="NCES change note; 'Deleted'/'Moved to' are not reportable."
+    )
 
     class Meta:
         ordering = ["code"]

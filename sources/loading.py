@@ -49,9 +49,14 @@ def recorded_import(*, source: str, path: Path, release: str = "") -> Iterator[I
     run.status = ImportRun.Status.SUCCEEDED
     run.finished_at = timezone.now()
     run.save()
-    logger.info(
+    logger.debug(
         "%s: %s read, %s written, %s rejected from %s in %.1fs",
-        source, run.rows_read, run.rows_written, run.rows_rejected, path.name, run.duration_seconds or 0.0,
+        source,
+        run.rows_read,
+        run.rows_written,
+        run.rows_rejected,
+        path.name,
+        run.duration_seconds or 0.0,
     )
 
 
@@ -65,8 +70,9 @@ class TableWriter:
     def __init__(self, model: type[models.Model], fields: Sequence[str], *, batch_size: int = 5000) -> None:
         meta = model._meta
         concrete = [meta.get_field(name) for name in fields]
+        assert all(isinstance(field, models.Field) for field in concrete), "only concrete fields can be written"
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(field.column) for field in concrete)  # type: ignore[union-attr]
+        columns = ", ".join(quote(field.column) for field in concrete if isinstance(field, models.Field))
         placeholders = ", ".join(["%s"] * len(concrete))
         self.sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"
         self.copy_sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
@@ -83,7 +89,7 @@ class TableWriter:
         if self.adapt:
             adapted = list(values)
             for index, field in self.adapt:
-                adapted[index] = field.get_db_prep_save(adapted[index], connection)  # type: ignore[union-attr]
+                adapted[index] = field.get_db_prep_save(adapted[index], connection)
             values = adapted
         self.pending.append(values)
         if len(self.pending) >= self.batch_size:

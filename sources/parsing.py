@@ -80,7 +80,9 @@ def read_delimited(
 ) -> Iterator[Row]:
     """Yield the rows of a CSV/TSV file after checking that the header has every required column."""
     with open_text(path, encoding) as handle:
-        reader = csv.reader(handle, delimiter=delimiter, quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL)
+        reader = csv.reader(
+            handle, delimiter=delimiter, quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+        )
         try:
             header = [name.strip() for name in next(reader)]
         except StopIteration:
@@ -89,9 +91,7 @@ def read_delimited(
             raise DataFileError(path, 1, f"cannot be read ({exc})") from None
         missing = [name for name in required if name not in header]
         if missing:
-            raise DataFileError(
-                path, 1, f"missing column(s) {', '.join(missing)}; the header has {', '.join(header)}"
-            )
+            raise DataFileError(path, 1, f"missing column(s) {', '.join(missing)}; the header has {', '.join(header)}")
         width = len(header)
         line = 1
         try:
@@ -103,7 +103,7 @@ def read_delimited(
                     raise DataFileError(
                         path, line, f"expected {width} fields, found {len(values)} (is the file truncated?)"
                     )
-                row = Row(zip(header, values))
+                row = Row(zip(header, values, strict=True))
                 row.path = path
                 row.line = line
                 yield row
@@ -166,7 +166,7 @@ def read_xlsx(path: Path, sheet: str | None, required: Iterable[str], *, header_
                 elif number >= header_within:
                     raise DataFileError(path, None, f"no header row with column(s) {', '.join(required)}")
                 continue
-            row = Row(zip(header, values))
+            row = Row(zip(header, values, strict=False))  # xlsx rows can be ragged
             if not row.get(key, "").strip():
                 continue
             row.path = path

@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from geo.imports import geo
 from market.imports import supply
@@ -38,41 +39,96 @@ class Part:
 
 
 PARTS = [
-    Part("oews-2025/all_data_M_2025_cross_industry.csv.gz", [*oews.REQUIRED, "ANNUAL", "HOURLY"],
-         "BLS OEWS May 2025, cross-industry, all areas", OEWS_LICENSE, "May 2025", published="2026-05-15"),
+    Part(
+        "oews-2025/all_data_M_2025_cross_industry.csv.gz",
+        [*oews.REQUIRED, "ANNUAL", "HOURLY"],
+        "BLS OEWS May 2025, cross-industry, all areas",
+        OEWS_LICENSE,
+        "May 2025",
+        published="2026-05-15",
+    ),
     *(
-        Part(f"oews-history/national_M{year}_dl.csv", [*oews.REQUIRED, "ANNUAL", "HOURLY"],
-             f"BLS OEWS May {year}, national", OEWS_LICENSE, f"May {year}")
+        Part(
+            f"oews-history/national_M{year}_dl.csv",
+            [*oews.REQUIRED, "ANNUAL", "HOURLY"],
+            f"BLS OEWS May {year}, national",
+            OEWS_LICENSE,
+            f"May {year}",
+        )
         for year in (2022, 2023, 2024)
     ),
     *(
         Part(f"onet/{name}.txt", columns or None, "O*NET 30.1 Database", ONET_LICENSE, "O*NET 30.1", delimiter="\t")
         for name, columns in onet.FILES.items()
     ),
-    Part("projections/occupation_2024-34.xlsx", None, "BLS Employment Projections 2024-34 (occupation.xlsx)",
-         "Public domain (U.S. Bureau of Labor Statistics)", "2024-34"),
-    Part("geo/uscities.csv", geo.CITY_COLUMNS, "SimpleMaps US Cities Database (Basic)",
-         "CC BY 4.0, https://simplemaps.com/data/us-cities", "2023 or later edition"),
-    Part("geo/list1_2023_county_cbsa.csv", geo.CBSA_COLUMNS, "Census/OMB CBSA delineation List 1",
-         "Public domain (U.S. Census Bureau)", "July 2023"),
-    Part("geo/ZIP_COUNTY_122024.csv", geo.ZIP_COLUMNS, "HUD USPS ZIP-County crosswalk",
-         "Public (U.S. Department of Housing and Urban Development)", "Q4 2024"),
-    Part("cps-unemployment/census_2018_occupation_codes.csv", supply.CENSUS_CODE_COLUMNS,
-         "Census 2018 occupation code list", "Public domain (U.S. Census Bureau)", "2018 codes"),
-    Part("cps-unemployment/cps_unemployment_by_detailed_occupation_2025.csv", supply.UNEMPLOYMENT_COLUMNS,
-         "BLS CPS table 25b, unemployment by detailed occupation", "Public domain (U.S. Bureau of Labor Statistics)",
-         "2025 annual averages"),
+    Part(
+        "projections/occupation_2024-34.xlsx",
+        None,
+        "BLS Employment Projections 2024-34 (occupation.xlsx)",
+        "Public domain (U.S. Bureau of Labor Statistics)",
+        "2024-34",
+    ),
+    Part(
+        "geo/uscities.csv",
+        geo.CITY_COLUMNS,
+        "SimpleMaps US Cities Database (Basic)",
+        "CC BY 4.0, https://simplemaps.com/data/us-cities",
+        "2023 or later edition",
+    ),
+    Part(
+        "geo/list1_2023_county_cbsa.csv",
+        geo.CBSA_COLUMNS,
+        "Census/OMB CBSA delineation List 1",
+        "Public domain (U.S. Census Bureau)",
+        "July 2023",
+    ),
+    Part(
+        "geo/ZIP_COUNTY_122024.csv",
+        geo.ZIP_COLUMNS,
+        "HUD USPS ZIP-County crosswalk",
+        "Public (U.S. Department of Housing and Urban Development)",
+        "Q4 2024",
+    ),
+    Part(
+        "cps-unemployment/census_2018_occupation_codes.csv",
+        supply.CENSUS_CODE_COLUMNS,
+        "Census 2018 occupation code list",
+        "Public domain (U.S. Census Bureau)",
+        "2018 codes",
+    ),
+    Part(
+        "cps-unemployment/cps_unemployment_by_detailed_occupation_2025.csv",
+        supply.UNEMPLOYMENT_COLUMNS,
+        "BLS CPS table 25b, unemployment by detailed occupation",
+        "Public domain (U.S. Bureau of Labor Statistics)",
+        "2025 annual averages",
+    ),
     Part("cip-soc/CIPCode2020.csv", supply.PROGRAM_COLUMNS, "NCES CIP 2020", "Public domain (NCES)", "CIP 2020"),
-    Part("cip-soc/CIP2020_SOC2018_Crosswalk.csv", supply.CROSSWALK_COLUMNS, "NCES/BLS CIP 2020-SOC 2018 crosswalk",
-         "Public domain (NCES, BLS)", "CIP 2020 / SOC 2018"),
+    Part(
+        "cip-soc/CIP2020_SOC2018_Crosswalk.csv",
+        supply.CROSSWALK_COLUMNS,
+        "NCES/BLS CIP 2020-SOC 2018 crosswalk",
+        "Public domain (NCES, BLS)",
+        "CIP 2020 / SOC 2018",
+    ),
     *(
-        Part(f"ipeds-completions/completions_national_cip6_awlevel_c{year}.csv", supply.COMPLETIONS_COLUMNS,
-             "IPEDS Completions, national (50 states + DC)", "Public domain (NCES IPEDS)", f"C{year}_A")
+        Part(
+            f"ipeds-completions/completions_national_cip6_awlevel_c{year}.csv",
+            supply.COMPLETIONS_COLUMNS,
+            "IPEDS Completions, national (50 states + DC)",
+            "Public domain (NCES IPEDS)",
+            f"C{year}_A",
+        )
         for year in (2022, 2023, 2024)
     ),
     *(
-        Part(f"ipeds-completions/completions_state_cip6_awlevel_c{year}.csv.gz", supply.STATE_COMPLETIONS_COLUMNS,
-             "IPEDS Completions, by state", "Public domain (NCES IPEDS)", f"C{year}_A")
+        Part(
+            f"ipeds-completions/completions_state_cip6_awlevel_c{year}.csv.gz",
+            supply.STATE_COMPLETIONS_COLUMNS,
+            "IPEDS Completions, by state",
+            "Public domain (NCES IPEDS)",
+            f"C{year}_A",
+        )
         for year in (2022, 2023, 2024)
     ),
 ]
@@ -82,10 +138,9 @@ def _rows(path: Path, part: Part) -> Iterator[list[str]]:
     """The header and the rows of `path`, keeping only the part's columns."""
     assert part.columns is not None
     with open_text(path) as handle:
-        if part.delimiter == "\t":
-            lines = (line.rstrip("\r\n").split("\t") for line in handle)
-        else:
-            lines = csv.reader(handle)
+        lines: Iterator[list[str]] = (
+            (line.rstrip("\r\n").split("\t") for line in handle) if part.delimiter == "\t" else csv.reader(handle)
+        )
         header = [name.strip() for name in next(lines)]
         missing = [name for name in part.columns if name not in header]
         if missing:
@@ -101,7 +156,7 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build(source: Path, destination: Path) -> list[dict[str, object]]:
+def build(source: Path, destination: Path) -> list[dict[str, Any]]:
     """Write the snapshot into `destination` (replacing it) and return the manifest entries."""
     if destination.exists():
         shutil.rmtree(destination)
@@ -118,8 +173,10 @@ def build(source: Path, destination: Path) -> list[dict[str, object]]:
             shutil.copyfile(path, target)
         else:
             # mtime=0 and a fixed name make the gzip bytes reproducible.
-            with open(target, "wb") as raw, gzip.GzipFile(filename=Path(relative).name, mode="wb", fileobj=raw,
-                                                         compresslevel=9, mtime=0) as packed:
+            with (
+                open(target, "wb") as raw,
+                gzip.GzipFile(filename=Path(relative).name, mode="wb", fileobj=raw, compresslevel=9, mtime=0) as packed,
+            ):
                 text = io.TextIOWrapper(packed, encoding="utf-8", newline="")
                 if part.delimiter == "\t":
                     for values in _rows(path, part):

@@ -29,6 +29,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
         releases = loaded_releases()
     except DatabaseError as exc:
-        return JsonResponse({"status": "error", "database": "unreachable", "error": exc.__class__.__name__},
-                            status=503)
+        return JsonResponse({"status": "error", "database": "unreachable", "error": exc.__class__.__name__}, status=503)
     return JsonResponse({"status": "ok", "database": "ok", "releases": releases})

@@ -125,9 +125,7 @@ class WageEstimate(models.Model):
     special = models.JSONField(null=True, blank=True, help_text="Field name -> BLS symbol, where not a number.")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["release", "occupation", "area"], name="one_estimate_per_cell")
-        ]
+        constraints = [models.UniqueConstraint(fields=["release", "occupation", "area"], name="one_estimate_per_cell")]
         indexes = [models.Index(fields=["release", "area", "occupation"])]
 
     def __str__(self) -> str:

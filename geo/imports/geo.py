@@ -10,11 +10,31 @@ from sources.loading import TableWriter, progress, recorded_import
 from sources.models import ImportRun
 from sources.parsing import Row, find_file, read_delimited
 
-CITY_COLUMNS = ["id", "city", "city_ascii", "state_id", "state_name", "county_fips", "county_name", "lat", "lng",
-                "population", "ranking", "zips"]
+CITY_COLUMNS = [
+    "id",
+    "city",
+    "city_ascii",
+    "state_id",
+    "state_name",
+    "county_fips",
+    "county_name",
+    "lat",
+    "lng",
+    "population",
+    "ranking",
+    "zips",
+]
 CBSA_COLUMNS = ["county_fips", "cbsa_code", "cbsa_title", "metro_micro", "county_name", "state_fips"]
-ZIP_COLUMNS = ["ZIP", "COUNTY", "USPS_ZIP_PREF_CITY", "USPS_ZIP_PREF_STATE", "RES_RATIO", "BUS_RATIO", "OTH_RATIO",
-               "TOT_RATIO"]
+ZIP_COLUMNS = [
+    "ZIP",
+    "COUNTY",
+    "USPS_ZIP_PREF_CITY",
+    "USPS_ZIP_PREF_STATE",
+    "RES_RATIO",
+    "BUS_RATIO",
+    "OTH_RATIO",
+    "TOT_RATIO",
+]
 FILES = {"cities": "uscities.csv", "delineation": "list1_*county_cbsa.csv", "zips": "ZIP_COUNTY_*.csv"}
 
 
@@ -37,7 +57,7 @@ def ratio(row: Row, column: str) -> Decimal:
 class Geography:
     states: dict[str, tuple[str, str]] = field(default_factory=dict)  # fips -> (abbr, name)
     cbsas: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (title, kind)
-    counties: dict[str, list[str | None]] = field(default_factory=dict)  # fips -> [name, cbsa]
+    counties: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # fips -> (name, cbsa)
     cities: list[tuple[object, ...]] = field(default_factory=list)
     zips: list[tuple[object, ...]] = field(default_factory=list)
     rows_read: int = 0
@@ -51,7 +71,7 @@ def parse(folder: Path) -> Geography:
         geo.rows_read += 1
         county = fips(row, "county_fips", 5)
         geo.states.setdefault(county[:2], (row.text("state_id"), row.text("state_name")))
-        geo.counties.setdefault(county, [row.text("county_name"), None])
+        geo.counties.setdefault(county, (row.text("county_name"), None))
         geo.cities.append(
             (
                 row.integer("id", allow=()),
@@ -78,7 +98,7 @@ def parse(folder: Path) -> Geography:
             geo.rows_skipped += 1
             continue
         geo.cbsas[code] = (row.text("cbsa_title"), kind)
-        geo.counties[county] = [row.text("county_name"), code]
+        geo.counties[county] = (row.text("county_name"), code)
     for row in progress(read_delimited(find_file(folder, FILES["zips"]), ZIP_COLUMNS), "ZIP codes"):
         geo.rows_read += 1
         county = fips(row, "COUNTY", 5)
@@ -88,7 +108,7 @@ def parse(folder: Path) -> Geography:
         if county[:2] not in geo.states:  # territories other than Puerto Rico have no OEWS coverage here
             geo.rows_skipped += 1
             continue
-        geo.counties.setdefault(county, ["", None])
+        geo.counties.setdefault(county, ("", None))
         geo.zips.append(
             (
                 zip_code,
@@ -106,7 +126,9 @@ def parse(folder: Path) -> Geography:
 
 def load(folder: Path) -> ImportRun:
     """Replace all geography with the contents of `folder`, atomically."""
-    with recorded_import(source="geo", path=folder, release="SimpleMaps cities; OMB CBSA July 2023; HUD ZIP Q4 2024") as run:
+    with recorded_import(
+        source="geo", path=folder, release="SimpleMaps cities; OMB CBSA July 2023; HUD ZIP Q4 2024"
+    ) as run:
         geo = parse(folder)
         for model in (ZipCounty, City, County, Cbsa, State):
             model.objects.all().delete()
@@ -114,10 +136,34 @@ def load(folder: Path) -> ImportRun:
             State: TableWriter(State, ["fips", "abbr", "name"]),
             Cbsa: TableWriter(Cbsa, ["code", "title", "kind"]),
             County: TableWriter(County, ["fips", "name", "state", "cbsa"]),
-            City: TableWriter(City, ["id", "name", "name_ascii", "state", "county", "latitude", "longitude",
-                                     "population", "ranking", "zips"]),
-            ZipCounty: TableWriter(ZipCounty, ["zip", "county", "preferred_city", "preferred_state",
-                                               "residential_ratio", "business_ratio", "other_ratio", "total_ratio"]),
+            City: TableWriter(
+                City,
+                [
+                    "id",
+                    "name",
+                    "name_ascii",
+                    "state",
+                    "county",
+                    "latitude",
+                    "longitude",
+                    "population",
+                    "ranking",
+                    "zips",
+                ],
+            ),
+            ZipCounty: TableWriter(
+                ZipCounty,
+                [
+                    "zip",
+                    "county",
+                    "preferred_city",
+                    "preferred_state",
+                    "residential_ratio",
+                    "business_ratio",
+                    "other_ratio",
+                    "total_ratio",
+                ],
+            ),
         }
         for state_fips, (abbr, name) in sorted(geo.states.items()):
             writers[State].add((state_fips, abbr, name))

@@ -91,9 +91,21 @@ def load(path: Path) -> ImportRun:
         raise DataFileError(path, None, f"Table 1.2 is for {period} but Table 1.10 is for {period_10}")
     with recorded_import(source="projections", path=path, release=f"Employment Projections {period}") as run:
         Projection.objects.filter(period=period).delete()
-        fields = ["title", "kind", "employment_base", "employment_target", "change", "change_percent",
-                  "self_employed_percent", "openings", "median_wage_text", "entry_education", "work_experience",
-                  "job_training", *TABLE_1_10.values()]
+        fields = [
+            "title",
+            "kind",
+            "employment_base",
+            "employment_target",
+            "change",
+            "change_percent",
+            "self_employed_percent",
+            "openings",
+            "median_wage_text",
+            "entry_education",
+            "work_experience",
+            "job_training",
+            *TABLE_1_10.values(),
+        ]
         writer = TableWriter(Projection, ["period", "code", *fields])
         for code, values in main.items():
             values.update({k: v for k, v in separations.get(code, {}).items() if k in TABLE_1_10.values()})

@@ -11,8 +11,16 @@ from sources.parsing import DataFileError, Row, find_file, read_delimited
 NO_MATCH = ("99-9999", "99.9999")
 CIP_CODE = re.compile(r"^\d{2}(\.\d{2}(\d{2})?)?$")
 CENSUS_CODE_COLUMNS = ["census_code", "census_title", "soc2018_code"]
-UNEMPLOYMENT_COLUMNS = ["year", "source_row", "level", "occupation_label", "census_code", "unemployment_rate_pct",
-                        "unemployed_thousands", "labor_force_thousands"]
+UNEMPLOYMENT_COLUMNS = [
+    "year",
+    "source_row",
+    "level",
+    "occupation_label",
+    "census_code",
+    "unemployment_rate_pct",
+    "unemployed_thousands",
+    "labor_force_thousands",
+]
 PROGRAM_COLUMNS = ["CIPCode", "CIPTitle", "Action"]
 CROSSWALK_COLUMNS = ["CIP2020Code", "SOC2018Code"]
 COMPLETIONS_COLUMNS = ["academic_year", "cipcode", "awlevel", "ctotalt", "ctotalm", "ctotalw", "n_institutions"]
@@ -41,16 +49,36 @@ def load_cps(folder: Path) -> ImportRun:
             occupations.add((code, row.text("census_title"), row.text("soc2018_code")))
             known.add(code)
         occupations.flush()
-        table = TableWriter(Unemployment, ["year", "source_row", "label", "level", "census_occupation",
-                                           "unemployed", "labor_force", "unemployment_rate"])
+        table = TableWriter(
+            Unemployment,
+            [
+                "year",
+                "source_row",
+                "label",
+                "level",
+                "census_occupation",
+                "unemployed",
+                "labor_force",
+                "unemployment_rate",
+            ],
+        )
         for row in read_delimited(table_path, UNEMPLOYMENT_COLUMNS):
             run.rows_read += 1
             census = row.text("census_code").zfill(4) if row.text("census_code") else None
             if census and census not in known:
                 raise row.error(f"column census_code: {census} is not in {codes_path.name}")
-            table.add((row.integer("year", allow=()), row.integer("source_row", allow=()), row.text("occupation_label"),
-                       row.text("level"), census, row.integer("unemployed_thousands"),
-                       row.integer("labor_force_thousands"), row.decimal("unemployment_rate_pct", allow=("", "–", "-"))))
+            table.add(
+                (
+                    row.integer("year", allow=()),
+                    row.integer("source_row", allow=()),
+                    row.text("occupation_label"),
+                    row.text("level"),
+                    census,
+                    row.integer("unemployed_thousands"),
+                    row.integer("labor_force_thousands"),
+                    row.decimal("unemployment_rate_pct", allow=("", "–", "-")),
+                )
+            )
         table.flush()
         run.rows_written = occupations.written + table.written
     return run
@@ -92,8 +120,10 @@ def load_completions(folder: Path) -> ImportRun:
         raise DataFileError(folder / "completions_*_cip6_awlevel_c*.csv", None, "no IPEDS completions files")
     with recorded_import(source="ipeds", path=folder, release="IPEDS Completions") as run:
         Completions.objects.all().delete()
-        writer = TableWriter(Completions, ["academic_year", "state_abbr", "program_code", "award_level", "total",
-                                           "men", "women", "institutions"])
+        writer = TableWriter(
+            Completions,
+            ["academic_year", "state_abbr", "program_code", "award_level", "total", "men", "women", "institutions"],
+        )
         years = set()
         for path in files:
             national = "_national_" in path.name
@@ -101,10 +131,18 @@ def load_completions(folder: Path) -> ImportRun:
             for row in progress(read_delimited(path, columns), path.name):
                 run.rows_read += 1
                 years.add(row.text("academic_year"))
-                writer.add((row.text("academic_year"), Completions.NATIONAL if national else row.text("stabbr"),
-                            cip(row, "cipcode"), row.integer("awlevel", allow=()), row.integer("ctotalt", allow=()),
-                            row.integer("ctotalm", allow=()), row.integer("ctotalw", allow=()),
-                            row.integer("n_institutions", allow=())))
+                writer.add(
+                    (
+                        row.text("academic_year"),
+                        Completions.NATIONAL if national else row.text("stabbr"),
+                        cip(row, "cipcode"),
+                        row.integer("awlevel", allow=()),
+                        row.integer("ctotalt", allow=()),
+                        row.integer("ctotalm", allow=()),
+                        row.integer("ctotalw", allow=()),
+                        row.integer("n_institutions", allow=()),
+                    )
+                )
         writer.flush()
         run.rows_written = writer.written
         run.release = f"IPEDS Completions {', '.join(sorted(years))}"

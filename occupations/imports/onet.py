@@ -5,7 +5,6 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
 
 from occupations.models import (
@@ -15,8 +14,8 @@ from occupations.models import (
     Element,
     Interest,
     JobZone,
-    OnetOccupation,
     Occupation,
+    OnetOccupation,
     Rating,
     RelatedOccupation,
     ReportedTitle,
@@ -45,7 +44,13 @@ FILES: dict[str, list[str]] = {
     "Sample of Reported Titles": [CODE, "Reported Job Title", "Shown in My Next Move"],
     "Related Occupations": [CODE, "Related O*NET-SOC Code", "Relatedness Tier", "Index"],
     "Interests": [CODE, "Element ID", "Element Name", "Scale ID", "Data Value"],
-    "Education, Training, and Experience Categories": ["Element ID", "Element Name", "Scale ID", "Category", "Category Description"],
+    "Education, Training, and Experience Categories": [
+        "Element ID",
+        "Element Name",
+        "Scale ID",
+        "Category",
+        "Category Description",
+    ],
     "Education, Training, and Experience": [CODE, "Scale ID", "Category", "Data Value", "Recommend Suppress"],
     "Skills": [CODE, "Element ID", "Element Name", "Scale ID", "Data Value", "Recommend Suppress", "Not Relevant"],
     "Knowledge": [CODE, "Element ID", "Element Name", "Scale ID", "Data Value", "Recommend Suppress", "Not Relevant"],
@@ -130,13 +135,23 @@ class OnetLoader:
 
     def load(self) -> None:
         folder = self.folder
-        zones = self.writer(JobZone, ["zone", "name", "experience", "education", "job_training", "examples", "svp_range"])
+        zones = self.writer(
+            JobZone, ["zone", "name", "experience", "education", "job_training", "examples", "svp_range"]
+        )
         for row in rows(folder, "Job Zone Reference"):
             self.run.rows_read += 1
-            zones.add((row.integer("Job Zone", allow=()), row.text("Name"), row.text("Experience"),
-                       row.text("Education"), row.text("Job Training"), row.text("Examples"), row.text("SVP Range")))
-        job_zone = {row.text(CODE): row.integer("Job Zone", allow=())
-                    for row in rows(folder, "Job Zones")}
+            zones.add(
+                (
+                    row.integer("Job Zone", allow=()),
+                    row.text("Name"),
+                    row.text("Experience"),
+                    row.text("Education"),
+                    row.text("Job Training"),
+                    row.text("Examples"),
+                    row.text("SVP Range"),
+                )
+            )
+        job_zone = {row.text(CODE): row.integer("Job Zone", allow=()) for row in rows(folder, "Job Zones")}
         self.run.rows_read += len(job_zone)
 
         known_soc = dict(Occupation.objects.values_list("code", "title"))
@@ -144,15 +159,15 @@ class OnetLoader:
         onet = self.writer(OnetOccupation, ["code", "occupation", "title", "description", "job_zone"])
         for row in rows(folder, "Occupation Data"):
             self.run.rows_read += 1
-            code = row.text(CODE)
-            if not ONET_CODE.match(code):
-                raise row.error(f"column {CODE}: {code!r} is not an O*NET-SOC code like 15-1252.00")
-            soc = code[:7]
+            onet_id = row.text(CODE)
+            if not ONET_CODE.match(onet_id):
+                raise row.error(f"column {CODE}: {onet_id!r} is not an O*NET-SOC code like 15-1252.00")
+            soc = onet_id[:7]
             if soc not in known_soc:
                 known_soc[soc] = row.text("Title")
                 new_soc.append(Occupation(code=soc, title=row.text("Title"), level=Occupation.Level.DETAILED))
-            onet.add((code, soc, row.text("Title"), row.text("Description"), job_zone.get(code)))
-            self.occupations.add(code)
+            onet.add((onet_id, soc, row.text("Title"), row.text("Description"), job_zone.get(onet_id)))
+            self.occupations.add(onet_id)
         Occupation.objects.bulk_create(new_soc)
 
         elements = self.writer(Element, ["id", "name", "description"])
@@ -168,11 +183,19 @@ class OnetLoader:
                 continue
             if row.text("Task Type") not in kinds:
                 raise row.error(f"column Task Type: {row['Task Type']!r} is not Core or Supplemental")
-            tasks.add((code, row.integer("Task ID", allow=()), row.text("Task"), kinds[row.text("Task Type")],
-                       row.integer("Incumbents Responding", allow=("", "n/a"))))
+            tasks.add(
+                (
+                    code,
+                    row.integer("Task ID", allow=()),
+                    row.text("Task"),
+                    kinds[row.text("Task Type")],
+                    row.integer("Incumbents Responding", allow=("", "n/a")),
+                )
+            )
 
-        ratings = self.writer(Rating, ["onet", "element", "domain", "importance", "level", "level_suppressed",
-                                       "not_relevant"])
+        ratings = self.writer(
+            Rating, ["onet", "element", "domain", "importance", "level", "level_suppressed", "not_relevant"]
+        )
         for domain, name in ((Rating.Domain.SKILL, "Skills"), (Rating.Domain.KNOWLEDGE, "Knowledge")):
             pending: dict[tuple[str, str], list[object]] = {}
             for row in rows(folder, name):
@@ -193,18 +216,28 @@ class OnetLoader:
             for (code, element_id), (importance, level, suppressed, not_relevant) in pending.items():
                 ratings.add((code, element_id, domain, importance, level, suppressed, not_relevant))
 
-        technology = self.writer(TechnologySkill, ["onet", "example", "commodity_code", "commodity_title", "hot",
-                                                   "in_demand"])
+        technology = self.writer(
+            TechnologySkill, ["onet", "example", "commodity_code", "commodity_title", "hot", "in_demand"]
+        )
         for row in rows(folder, "Technology Skills"):
             if (code := self.onet_code(row)) is not None:
-                technology.add((code, row.text("Example"), row.integer("Commodity Code", allow=()),
-                                row.text("Commodity Title"), flag(row, "Hot Technology"), flag(row, "In Demand")))
+                technology.add(
+                    (
+                        code,
+                        row.text("Example"),
+                        row.integer("Commodity Code", allow=()),
+                        row.text("Commodity Title"),
+                        flag(row, "Hot Technology"),
+                        flag(row, "In Demand"),
+                    )
+                )
 
         tools = self.writer(Tool, ["onet", "example", "commodity_code", "commodity_title"])
         for row in rows(folder, "Tools Used"):
             if (code := self.onet_code(row)) is not None:
-                tools.add((code, row.text("Example"), row.integer("Commodity Code", allow=()),
-                           row.text("Commodity Title")))
+                tools.add(
+                    (code, row.text("Example"), row.integer("Commodity Code", allow=()), row.text("Commodity Title"))
+                )
 
         alternates = self.writer(AlternateTitle, ["onet", "title", "short_title"])
         for row in rows(folder, "Alternate Titles"):
@@ -254,8 +287,9 @@ class OnetLoader:
             if key in category_ids:
                 raise row.error(f"category {scale} {number} appears twice")
             category_ids[key] = len(category_ids) + 1
-            categories.add((category_ids[key], self.element(row, elements), scale, number,
-                            row.text("Category Description")))
+            categories.add(
+                (category_ids[key], self.element(row, elements), scale, number, row.text("Category Description"))
+            )
         shares = self.writer(EducationShare, ["onet", "category", "percent", "suppressed"])
         for row in rows(self.folder, "Education, Training, and Experience"):
             if (code := self.onet_code(row)) is None:
@@ -268,13 +302,32 @@ class OnetLoader:
             assert number is not None
             if (scale, number) not in category_ids:
                 raise row.error(f"category {scale} {number} is not in the categories file")
-            shares.add((code, category_ids[(scale, number)], row.decimal("Data Value", allow=()),
-                        flag(row, "Recommend Suppress")))
+            shares.add(
+                (
+                    code,
+                    category_ids[(scale, number)],
+                    row.decimal("Data Value", allow=()),
+                    flag(row, "Recommend Suppress"),
+                )
+            )
 
 
 def clear() -> None:
-    for model in (Interest, RelatedOccupation, EducationShare, EducationCategory, ReportedTitle, AlternateTitle, Tool,
-                  TechnologySkill, Rating, Task, OnetOccupation, Element, JobZone):
+    for model in (
+        Interest,
+        RelatedOccupation,
+        EducationShare,
+        EducationCategory,
+        ReportedTitle,
+        AlternateTitle,
+        Tool,
+        TechnologySkill,
+        Rating,
+        Task,
+        OnetOccupation,
+        Element,
+        JobZone,
+    ):
         model.objects.all().delete()
 
 

@@ -85,5 +85,5 @@ def test_xlsx_finds_the_header_below_a_title_and_stops_at_footnotes(tmp_path):
     assert [(row.line, row["code"], row["value"]) for row in rows] == [(3, "15-1252", "1693.8"), (4, "15-1253", "200")]
     with pytest.raises(DataFileError, match="no sheet named 'X'"):
         list(read_xlsx(path, "X", ["code"]))
-    with pytest.raises(DataFileError, match="not a readable .xlsx"):
+    with pytest.raises(DataFileError, match=r"not a readable \.xlsx"):
         list(read_xlsx(write(tmp_path / "bad.xlsx", "not a zip"), None, ["code"]))

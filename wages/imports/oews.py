@@ -22,9 +22,23 @@ COLUMNS = dict(
     zip(
         ESTIMATE_FIELDS,
         (
-            "TOT_EMP", "EMP_PRSE", "JOBS_1000", "LOC_QUOTIENT", "H_MEAN", "A_MEAN", "MEAN_PRSE",
-            "H_PCT10", "H_PCT25", "H_MEDIAN", "H_PCT75", "H_PCT90",
-            "A_PCT10", "A_PCT25", "A_MEDIAN", "A_PCT75", "A_PCT90",
+            "TOT_EMP",
+            "EMP_PRSE",
+            "JOBS_1000",
+            "LOC_QUOTIENT",
+            "H_MEAN",
+            "A_MEAN",
+            "MEAN_PRSE",
+            "H_PCT10",
+            "H_PCT25",
+            "H_MEDIAN",
+            "H_PCT75",
+            "H_PCT90",
+            "A_PCT10",
+            "A_PCT25",
+            "A_MEDIAN",
+            "A_PCT75",
+            "A_PCT90",
         ),
         strict=True,
     )
@@ -32,7 +46,13 @@ COLUMNS = dict(
 INTEGER_FIELDS = {"employment", "annual_mean", "annual_p10", "annual_p25", "annual_median", "annual_p75", "annual_p90"}
 REQUIRED = ["OCC_CODE", "AREA", "AREA_TITLE", "AREA_TYPE", "PRIM_STATE", "OCC_TITLE", "O_GROUP", *COLUMNS.values()]
 
-AREA_KINDS = {"1": Area.Kind.NATIONAL, "2": Area.Kind.STATE, "3": Area.Kind.TERRITORY, "4": Area.Kind.METRO, "6": Area.Kind.NONMETRO}
+AREA_KINDS = {
+    "1": Area.Kind.NATIONAL,
+    "2": Area.Kind.STATE,
+    "3": Area.Kind.TERRITORY,
+    "4": Area.Kind.METRO,
+    "6": Area.Kind.NONMETRO,
+}
 LEVELS = {choice.value for choice in Occupation.Level}
 SOC_CODE = re.compile(r"^\d{2}-\d{4}$")
 
@@ -117,10 +137,7 @@ def parse_row(row: Row) -> OewsRow:
 
 def parse(path: Path) -> Iterator[OewsRow | None]:
     """Yield each cross-industry row of an OEWS file; None for rows of an industry breakdown."""
-    if path.suffix.lower() == ".xlsx":
-        rows = read_xlsx(path, None, REQUIRED)
-    else:
-        rows = read_delimited(path, REQUIRED)
+    rows = read_xlsx(path, None, REQUIRED) if path.suffix.lower() == ".xlsx" else read_delimited(path, REQUIRED)
     for row in rows:
         naics = row.get("NAICS", "000000").strip()
         if naics not in ("000000", "0", ""):
@@ -164,8 +181,11 @@ def load(path: Path, *, year: int | None = None, published: date | None = None) 
             fingerprint = hash((parsed.values, tuple(sorted(parsed.special.items()))))
             if cell in seen_cells:
                 if seen_cells[cell] != fingerprint:
-                    raise DataFileError(path, run.rows_read + 1, f"{parsed.occupation_code} in area {parsed.area_code} "
-                                        "appears twice with different figures")
+                    raise DataFileError(
+                        path,
+                        run.rows_read + 1,
+                        f"{parsed.occupation_code} in area {parsed.area_code} appears twice with different figures",
+                    )
                 run.rows_rejected += 1
                 continue
             seen_cells[cell] = fingerprint

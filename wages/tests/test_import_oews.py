@@ -31,8 +31,10 @@ def test_issue_spot_values_may_2025_national():
 
 
 def test_every_release_and_row_count_matches_the_snapshot_files(snapshot_dir):
-    for year, path in [(2025, snapshot_dir / "oews-2025/all_data_M_2025_cross_industry.csv.gz"),
-                       (2024, snapshot_dir / "oews-history/national_M2024_dl.csv.gz")]:
+    for year, path in [
+        (2025, snapshot_dir / "oews-2025/all_data_M_2025_cross_industry.csv.gz"),
+        (2024, snapshot_dir / "oews-history/national_M2024_dl.csv.gz"),
+    ]:
         cells = {(row["AREA"], row["OCC_CODE"]) for row in source_rows(path)}
         assert WageEstimate.objects.filter(release=year).count() == len(cells)
     assert list(Release.objects.values_list("year", flat=True)) == [2025, 2024, 2023, 2022]
@@ -40,9 +42,18 @@ def test_every_release_and_row_count_matches_the_snapshot_files(snapshot_dir):
 
 
 def test_areas_use_bls_seven_digit_codes():
-    kinds = dict(Area.objects.values_list("code", "kind").filter(code__in=["0000000", "0600000", "0041940", "0100001", "7200000"]))
-    assert kinds == {"0000000": "national", "0600000": "state", "0041940": "metro", "0100001": "nonmetro",
-                     "7200000": "territory"}
+    kinds = dict(
+        Area.objects.values_list("code", "kind").filter(
+            code__in=["0000000", "0600000", "0041940", "0100001", "7200000"]
+        )
+    )
+    assert kinds == {
+        "0000000": "national",
+        "0600000": "state",
+        "0041940": "metro",
+        "0100001": "nonmetro",
+        "7200000": "territory",
+    }
     assert Area.objects.get(code="0041940").name == "San Jose-Sunnyvale-Santa Clara, CA"
     assert Area.objects.filter(kind="metro").count() == 393
 
@@ -101,9 +112,13 @@ def test_not_released_values_keep_their_footnote_symbol(snapshot_dir):
 
 def test_reimport_is_idempotent(snapshot_dir):
     path = snapshot_dir / "oews-history/national_M2023_dl.csv.gz"
-    before = list(WageEstimate.objects.filter(release=2023).order_by("occupation").values_list("occupation", "annual_median"))
+    before = list(
+        WageEstimate.objects.filter(release=2023).order_by("occupation").values_list("occupation", "annual_median")
+    )
     run = oews.load(path)
-    after = list(WageEstimate.objects.filter(release=2023).order_by("occupation").values_list("occupation", "annual_median"))
+    after = list(
+        WageEstimate.objects.filter(release=2023).order_by("occupation").values_list("occupation", "annual_median")
+    )
     assert after == before
     assert run.rows_written == len(before) == 1_396
     assert run.rows_rejected == 7  # broad occupations BLS lists twice with the same figures
@@ -126,12 +141,18 @@ def test_a_broken_file_stops_with_file_and_line_and_keeps_the_old_data(snapshot_
     broken = tmp_path / "national_M2024_dl.csv"
     with open(broken, "w", newline="") as handle:
         csv.writer(handle).writerows(rows)
-    before = list(WageEstimate.objects.filter(release=2024).order_by("occupation").values_list("occupation", "employment"))
+    before = list(
+        WageEstimate.objects.filter(release=2024).order_by("occupation").values_list("occupation", "employment")
+    )
 
-    with pytest.raises(CommandError, match=r"nothing was changed: national_M2024_dl.csv, line 501: column TOT_EMP: '12x45'"):
+    with pytest.raises(
+        CommandError, match=r"nothing was changed: national_M2024_dl.csv, line 501: column TOT_EMP: '12x45'"
+    ):
         call_command("import_oews", str(broken), verbosity=0)
 
-    after = list(WageEstimate.objects.filter(release=2024).order_by("occupation").values_list("occupation", "employment"))
+    after = list(
+        WageEstimate.objects.filter(release=2024).order_by("occupation").values_list("occupation", "employment")
+    )
     assert after == before
     failed = ImportRun.objects.filter(source="oews").first()
     assert failed.status == ImportRun.Status.FAILED and "line 501" in failed.error
