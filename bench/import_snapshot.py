@@ -35,8 +35,11 @@ def measure(label: str, database_url: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres",
-                        help="server to create a scratch database on; '' to skip")
+    parser.add_argument(
+        "--postgres",
+        default="postgres://postgres@127.0.0.1:5432/postgres",
+        help="server to create a scratch database on; '' to skip",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         measure("SQLite", f"sqlite:///{folder}/bench.sqlite3")
