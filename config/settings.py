@@ -38,10 +38,12 @@ INSTALLED_APPS = [
     "wages",
     "geo",
     "market",
+    "roles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -106,6 +108,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves static files from the app servers; in production run `manage.py collectstatic`.
+WHITENOISE_USE_FINDERS = DEBUG
 
 # Security: on by default; DEBUG=true relaxes only what breaks plain-HTTP local development.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from sources.models import ImportRun
 from sources.parsing import sha256_of
+from sources.versions import data_version_bump
 
 logger = logging.getLogger("rolescope.imports")
 
@@ -49,6 +50,7 @@ def recorded_import(*, source: str, path: Path, release: str = "") -> Iterator[I
     run.status = ImportRun.Status.SUCCEEDED
     run.finished_at = timezone.now()
     run.save()
+    data_version_bump()
     logger.debug(
         "%s: %s read, %s written, %s rejected from %s in %.1fs",
         source,

@@ -8,6 +8,7 @@ from pathlib import Path
 from geo.imports import geo
 from market.imports import projections, supply
 from occupations.imports import onet
+from roles.services import curated_roles_load, roles_sync
 from sources.models import ImportRun
 from sources.parsing import DataFileError
 from wages.imports import oews
@@ -54,4 +55,6 @@ def import_all(data_dir: Path) -> list[ImportRun]:
     runs.append(projections.load(workbooks[-1]))
     runs.append(geo.load(data_dir / "geo"))
     runs.extend(supply.load(data_dir))
+    roles_sync()
+    curated_roles_load()
     return runs

@@ -8,6 +8,7 @@ from sources.commands import ImportCommand
 from sources.models import ImportRun
 from sources.parsing import sha256_of
 from sources.pipeline import MANIFEST, import_all
+from sources.versions import data_version_bump
 
 
 class Command(ImportCommand):
@@ -35,3 +36,4 @@ class Command(ImportCommand):
             finished_at=timezone.now(),
             status=ImportRun.Status.SUCCEEDED,
         )
+        data_version_bump()

@@ -1,0 +1,59 @@
+"""HTTP helpers: a page cache for anonymous visitors keyed on the data version, with ETag and 304s."""
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+
+from sources.versions import data_version
+
+View = Callable[..., HttpResponse]
+
+
+def cached_page(timeout: int = 3600, max_age: int = 300) -> Callable[[View], View]:
+    """Cache a GET view's 200 responses for anonymous visitors; the data version is part of the key,
+    so a new import serves new pages at once. Sends ETag, Last-Modified and answers 304."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            version = data_version()
+            digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+            key = f"page:{view.__module__}.{view.__name__}:{version}:{digest}"
+            entry = cache.get(key)
+            if entry is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200 or getattr(response, "streaming", False):
+                    return response
+                if hasattr(response, "render"):
+                    response.render()
+                etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+                entry = {
+                    "content": response.content,
+                    "content_type": response["Content-Type"],
+                    "etag": etag,
+                    "last_modified": http_date(),
+                    "headers": {k: v for k, v in response.items() if k.lower() in ("content-disposition",)},
+                }
+                cache.set(key, entry, timeout)
+            if request.headers.get("If-None-Match") == entry["etag"]:
+                response = HttpResponseNotModified()
+            else:
+                response = HttpResponse(entry["content"], content_type=entry["content_type"])
+                for header, value in entry["headers"].items():
+                    response[header] = value
+            response["ETag"] = entry["etag"]
+            response["Last-Modified"] = entry["last_modified"]
+            patch_cache_control(response, public=True, max_age=max_age)
+            return response
+
+        return wrapper
+
+    return decorator

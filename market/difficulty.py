@@ -1,0 +1,266 @@
+"""Supply, demand and the hiring-difficulty score, from public estimates (see /methodology/).
+
+demand (openings)  = BLS Employment Projections annual average openings
+supply (candidates) = experienced job seekers (CPS unemployed, last job in the occupation)
+                    + new entrants (IPEDS completions of programs that prepare for it)
+difficulty          = 100 x supply / (supply + demand): 0 more difficult, 100 less difficult
+
+A Census occupation or a program that covers several SOC occupations is split across them by OEWS
+national employment, so nobody is counted twice. Local figures apportion the national ones by the
+area's share of the occupation's employment, except new entrants, which come from the state's own
+completions.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.cache import cache
+from django.db.models import Q
+
+from market.models import CensusOccupation, Completions, ProgramOccupation, Projection, Unemployment
+from occupations.services import soc_ancestors
+from sources.versions import data_version
+from wages.models import Area, WageEstimate
+
+# Awards counted as new entrants: certificates of a year or more, associate's, bachelor's, master's
+# and doctor's degrees. Short certificates and post-degree certificates mostly go to people already working.
+NEW_ENTRANT_AWARD_LEVELS = (2, 3, 4, 5, 7, 17, 18, 19)
+NATIONAL = "0000000"
+
+
+@dataclass(frozen=True)
+class Citation:
+    label: str
+    source: str
+
+
+@dataclass
+class MarketEstimate:
+    """Demand, supply and difficulty for one occupation in one area, with what each number rests on."""
+
+    occupation_code: str
+    area_name: str
+    openings: int | None = None
+    experienced: int | None = None
+    new_entrants: int | None = None
+    area_share: Decimal | None = None
+    projection: Projection | None = None
+    notes: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+
+    @property
+    def supply(self) -> int | None:
+        if self.experienced is None or self.new_entrants is None:
+            return None
+        return self.experienced + self.new_entrants
+
+    @property
+    def difficulty(self) -> Decimal | None:
+        supply, demand = self.supply, self.openings
+        if supply is None or demand is None or supply + demand == 0:
+            return None
+        return (Decimal(100) * supply / (supply + demand)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def difficulty_label(self) -> str:
+        score = self.difficulty
+        if score is None:
+            return "Not available"
+        if score < 25:
+            return "Very difficult to hire"
+        if score < 50:
+            return "More difficult to hire"
+        if score < 75:
+            return "Less difficult to hire"
+        return "Easy to hire"
+
+
+def _national_employment() -> dict[str, int]:
+    """OEWS national employment of every occupation in the newest release."""
+    key = f"market:employment:{data_version()}"
+    employment = cache.get(key)
+    if employment is None:
+        newest = WageEstimate.objects.order_by("-release_id").values_list("release_id", flat=True).first() or 0
+        employment = dict(
+            WageEstimate.objects.filter(release_id=newest, area_id=NATIONAL, employment__isnull=False).values_list(
+                "occupation_id", "employment"
+            )
+        )
+        cache.set(key, employment, 3600)
+    return employment
+
+
+def statistical_units(employment: dict[str, int]) -> set[str]:
+    """The finest occupations OEWS counts: codes with employment and no counted descendant."""
+    counted = set(employment)
+    parents = {ancestor for code in counted for ancestor in soc_ancestors(code) if ancestor != code}
+    return {code for code in counted if code not in parents and not code.endswith("0000")}
+
+
+def unit_of(code: str, units: set[str]) -> str | None:
+    """The statistical unit covering a SOC code: itself, or its nearest counted ancestor."""
+    return next((c for c in [code, *soc_ancestors(code)[:2]] if c in units), None)
+
+
+def _census_split(units: set[str], employment: dict[str, int]) -> dict[str, dict[str, Decimal]]:
+    """Census occupation -> {unit: share}, expanding broad codes and residual patterns like 15-124X."""
+    census = list(CensusOccupation.objects.values_list("code", "soc_code"))
+    explicit = {soc for _, soc in census if "X" not in soc}
+    result = {}
+    for code, soc in census:
+        if "X" in soc:
+            prefix = soc.split("X")[0]
+            covered = {u for u in units if u.startswith(prefix) and u not in explicit}
+        elif soc in units:
+            covered = {soc}
+        else:
+            prefix = soc.rstrip("0")
+            nearest = unit_of(soc, units)
+            covered = {u for u in units if u.startswith(prefix)} or ({nearest} if nearest else set())
+        total = sum(employment.get(u, 0) for u in covered)
+        if total:
+            result[code] = {u: Decimal(employment.get(u, 0)) / total for u in covered}
+    return result
+
+
+def _program_split(units: set[str], employment: dict[str, int]) -> dict[str, dict[str, Decimal]]:
+    """Program (CIP) -> {unit: share} of its graduates, by employment of the occupations it feeds."""
+    linked: dict[str, set[str]] = defaultdict(set)
+    for program, soc in ProgramOccupation.objects.values_list("program_code", "soc_code"):
+        unit = unit_of(soc, units)
+        if unit:
+            linked[program].add(unit)
+    result = {}
+    for program, covered in linked.items():
+        total = sum(employment.get(u, 0) for u in covered)
+        if total:
+            result[program] = {u: Decimal(employment.get(u, 0)) / total for u in covered}
+    return result
+
+
+def _splits() -> tuple[set[str], dict[str, int], dict[str, dict[str, Decimal]], dict[str, dict[str, Decimal]]]:
+    key = f"market:splits:{data_version()}"
+    cached = cache.get(key)
+    if cached is None:
+        employment = _national_employment()
+        units = statistical_units(employment)
+        cached = (units, employment, _census_split(units, employment), _program_split(units, employment))
+        cache.set(key, cached, 3600)
+    return cached
+
+
+def national_market(occupation_code: str) -> MarketEstimate:
+    """Openings, candidate supply and difficulty for an occupation, United States."""
+    units, _, census_split, program_split = _splits()
+    unit = unit_of(occupation_code, units)
+    estimate = MarketEstimate(occupation_code=unit or occupation_code, area_name="United States")
+    if unit is None:
+        estimate.notes.append("OEWS publishes no employment for this occupation, so supply cannot be estimated.")
+        return estimate
+
+    projection = (
+        Projection.objects.filter(code__in=[unit, *soc_ancestors(unit)[:2]], kind=Projection.Kind.LINE_ITEM)
+        .order_by("-period", "-code")
+        .first()
+    )
+    estimate.projection = projection
+    if projection:
+        estimate.openings = int((projection.openings * 1000).to_integral_value(ROUND_HALF_UP))
+        estimate.citations.append(
+            Citation("Job openings", f"BLS Employment Projections {projection.period}, annual average openings")
+        )
+        if projection.code != unit:
+            estimate.notes.append(f"Openings are for {projection.code} {projection.title}.")
+    else:
+        estimate.notes.append("BLS Employment Projections has no openings figure for this occupation.")
+
+    shares = {code: split[unit] for code, split in census_split.items() if unit in split}
+    rows = list(
+        Unemployment.objects.filter(census_occupation__in=shares, unemployed__isnull=False)
+        .order_by("-year")
+        .values_list("year", "census_occupation_id", "unemployed")
+    )
+    year = rows[0][0] if rows else None
+    if year is not None:
+        total = Decimal(0)
+        for row_year, census, unemployed in rows:
+            if row_year == year and census is not None and unemployed is not None:
+                total += Decimal(unemployed) * 1000 * shares[census]
+        estimate.experienced = int(total.to_integral_value(ROUND_HALF_UP))
+        estimate.citations.append(
+            Citation("Experienced job seekers", f"BLS Current Population Survey, {year} annual averages, table 25b")
+        )
+    else:
+        estimate.notes.append("The CPS publishes no unemployment figure covering this occupation.")
+
+    programs = {code: split[unit] for code, split in program_split.items() if unit in split}
+    estimate.new_entrants, academic_year = _completions(programs, Completions.NATIONAL)
+    if academic_year:
+        estimate.citations.append(
+            Citation("New entrants", f"NCES IPEDS Completions {academic_year}, through the NCES/BLS CIP-SOC crosswalk")
+        )
+    return estimate
+
+
+def _completions(programs: dict[str, Decimal], state: str) -> tuple[int, str | None]:
+    """Graduates of `programs` (weighted by each program's share) in the newest academic year."""
+    key = f"market:newest-academic-year:{data_version()}"
+    newest = cache.get(key)
+    if newest is None:
+        newest = Completions.objects.order_by("-academic_year").values_list("academic_year", flat=True).first() or ""
+        cache.set(key, newest, 3600)
+    if not newest:
+        return 0, None
+    rows = Completions.objects.filter(
+        academic_year=newest, state_abbr=state, program_code__in=programs, award_level__in=NEW_ENTRANT_AWARD_LEVELS
+    ).values_list("program_code", "total")
+    total = sum(Decimal(count) * programs[program] for program, count in rows)
+    return int(Decimal(total).to_integral_value(ROUND_HALF_UP)), newest
+
+
+def local_market(national: MarketEstimate, area: Area) -> MarketEstimate:
+    """The national estimate apportioned to `area` by its share of the occupation's employment."""
+    if area.code == NATIONAL:
+        return national
+    local = MarketEstimate(occupation_code=national.occupation_code, area_name=area.name, citations=national.citations)
+    employment = _national_employment()
+    # The area's and its state's employment in the occupation, newest release first, in one query.
+    rows = (
+        WageEstimate.objects.filter(occupation_id=national.occupation_code, employment__isnull=False)
+        .filter(
+            Q(area=area) | Q(area__kind__in=[Area.Kind.STATE, Area.Kind.TERRITORY], area__state_abbr=area.state_abbr)
+        )
+        .order_by("-release_id")
+        .values_list("area_id", "area__kind", "employment")
+    )
+    here = next((count for code, _, count in rows if code == area.code), None)
+    state_employment = next(
+        (count for code, kind, count in rows if kind in (Area.Kind.STATE, Area.Kind.TERRITORY)), None
+    )
+    total = employment.get(national.occupation_code)
+    if not here or not total:
+        local.notes.append(
+            f"BLS publishes no employment for this occupation in {area.name}, so local demand is not estimated."
+        )
+        return local
+    share = Decimal(here) / total
+    local.area_share = share
+    if national.openings is not None:
+        local.openings = int((national.openings * share).to_integral_value(ROUND_HALF_UP))
+    if national.experienced is not None:
+        local.experienced = int((national.experienced * share).to_integral_value(ROUND_HALF_UP))
+    program_split = _splits()[3]
+    programs = {
+        code: split[national.occupation_code]
+        for code, split in program_split.items()
+        if national.occupation_code in split
+    }
+    entrants, _ = _completions(programs, area.state_abbr)
+    if area.kind in (Area.Kind.METRO, Area.Kind.NONMETRO) and state_employment:
+        entrants = int((Decimal(entrants) * min(Decimal(1), Decimal(here) / state_employment)).to_integral_value())
+        local.notes.append(
+            f"New entrants: {area.state_abbr} graduates, scaled by the area's share of state employment."
+        )
+    local.new_entrants = entrants
+    return local

@@ -1,0 +1,61 @@
+"""Roles (what users see) and their categories; each role takes its figures from one SOC occupation."""
+
+from django.db import models
+from django.urls import reverse
+
+from occupations.models import Occupation
+
+
+class Category(models.Model):
+    """An editable grouping of roles, e.g. "Technical". New occupations fall in by SOC major group."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(default=100)
+    soc_major_groups = models.CharField(
+        max_length=100, blank=True, help_text="Comma-separated SOC major groups placed here by default, e.g. 15,17."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.Model):
+    """A role page. Every detailed occupation is one; editors add curated roles with their own text."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=200)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="roles")
+    occupation = models.ForeignKey(Occupation, on_delete=models.PROTECT, related_name="roles")
+    is_curated = models.BooleanField(default=False, help_text="Edited by hand; never overwritten by imports.")
+    short_description = models.TextField(blank=True, help_text="Shown instead of O*NET's description when filled.")
+    duties = models.TextField(blank=True, help_text="One duty per line; replaces O*NET's tasks when filled.")
+    skills = models.TextField(blank=True, help_text="One requirement per line, 'Label: text'.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [models.Index(fields=["category", "title"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("roles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def duty_list(self) -> list[str]:
+        return [line.strip() for line in self.duties.splitlines() if line.strip()]
+
+    @property
+    def skill_list(self) -> list[tuple[str, str]]:
+        items = []
+        for line in self.skills.splitlines():
+            if line.strip():
+                label, _, text = line.partition(":")
+                items.append((label.strip(), text.strip()) if text else ("", label.strip()))
+        return items

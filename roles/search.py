@@ -1,0 +1,120 @@
+"""Typo-tolerant search over role titles, O*NET alternate titles and reported job titles.
+
+The index lives in process memory (about 65,000 names) and is rebuilt when the data or the roles change.
+"""
+
+import re
+import threading
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+from rapidfuzz import fuzz, process
+
+from occupations.models import AlternateTitle, ReportedTitle
+from roles.models import Role
+from sources.versions import data_version
+
+
+@dataclass(frozen=True)
+class RoleHit:
+    slug: str
+    title: str
+    soc_code: str
+    category: str
+    matched: str  # the name that matched, when it is not the role's own title
+
+
+@dataclass
+class _Index:
+    key: tuple[object, ...]
+    names: list[str]  # lower case
+    display: list[str]
+    role_of: list[int]
+    roles: list[RoleHit]
+
+
+_lock = threading.Lock()
+_PUNCTUATION = re.compile(r"[^a-z0-9+#]+")
+
+
+def normalize(text: str) -> str:
+    """Lower case, punctuation as spaces: 'Back-End' and 'back end' are the same words."""
+    return " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
+
+
+_index: _Index | None = None
+
+
+def _current_key() -> tuple[object, ...]:
+    stats = Role.objects.aggregate(count=Count("id"), changed=Max("updated_at"))
+    return (data_version(), stats["count"], stats["changed"])
+
+
+def _build(key: tuple[object, ...]) -> _Index:
+    roles: list[RoleHit] = []
+    names: list[str] = []
+    display: list[str] = []
+    role_of: list[int] = []
+    default_role: dict[str, int] = {}
+    for slug, title, soc, category, curated in Role.objects.order_by("-is_curated", "title").values_list(
+        "slug", "title", "occupation_id", "category__name", "is_curated"
+    ):
+        index = len(roles)
+        roles.append(RoleHit(slug, title, soc, category, ""))
+        names.append(normalize(title))
+        display.append(title)
+        role_of.append(index)
+        if not curated:
+            default_role.setdefault(soc, index)
+    seen = set(names)
+    for model in (AlternateTitle, ReportedTitle):
+        for title, soc in model.objects.values_list("title", "onet__occupation_id"):
+            lowered = normalize(title)
+            if soc in default_role and lowered not in seen:
+                seen.add(lowered)
+                names.append(lowered)
+                display.append(title)
+                role_of.append(default_role[soc])
+    return _Index(key, names, display, role_of, roles)
+
+
+def _get_index() -> _Index:
+    global _index
+    key = _current_key()
+    with _lock:
+        if _index is None or _index.key != key:
+            _index = _build(key)
+        return _index
+
+
+def search_roles(query: str, limit: int = 10) -> list[RoleHit]:
+    """Roles best matching `query`: whole and prefix matches first, then close spellings."""
+    text = normalize(query[:200])[:100]
+    if len(text) < 2:
+        return []
+    index = _get_index()
+    scored: dict[int, tuple[float, str]] = {}
+
+    def offer(position: int, score: float) -> None:
+        role = index.role_of[position]
+        if role not in scored or scored[role][0] < score:
+            scored[role] = (score, index.display[position])
+
+    for position, name in enumerate(index.names):
+        if name == text:
+            offer(position, 300)
+        elif name.startswith(text):
+            offer(position, 200 - len(name) / 100)
+        elif f" {text}" in f" {name}":
+            offer(position, 150 - len(name) / 100)
+    if len(scored) < limit:
+        for _, score, position in process.extract(
+            text, index.names, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=75
+        ):
+            offer(position, score)
+    ranked = sorted(scored.items(), key=lambda item: (-item[1][0], index.roles[item[0]].title))[:limit]
+    hits = []
+    for role, (_, matched) in ranked:
+        hit = index.roles[role]
+        hits.append(RoleHit(hit.slug, hit.title, hit.soc_code, hit.category, "" if matched == hit.title else matched))
+    return hits

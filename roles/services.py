@@ -1,0 +1,76 @@
+"""Writes for roles: one role per detailed occupation, and the curated roles editors maintain."""
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from occupations.models import Occupation
+from roles.models import Category, Role
+
+CURATED = Path(__file__).resolve().parent / "fixtures" / "curated_roles.json"
+
+
+@transaction.atomic
+def categories_ensure(*, path: Path = CURATED) -> int:
+    """Create the default categories that do not exist yet; existing ones keep their edits."""
+    created = 0
+    for entry in json.loads(path.read_text())["categories"]:
+        _, was_created = Category.objects.get_or_create(slug=entry["slug"], defaults=entry)
+        created += was_created
+    return created
+
+
+@transaction.atomic
+def roles_sync() -> int:
+    """Give every detailed occupation a role. Existing roles (curated or edited) are left alone."""
+    categories_ensure()
+    by_major = {
+        group.strip(): category
+        for category in Category.objects.all()
+        for group in category.soc_major_groups.split(",")
+        if group.strip()
+    }
+    fallback = Category.objects.order_by("-position").first()
+    assert fallback is not None
+    has_role = set(Role.objects.filter(is_curated=False).values_list("occupation_id", flat=True))
+    taken = set(Role.objects.values_list("slug", flat=True))
+    new = []
+    for occupation in Occupation.objects.filter(level=Occupation.Level.DETAILED).exclude(code__in=has_role):
+        slug = slugify(occupation.title)[:100] or occupation.code
+        if slug in taken:
+            slug = f"{slug}-{occupation.code}"
+        taken.add(slug)
+        new.append(
+            Role(
+                slug=slug,
+                title=occupation.title,
+                category=by_major.get(occupation.code[:2], fallback),
+                occupation=occupation,
+            )
+        )
+    Role.objects.bulk_create(new, batch_size=500)
+    return len(new)
+
+
+@transaction.atomic
+def curated_roles_load(*, path: Path = CURATED) -> int:
+    """Create or update the curated roles in `path` (the customer's own text)."""
+    categories_ensure(path=path)
+    count = 0
+    for entry in json.loads(path.read_text())["roles"]:
+        Role.objects.update_or_create(
+            slug=entry["slug"],
+            defaults={
+                "title": entry["title"],
+                "category": Category.objects.get(slug=entry["category"]),
+                "occupation": Occupation.objects.get(code=entry["occupation"]),
+                "is_curated": True,
+                "short_description": entry["short_description"],
+                "duties": "\n".join(entry["duties"]),
+                "skills": "\n".join(entry["skills"]),
+            },
+        )
+        count += 1
+    return count

@@ -1,0 +1,212 @@
+"""The role page, checked against the BLS source files, for several roles and places."""
+
+import csv
+import gzip
+import html
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+
+pytestmark = pytest.mark.django_db
+
+
+def oews_row(path, area, occupation):
+    with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["AREA"] == area and row["OCC_CODE"] == occupation:
+                return row
+    raise AssertionError(f"{occupation} in {area} not in {path.name}")
+
+
+def dollars(value: str) -> str:
+    return f"${int(value):,}"
+
+
+@pytest.fixture
+def oews_2025(snapshot_dir):
+    return snapshot_dir / "oews-2025/all_data_M_2025_cross_industry.csv.gz"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+
+
+def text_of(response) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+def test_back_end_developer_national_figures_match_oews(client, oews_2025, snapshot_dir):
+    response = client.get("/roles/back-end-developer/")
+    assert response.status_code == 200
+    page = text_of(response)
+    row = oews_row(oews_2025, "99", "15-1254")
+    assert f"Low {dollars(row['A_PCT25'])} Medium {dollars(row['A_MEDIAN'])} High {dollars(row['A_PCT75'])}" in page
+    assert f"10th percentile {dollars(row['A_PCT10'])} ${row['H_PCT10']}" in page
+    assert f"Employment: {int(row['TOT_EMP']):,} (relative standard error {row['EMP_PRSE']}%)" in page
+    assert "15-1254 Web Developers" in page and "May 2025" in page
+    assert "Technical › Back-End Developer" in page or "Technical Back-End Developer" in page
+    previous = oews_row_plain(snapshot_dir / "oews-history/national_M2024_dl.csv.gz", "15-1254")
+    change = ((Decimal(row["A_MEDIAN"]) - Decimal(previous)) * 100 / Decimal(previous)).quantize(Decimal("0.1"))
+    assert f"+{change}%" in page
+    assert f"May 2024 (${int(previous):,}) to May 2025 ({dollars(row['A_MEDIAN'])})" in page
+    # The customer's own text, in seed order.
+    assert "A Back-End Developer is responsible for designing and implementing the server-side logic" in page
+    assert (
+        page.index("Salary national average")
+        < page.index("Change from previous year")
+        < page.index("Supply and demand")
+        < page.index("Salary variance")
+        < page.index("Short description")
+        < page.index("Duties / responsibilities")
+        < page.index("Skills / requirements / qualifications")
+        < page.index("Job zone")
+        < page.index("Share role details")
+        < page.index("Return to job listings")
+    )
+    assert "Job Zone Three: Medium Preparation Needed" in page
+    assert "(6.0 to < 7.0)" in page
+
+
+def oews_row_plain(path, occupation):
+    with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        return next(row["A_MEDIAN"] for row in csv.DictReader(handle) if row["OCC_CODE"] == occupation)
+
+
+@pytest.mark.parametrize(
+    ("slug", "location", "area", "area_name"),
+    [
+        ("back-end-developer", "Austin, TX", "12420", "Austin-Round Rock-San Marcos, TX"),
+        ("software-developers", "Sunnyvale, California", "41940", "San Jose-Sunnyvale-Santa Clara, CA"),
+        ("registered-nurses", "94086", "41940", "San Jose-Sunnyvale-Santa Clara, CA"),
+        ("registered-nurses", "Seattle-Tacoma-Bellevue, WA", "42660", "Seattle-Tacoma-Bellevue, WA"),
+    ],
+)
+def test_local_figures_match_oews(client, oews_2025, slug, location, area, area_name):
+    response = client.get(f"/roles/{slug}/", {"location": location})
+    assert response.status_code == 200
+    page = text_of(response)
+    occupation = re.search(r"for the occupation (\d{2}-\d{4})", page).group(1)
+    row = oews_row(oews_2025, area, occupation)
+    assert f"come from the {area_name} metropolitan area estimates" in page
+    local = page[page.index("Salary variance") :]
+    assert f"Low {dollars(row['A_PCT25'])} Medium {dollars(row['A_MEDIAN'])} High {dollars(row['A_PCT75'])}" in local
+    national = oews_row(oews_2025, "99", occupation)
+    difference = (Decimal(row["A_MEDIAN"]) - Decimal(national["A_MEDIAN"])) * 100 / Decimal(national["A_MEDIAN"])
+    sign = "+" if difference > 0 else "−"
+    assert f"{sign}{abs(difference.quantize(Decimal('0.1')))}% against the national median" in local
+    assert "Local demand" in local
+
+
+def test_alaska_nonmetro_and_state_fallbacks(client, oews_2025):
+    page = text_of(client.get("/roles/registered-nurses/", {"location": "Juneau, AK"}))
+    row = oews_row(oews_2025, "200006", "29-1141")
+    assert "come from the Alaska nonmetropolitan area estimates" in page
+    assert f"Medium {dollars(row['A_MEDIAN'])}" in page[page.index("Salary variance") :]
+
+
+def test_ambiguous_place_offers_a_choice(client):
+    page = text_of(client.get("/roles/registered-nurses/", {"location": "Springfield"}))
+    assert "Several places match “Springfield”. Which one?" in page
+    assert "Springfield, IL" in page and "Springfield, MO" in page and "Springfield, MA" in page
+
+
+@pytest.mark.parametrize(
+    ("location", "message"),
+    [
+        ("Atlantis, ZZ", "We couldn't find a state called “ZZ”."),
+        ("Qwxyzzy", "We couldn't find “Qwxyzzy”."),
+        ("", "Enter a city and state (Austin, TX), a ZIP code or a metro area."),
+        ("x" * 5000, "That is too long for a place name (at most 100 characters)."),
+        ("00000", "We couldn't find ZIP code 00000."),
+    ],
+)
+def test_bad_places_get_a_clear_message_never_a_server_error(client, location, message):
+    response = client.get("/roles/back-end-developer/", {"location": location})
+    assert response.status_code == 200
+    assert message in text_of(response)
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_unknown_place_suggests_the_nearest_names(client):
+    page = text_of(client.get("/roles/back-end-developer/", {"location": "Nwe York, NY"}))
+    assert "Did you mean:" in page and "New York, NY" in page
+
+
+def test_markup_in_the_location_is_escaped(client):
+    response = client.get("/roles/back-end-developer/", {"location": '<script>alert("x")</script>'})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<script>alert("x")</script>' not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+
+
+def test_role_page_query_count_is_pinned(client, django_assert_max_num_queries):
+    client.get("/roles/registered-nurses/", {"location": "Austin, TX"})  # warm the per-release caches
+    cache.delete_many([])
+    with django_assert_max_num_queries(20):
+        response = client.get("/roles/back-end-developer/", {"location": "Sunnyvale, CA"})
+    assert response.status_code == 200
+
+
+def test_conditional_get_answers_304(client):
+    first = client.get("/roles/back-end-developer/", {"location": "Austin, TX"})
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    assert "max-age" in first["Cache-Control"]
+    again = client.get("/roles/back-end-developer/", {"location": "Austin, TX"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_soc_code_redirects_to_its_role(client):
+    response = client.get("/roles/soc/29-1141/")
+    assert response.status_code == 302 and response["Location"] == "/roles/registered-nurses/"
+    assert client.get("/roles/soc/99-9999/").status_code == 404
+    assert client.get("/roles/no-such-role/").status_code == 404
+
+
+def test_share_section_and_social_tags(client):
+    response = client.get("/roles/back-end-developer/", {"location": "austin, tx"})
+    body = response.content.decode()
+    assert 'property="og:title" content="Back-End Developer in Austin, TX · rolescope"' in body
+    assert 'name="twitter:card" content="summary"' in body
+    assert "http://testserver/roles/back-end-developer/?location=Austin%2C+TX" in body
+    assert "https://www.linkedin.com/sharing/share-offsite/?url=http%3A//testserver/roles/back-end-developer/" in body
+    assert "https://x.com/intent/post?url=" in body and "mailto:?subject=Back-End%20Developer" in body
+    assert "/roles/back-end-developer/figures.csv?location=Austin%2C%20TX" in body
+    assert 'media="print"' in body
+
+
+def test_page_works_without_javascript(client):
+    body = client.get("/roles/back-end-developer/").content.decode()
+    form = re.search(r'<form method="get" action="/roles/back-end-developer/#local"[^>]*>.*?</form>', body, re.S)
+    assert form and 'name="location"' in form.group(0) and 'type="submit"' in form.group(0)
+    assert '<label for="location">Enter City, State to view local salaries and candidate demand</label>' in body
+
+
+def test_downloads_carry_the_same_figures_as_the_page(client, oews_2025):
+    data = client.get("/roles/back-end-developer/figures.json", {"location": "Austin, TX"}).json()
+    row = oews_row(oews_2025, "12420", "15-1254")
+    assert data["local"]["annual"]["median"] == int(row["A_MEDIAN"])
+    assert data["local"]["area_code"] == "0012420"
+    assert data["national"]["source"].endswith("May 2025")
+    csv_body = client.get("/roles/back-end-developer/figures.csv", {"location": "Austin, TX"}).content.decode()
+    assert f'local,"Austin-Round Rock-San Marcos, TX",annual median,{row["A_MEDIAN"]},' in csv_body
+    page = text_of(client.get("/roles/back-end-developer/", {"location": "Austin, TX"}))
+    assert (
+        f"Candidate supply {data['market']['candidate_supply']:,} Job openings {data['market']['job_openings']:,}"
+        in page
+    )
+    assert client.get("/roles/back-end-developer/figures.xml").status_code == 404
+
+
+def test_top_coded_wages_show_the_bls_note(client, oews_2025):
+    row = oews_row(oews_2025, "1", "29-1022")  # Oral and maxillofacial surgeons, Alabama
+    assert row["A_MEDIAN"] == "#"
+    page = text_of(client.get("/roles/soc/29-1022/", {"location": "Alabama"}, follow=True))
+    local = page[page.index("Salary variance") :]
+    assert "come from the Alabama estimates" in local
+    assert "Medium $239,200 or more" in local
+    assert "Median (Medium) $239,200 or more $115.00 or more" in local

@@ -1,0 +1,18 @@
+from django.urls import path, re_path
+from django.views.generic import TemplateView
+
+from roles import views
+
+app_name = "roles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("roles/", views.directory, name="directory"),
+    path("roles/soc/<str:code>/", views.role_by_soc, name="by-soc"),
+    path("roles/<slug:slug>/", views.role_detail, name="detail"),
+    re_path(r"^roles/(?P<slug>[-\w]+)/figures\.(?P<fmt>csv|json)$", views.role_export, name="export"),
+    path("autocomplete/places", views.place_autocomplete, name="place-autocomplete"),
+    path("autocomplete/roles", views.role_autocomplete, name="role-autocomplete"),
+    path("methodology/", TemplateView.as_view(template_name="roles/methodology.html"), name="methodology"),
+    path("about/", TemplateView.as_view(template_name="roles/about.html"), name="about"),
+]
