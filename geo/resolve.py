@@ -1,9 +1,9 @@
 """Turn what a person types ("Austin, TX", "Austin, Texas", "94086", "San Jose metro") into an OEWS area."""
 
 import re
+import threading
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from rapidfuzz import fuzz, process, utils
 
 from geo.models import City, State, ZipCounty
@@ -32,37 +32,65 @@ class Resolution:
     error: str = ""
 
 
-def _city_place(city: City, query: str) -> Place | None:
-    area = city.county.oews_area
-    if area is None:
-        return None
-    return Place(label=f"{city.name}, {city.state.abbr}", area=area, query=query)
+@dataclass
+class _Gazetteer:
+    """Everything resolution needs, in process memory (about 31,000 cities and 41,000 ZIP codes)."""
+
+    version: int
+    areas: dict[str, Area]
+    states: dict[str, tuple[str, str]]  # "ca" / "california" -> (fips, abbr)
+    cities: dict[tuple[str, str], tuple[str, str]]  # (name, state abbr) -> (label, area code), most populous
+    cities_by_name: dict[str, list[tuple[str, str]]]  # name -> [(label, area code)], most populous first
+    zips: dict[str, tuple[str, str]]  # ZIP -> (label, area code) of the county with most addresses
+    names: list[str]  # suggestions and autocomplete: larger cities, metro areas, states
 
 
-def _state(text: str) -> State | None:
-    text = text.strip().rstrip(".")
-    if len(text) == 2:
-        return State.objects.filter(abbr__iexact=text).first()
-    return State.objects.filter(name__iexact=text).first()
+_gazetteer: _Gazetteer | None = None
+_gazetteer_lock = threading.Lock()
 
 
-def _names() -> list[str]:
-    """Names offered as suggestions and autocomplete: the larger cities, metro areas and states."""
-    key = f"geo:names:{data_version()}"
-    names = cache.get(key)
-    if names is None:
-        cities = City.objects.filter(population__gte=5000).select_related("state").order_by("-population")
-        names = [f"{c.name}, {c.state.abbr}" for c in cities]
-        names += list(Area.objects.filter(kind=Area.Kind.METRO).values_list("name", flat=True))
-        names += list(State.objects.values_list("name", flat=True))
-        names = list(dict.fromkeys(names))
-        cache.set(key, names, 3600)
-    return names
+def _build(version: int) -> _Gazetteer:
+    areas = {area.code: area for area in Area.objects.all()}
+    states: dict[str, tuple[str, str]] = {}
+    for fips, abbr, name in State.objects.values_list("fips", "abbr", "name"):
+        states[abbr.lower()] = states[name.lower()] = (fips, abbr)
+    cities: dict[tuple[str, str], tuple[str, str]] = {}
+    by_name: dict[str, list[tuple[str, str]]] = {}
+    names = []
+    rows = City.objects.filter(county__oews_area__isnull=False).order_by("-population")
+    for name, ascii_name, abbr, area_code, population in rows.values_list(
+        "name", "name_ascii", "state__abbr", "county__oews_area_id", "population"
+    ):
+        label = f"{name}, {abbr}"
+        for key in {name.lower(), ascii_name.lower()}:
+            cities.setdefault((key, abbr), (label, area_code))
+            by_name.setdefault(key, []).append((label, area_code))
+        if population >= 5000:
+            names.append(label)
+    zips: dict[str, tuple[str, str]] = {}
+    shares = ZipCounty.objects.filter(county__oews_area__isnull=False).order_by("zip", "-total_ratio")
+    for zip_code, city, state, area_code in shares.values_list(
+        "zip", "preferred_city", "preferred_state", "county__oews_area_id"
+    ):
+        zips.setdefault(zip_code, (f"{city.title()}, {state} {zip_code}", area_code))
+    names += [area.name for area in areas.values() if area.kind == Area.Kind.METRO]
+    names += sorted(State.objects.values_list("name", flat=True))
+    return _Gazetteer(version, areas, states, cities, by_name, zips, list(dict.fromkeys(names)))
+
+
+def gazetteer() -> _Gazetteer:
+    """The in-memory gazetteer, rebuilt when a new import has been loaded."""
+    global _gazetteer
+    version = data_version()
+    with _gazetteer_lock:
+        if _gazetteer is None or _gazetteer.version != version:
+            _gazetteer = _build(version)
+        return _gazetteer
 
 
 def suggest(text: str, limit: int = 5) -> list[str]:
     """The nearest known place names to a place we could not find."""
-    names = _names()
+    names = gazetteer().names
     matches = process.extract(
         text, names, scorer=fuzz.WRatio, processor=utils.default_process, limit=limit, score_cutoff=70
     )
@@ -73,7 +101,7 @@ def autocomplete(prefix: str, limit: int = 8) -> list[str]:
     prefix = " ".join(prefix.split()).lower()[:MAX_LENGTH]
     if len(prefix) < 2:
         return []
-    return [name for name in _names() if name.lower().startswith(prefix)][:limit]
+    return [name for name in gazetteer().names if name.lower().startswith(prefix)][:limit]
 
 
 def resolve(raw: str) -> Resolution:
@@ -87,70 +115,51 @@ def resolve(raw: str) -> Resolution:
         result.error = f"That is too long for a place name (at most {MAX_LENGTH} characters)."
         return result
 
+    places = gazetteer()
     if ZIP.match(query):
-        share = (
-            ZipCounty.objects.filter(zip=query[:5])
-            .select_related("county__oews_area", "county__state")
-            .order_by("-total_ratio")
-            .first()
-        )
-        if share and share.county.oews_area:
-            label = f"{share.preferred_city.title()}, {share.preferred_state} {query[:5]}"
-            result.place = Place(label=label, area=share.county.oews_area, query=query)
+        found = places.zips.get(query[:5])
+        if found:
+            result.place = Place(label=found[0], area=places.areas[found[1]], query=query)
         else:
             result.error = f"We couldn't find ZIP code {query[:5]}."
         return result
 
-    city_part, _, state_part = query.rpartition(",")
+    lowered = query.lower()
+    city_part, _, state_part = lowered.rpartition(",")
     if city_part and state_part.strip():
-        state = _state(state_part)
+        state = places.states.get(state_part.strip().rstrip("."))
         if state is None:
-            result.error = f"We couldn't find a state called “{state_part.strip()}”."
+            result.error = f"We couldn't find a state called “{query.rpartition(',')[2].strip()}”."
             result.suggestions = suggest(query)
             return result
-        city = (
-            City.objects.filter(state=state, name_ascii__iexact=city_part.strip())
-            .select_related("county__oews_area", "state")
-            .order_by("-population")
-            .first()
-        ) or (
-            City.objects.filter(state=state, name__iexact=city_part.strip())
-            .select_related("county__oews_area", "state")
-            .order_by("-population")
-            .first()
-        )
-        if city and (place := _city_place(city, query)):
-            result.place = place
-            return result
-        metro = Area.objects.filter(kind=Area.Kind.METRO, name__iexact=query).first()
-        if metro:
-            result.place = Place(label=metro.name, area=metro, query=query)
+        found = places.cities.get((city_part.strip(), state[1]))
+        if found:
+            result.place = Place(label=found[0], area=places.areas[found[1]], query=query)
             return result
     else:
-        state = _state(query)
-        if state is not None:
-            area = Area.objects.filter(code=f"{state.fips}00000").first()
-            if area:
-                result.place = Place(label=state.name, area=area, query=query)
-                return result
-        cities = list(
-            City.objects.filter(name_ascii__iexact=query)
-            .select_related("state", "county__oews_area")
-            .order_by("-population")[:10]
-        )
-        if len(cities) == 1 and (place := _city_place(cities[0], query)):
-            result.place = place
+        state = places.states.get(lowered)
+        if state is not None and f"{state[0]}00000" in places.areas:
+            area = places.areas[f"{state[0]}00000"]
+            result.place = Place(label=area.name, area=area, query=query)
             return result
-        if len(cities) > 1:
-            result.choices = [f"{c.name}, {c.state.abbr}" for c in cities]
+        same_name = places.cities_by_name.get(lowered, [])
+        if len(same_name) == 1:
+            label, code = same_name[0]
+            result.place = Place(label=label, area=places.areas[code], query=query)
+            return result
+        if len(same_name) > 1:
+            result.choices = [label for label, _ in same_name[:10]]
             return result
 
-    metros = list(Area.objects.filter(kind=Area.Kind.METRO, name__icontains=query.removesuffix(" metro"))[:10])
-    if len(metros) == 1:
-        result.place = Place(label=metros[0].name, area=metros[0], query=query)
+    metro_text = lowered.removesuffix(" metro").removesuffix(" metropolitan area").strip()
+    metros = [a for a in places.areas.values() if a.kind == Area.Kind.METRO and metro_text in a.name.lower()]
+    exact = [a for a in metros if a.name.lower() == metro_text]
+    if len(exact) == 1 or len(metros) == 1:
+        area = (exact or metros)[0]
+        result.place = Place(label=area.name, area=area, query=query)
         return result
     if len(metros) > 1:
-        result.choices = [m.name for m in metros]
+        result.choices = [m.name for m in metros[:10]]
         return result
     result.error = f"We couldn't find “{query}”."
     result.suggestions = suggest(query)

@@ -3,9 +3,11 @@
 The index lives in process memory (about 65,000 names) and is rebuilt when the data or the roles change.
 """
 
+import math
 import re
 import threading
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
@@ -13,6 +15,7 @@ from rapidfuzz import fuzz, process
 from occupations.models import AlternateTitle, ReportedTitle
 from roles.models import Role
 from sources.versions import data_version
+from wages.models import WageEstimate
 
 
 @dataclass(frozen=True)
@@ -27,10 +30,20 @@ class RoleHit:
 @dataclass
 class _Index:
     key: tuple[object, ...]
-    names: list[str]  # lower case
+    names: list[str]  # normalized
     display: list[str]
     role_of: list[int]
     roles: list[RoleHit]
+    weight: list[float]  # per role: larger occupations rank first among equal matches
+    haystack: str = ""  # every name on its own line, searched with one regular expression
+    line_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.haystack = "\n".join(self.names)
+        position, self.line_starts = 0, []
+        for name in self.names:
+            self.line_starts.append(position)
+            position += len(name) + 1
 
 
 _lock = threading.Lock()
@@ -56,11 +69,19 @@ def _build(key: tuple[object, ...]) -> _Index:
     display: list[str] = []
     role_of: list[int] = []
     default_role: dict[str, int] = {}
+    newest = WageEstimate.objects.order_by("-release_id").values_list("release_id", flat=True).first() or 0
+    employment = dict(
+        WageEstimate.objects.filter(release_id=newest, area_id="0000000", employment__isnull=False).values_list(
+            "occupation_id", "employment"
+        )
+    )
+    weight: list[float] = []
     for slug, title, soc, category, curated in Role.objects.order_by("-is_curated", "title").values_list(
         "slug", "title", "occupation_id", "category__name", "is_curated"
     ):
         index = len(roles)
         roles.append(RoleHit(slug, title, soc, category, ""))
+        weight.append(math.log10((employment.get(soc) or 0) + 1) * 3 + (20 if curated else 0))
         names.append(normalize(title))
         display.append(title)
         role_of.append(index)
@@ -75,7 +96,7 @@ def _build(key: tuple[object, ...]) -> _Index:
                 names.append(lowered)
                 display.append(title)
                 role_of.append(default_role[soc])
-    return _Index(key, names, display, role_of, roles)
+    return _Index(key, names, display, role_of, roles, weight)
 
 
 def _get_index() -> _Index:
@@ -97,15 +118,25 @@ def search_roles(query: str, limit: int = 10) -> list[RoleHit]:
 
     def offer(position: int, score: float) -> None:
         role = index.role_of[position]
+        score += index.weight[role] + (10 if index.display[position] == index.roles[role].title else 0)
         if role not in scored or scored[role][0] < score:
             scored[role] = (score, index.display[position])
 
-    for position, name in enumerate(index.names):
+    # Names that contain the query at the start of a word: whole name, prefix, then inside.
+    haystack = index.haystack
+    for count, match in enumerate(re.finditer(re.escape(text), haystack)):
+        if count >= 5000:  # a very short query: enough candidates to rank
+            break
+        start = match.start()
+        if start and haystack[start - 1] not in " \n":
+            continue
+        position = bisect_right(index.line_starts, start) - 1
+        name = index.names[position]
         if name == text:
             offer(position, 300)
-        elif name.startswith(text):
+        elif start == index.line_starts[position]:
             offer(position, 200 - len(name) / 100)
-        elif f" {text}" in f" {name}":
+        else:
             offer(position, 150 - len(name) / 100)
     if len(scored) < limit:
         for _, score, position in process.extract(
