@@ -139,15 +139,23 @@ def _program_split(units: set[str], employment: dict[str, int]) -> dict[str, dic
     return result
 
 
-def _splits() -> tuple[set[str], dict[str, int], dict[str, dict[str, Decimal]], dict[str, dict[str, Decimal]]]:
-    key = f"market:splits:{data_version()}"
-    cached = cache.get(key)
-    if cached is None:
+_Splits = tuple[set[str], dict[str, int], dict[str, dict[str, Decimal]], dict[str, dict[str, Decimal]]]
+_splits_memo: tuple[int, _Splits] | None = None
+
+
+def _splits() -> _Splits:
+    """Statistical units, employment and the census and program splits, kept in process memory per data
+    version (unpickling them from a shared cache on every request would cost more than computing them)."""
+    global _splits_memo
+    version = data_version()
+    if _splits_memo is None or _splits_memo[0] != version:
         employment = _national_employment()
         units = statistical_units(employment)
-        cached = (units, employment, _census_split(units, employment), _program_split(units, employment))
-        cache.set(key, cached, 3600)
-    return cached
+        _splits_memo = (
+            version,
+            (units, employment, _census_split(units, employment), _program_split(units, employment)),
+        )
+    return _splits_memo[1]
 
 
 def national_market(occupation_code: str) -> MarketEstimate:
@@ -224,7 +232,7 @@ def local_market(national: MarketEstimate, area: Area) -> MarketEstimate:
     if area.code == NATIONAL:
         return national
     local = MarketEstimate(occupation_code=national.occupation_code, area_name=area.name, citations=national.citations)
-    employment = _national_employment()
+    employment = _splits()[1]
     # The area's and its state's employment in the occupation, newest release first, in one query.
     rows = (
         WageEstimate.objects.filter(occupation_id=national.occupation_code, employment__isnull=False)

@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from geo.resolve import Resolution, resolve
 from market.difficulty import MarketEstimate, local_market, national_market
 from occupations.models import EducationShare, OnetOccupation, Rating, RelatedOccupation, TechnologySkill
 from roles.models import Role
+from sources.versions import data_version
 from wages.models import Figure, Release, WageEstimate
 from wages.queries import NATIONAL, Change, change_between, current_release, local_estimate, national_estimates
 
@@ -110,54 +112,104 @@ class RoleCard:
         return ((self.local.estimate.annual_median - national) * 100 / national).quantize(Decimal("0.1"))
 
 
-def role_card(role: Role, location: str | None = None) -> RoleCard:
-    soc = role.occupation_id
+@dataclass(frozen=True)
+class OccupationProfile:
+    """What a role shows that depends only on its occupation and the data loaded, not on the role's own
+    text or the place: kept in process memory per data version."""
+
+    onet: OnetOccupation | None
+    release: Release | None
+    national: WageSummary | None
+    national_change: Change | None
+    history: list[tuple[str, int | None]]
+    market: MarketEstimate
+    tasks: list[str]
+    skills: list[Rating]
+    knowledge: list[Rating]
+    technology: list[TechnologySkill]
+    education: list[EducationShare]
+    related_socs: list[str]
+    typical_education: str
+
+
+@lru_cache(maxsize=2048)
+def occupation_profile(soc: str, version: int) -> OccupationProfile:
+    """`version` (the data version) is part of the memo key, so a new import is seen at once."""
     release = current_release()
     national, history = national_estimates(soc, release) if release else (None, [])
     onet = OnetOccupation.objects.filter(occupation_id=soc).select_related("job_zone").order_by("code").first()
-    stats_code = national.occupation_id if national else soc
-    card = RoleCard(
-        role=role,
-        onet=onet,
-        release=release,
-        national=WageSummary(national, release) if national and release else None,
-        national_change=change_between(history[-2], history[-1]) if len(history) > 1 else None,
-        history=[(estimate.release.name, estimate.annual_median) for estimate in history],
-        market=national_market(stats_code),
-    )
-    if location is not None and release:
-        card.resolution = resolve(location)
-        if card.resolution.place:
-            local, card.local_notes = local_estimate(stats_code, card.resolution.place.area, release)
-            card.local = WageSummary(local, release) if local else None
-            card.local_market = local_market(card.market, card.resolution.place.area)
-    if role.duty_list:
-        card.duties, card.duties_source = role.duty_list, ""
-    elif onet:
-        card.duties = list(onet.tasks.filter(kind="core").values_list("text", flat=True)) or list(
-            onet.tasks.values_list("text", flat=True)[:20]
-        )
-        card.duties_source = "O*NET task statements"
+    market = national_market(national.occupation_id if national else soc)
+    tasks: list[str] = []
+    ratings: list[Rating] = []
+    technology: list[TechnologySkill] = []
+    education: list[EducationShare] = []
+    related: list[str] = []
     if onet:
+        tasks = [text for text, kind in onet.tasks.order_by("task_id").values_list("text", "kind") if kind == "core"]
+        tasks = tasks or list(onet.tasks.order_by("task_id").values_list("text", flat=True)[:20])
         ratings = list(
             onet.ratings.filter(importance__isnull=False, not_relevant=False)
             .select_related("element")
             .order_by("-importance", "element__name")
         )
-        card.skills = [r for r in ratings if r.domain == Rating.Domain.SKILL][:10]
-        card.knowledge = [r for r in ratings if r.domain == Rating.Domain.KNOWLEDGE][:10]
-        card.technology = list(onet.technology_skills.order_by("-hot", "-in_demand", "example")[:24])
-        card.education = list(
+        technology = list(onet.technology_skills.order_by("-hot", "-in_demand", "example")[:24])
+        education = list(
             onet.education_shares.filter(category__scale="RL", percent__gt=0)
             .select_related("category")
             .order_by("category__category")
         )
-        related_socs = list(
+        related = list(
             RelatedOccupation.objects.filter(onet=onet)
             .order_by("rank")
-            .values_list("related__occupation_id", flat=True)[:10]
+            .values_list("related__occupation_id", flat=True)
         )
-        by_soc = {r.occupation_id: r for r in Role.objects.filter(occupation_id__in=related_socs, is_curated=False)}
-        card.related = [by_soc[code] for code in dict.fromkeys(related_socs) if code in by_soc and code != soc]
-    card.typical_education = card.market.projection.entry_education if card.market.projection else ""
+    return OccupationProfile(
+        onet=onet,
+        release=release,
+        national=WageSummary(national, release) if national and release else None,
+        national_change=change_between(history[-2], history[-1]) if len(history) > 1 else None,
+        history=[(estimate.release.name, estimate.annual_median) for estimate in history],
+        market=market,
+        tasks=tasks,
+        skills=[r for r in ratings if r.domain == Rating.Domain.SKILL][:10],
+        knowledge=[r for r in ratings if r.domain == Rating.Domain.KNOWLEDGE][:10],
+        technology=technology,
+        education=education,
+        related_socs=[code for code in dict.fromkeys(related) if code != soc][:10],
+        typical_education=market.projection.entry_education if market.projection else "",
+    )
+
+
+def role_card(role: Role, location: str | None = None) -> RoleCard:
+    profile = occupation_profile(role.occupation_id, data_version())
+    card = RoleCard(
+        role=role,
+        onet=profile.onet,
+        release=profile.release,
+        national=profile.national,
+        national_change=profile.national_change,
+        history=profile.history,
+        market=profile.market,
+        skills=profile.skills,
+        knowledge=profile.knowledge,
+        technology=profile.technology,
+        education=profile.education,
+        typical_education=profile.typical_education,
+    )
+    if role.duty_list:
+        card.duties = role.duty_list
+    else:
+        card.duties, card.duties_source = profile.tasks, "O*NET task statements"
+    if profile.related_socs:
+        by_soc = {
+            r.occupation_id: r for r in Role.objects.filter(occupation_id__in=profile.related_socs, is_curated=False)
+        }
+        card.related = [by_soc[code] for code in profile.related_socs if code in by_soc]
+    if location is not None and profile.release:
+        card.resolution = resolve(location)
+        if card.resolution.place:
+            stats_code = profile.national.estimate.occupation_id if profile.national else role.occupation_id
+            local, card.local_notes = local_estimate(stats_code, card.resolution.place.area, profile.release)
+            card.local = WageSummary(local, profile.release) if local else None
+            card.local_market = local_market(profile.market, card.resolution.place.area)
     return card
