@@ -5,19 +5,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck check snapshot bench-import clean
+.PHONY: run test lint typecheck check snapshot bench-import bench-pages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
+# axe-core for the browser accessibility tests (test-only; nothing is built).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch node_modules/.installed
+
 run: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_snapshot --if-needed
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
+test: $(STAMP) node_modules/.installed
 	DEBUG=true $(BIN)/pytest
 
 lint: $(STAMP)
@@ -36,5 +41,12 @@ snapshot: $(STAMP)
 bench-import: $(STAMP)
 	DEBUG=true $(BIN)/python bench/import_snapshot.py
 
+# Production settings, so templates are cached as they are when serving for real.
+BENCH_ENV := DEBUG=false SECRET_KEY=bench-only-not-a-secret-$$(date +%s)-0123456789abcdefghijklmnop \
+	SECURE_SSL_REDIRECT=false ALLOWED_HOSTS=127.0.0.1
+
+bench-pages: $(STAMP)
+	$(BENCH_ENV) $(BIN)/python bench/role_page.py
+
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	rm -rf $(VENV) node_modules test-artifacts db.sqlite3 db.sqlite3-wal db.sqlite3-shm

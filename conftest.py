@@ -32,3 +32,8 @@ def shared_data() -> Path:
 @pytest.fixture
 def snapshot_dir() -> Path:
     return SNAPSHOT
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests run last: they start a server thread sharing the session's database."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
