@@ -210,3 +210,29 @@ def test_top_coded_wages_show_the_bls_note(client, oews_2025):
     assert "come from the Alabama estimates" in local
     assert "Medium $239,200 or more" in local
     assert "Median (Medium) $239,200 or more $115.00 or more" in local
+
+
+def test_unpublished_metro_cell_falls_back_to_the_state(client, oews_2025):
+    from geo.models import City
+
+    with gzip.open(oews_2025, "rt", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    states = {(r["PRIM_STATE"], r["OCC_CODE"]): r for r in rows if r["AREA_TYPE"] == "2"}
+    row = next(
+        r
+        for r in rows
+        if r["AREA_TYPE"] == "4"
+        and r["O_GROUP"] == "detailed"
+        and r["A_MEDIAN"] == "*"
+        and states.get((r["PRIM_STATE"], r["OCC_CODE"]), {}).get("A_MEDIAN", "*").isdigit()
+        and City.objects.filter(county__oews_area=f"00{r['AREA']}", state__abbr=r["PRIM_STATE"]).exists()
+    )
+    state = states[(row["PRIM_STATE"], row["OCC_CODE"])]
+    city = City.objects.filter(county__oews_area=f"00{row['AREA']}", state__abbr=row["PRIM_STATE"]).first()
+    page = text_of(
+        client.get(f"/roles/soc/{row['OCC_CODE']}/", {"location": f"{city.name}, {row['PRIM_STATE']}"}, follow=True)
+    )
+    local = page[page.index("Salary variance") :]
+    assert f"BLS publishes no annual median for this occupation in {row['AREA_TITLE']}." in local
+    assert f"shown here for {state['AREA_TITLE']}" in local
+    assert f"Medium {dollars(state['A_MEDIAN'])}" in local
