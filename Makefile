@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck check snapshot bench-import bench-pages clean
+.PHONY: run test lint typecheck check openapi snapshot bench-import bench-pages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ typecheck: $(STAMP)
 
 check: lint typecheck
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+openapi: $(STAMP)
+	DEBUG=true $(BIN)/python manage.py export_openapi
 
 snapshot: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py build_snapshot

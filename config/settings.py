@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "geo",
     "market",
     "roles",
+    "accounts",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -50,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "accounts.middleware.ApiAccessMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -124,6 +128,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# REST API limits (requests a minute), per address for anonymous calls and per key otherwise.
+API_ANON_RATE_PER_MINUTE = env_int("API_ANON_RATE_PER_MINUTE", 60)
+API_KEY_RATE_PER_MINUTE = env_int("API_KEY_RATE_PER_MINUTE", 1200)
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use the socket address).
+API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:keys"
+LOGOUT_REDIRECT_URL = "roles:home"
 
 # Where `import_all` and the snapshot builder find the full public data sets by default.
 ROLESCOPE_DATA_DIR = Path(env_str("ROLESCOPE_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))

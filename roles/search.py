@@ -6,7 +6,7 @@ The index lives in process memory (about 65,000 names) and is rebuilt when the d
 import math
 import re
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
@@ -37,9 +37,13 @@ class _Index:
     weight: list[float]  # per role: larger occupations rank first among equal matches
     haystack: str = ""  # every name on its own line, searched with one regular expression
     line_starts: list[int] = field(default_factory=list)
+    vocabulary: list[str] = field(default_factory=list)  # every word of every name, sorted, for spelling
+    known_words: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.haystack = "\n".join(self.names)
+        self.known_words = frozenset(word for name in self.names for word in name.split())
+        self.vocabulary = sorted(self.known_words)
         position, self.line_starts = 0, []
         for name in self.names:
             self.line_starts.append(position)
@@ -108,12 +112,32 @@ def _get_index() -> _Index:
         return _index
 
 
+def _is_prefix(word: str, vocabulary: list[str]) -> bool:
+    position = bisect_left(vocabulary, word)
+    return position < len(vocabulary) and vocabulary[position].startswith(word)
+
+
+def _corrected(text: str, index: _Index) -> str:
+    """The query with each misspelt word (not in any title) replaced by the closest word that is."""
+    words = text.split()
+    fixed = []
+    for position, word in enumerate(words):
+        last = position == len(words) - 1
+        if word in index.known_words or len(word) < 4 or (last and _is_prefix(word, index.vocabulary)):
+            fixed.append(word)  # a known word, too short to correct, or the prefix of one being typed
+            continue
+        best = process.extractOne(word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+        fixed.append(best[0] if best else word)
+    return " ".join(fixed)
+
+
 def search_roles(query: str, limit: int = 10) -> list[RoleHit]:
     """Roles best matching `query`: whole and prefix matches first, then close spellings."""
     text = normalize(query[:200])[:100]
     if len(text) < 2:
         return []
     index = _get_index()
+    text = _corrected(text, index)
     scored: dict[int, tuple[float, str]] = {}
 
     def offer(position: int, score: float) -> None:

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET
 
 from geo.resolve import MAX_LENGTH, autocomplete
 from lib.http import cached_page
-from roles.card import RoleCard, role_card
+from roles.card import role_card
 from roles.models import Category, Role
+from roles.schemas import RoleCardOut
 from roles.search import search_roles
 
 
@@ -68,82 +69,48 @@ def role_by_soc(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(role.get_absolute_url() + (f"?{query}" if query else ""), permanent=False)
 
 
-def card_figures(card: RoleCard) -> dict[str, Any]:
-    """The role page's figures as plain data (the CSV and JSON downloads)."""
-
-    def wages(summary: Any) -> dict[str, Any] | None:
-        if summary is None:
-            return None
-        estimate = summary.estimate
-        return {
-            "area": summary.area_name,
-            "area_code": estimate.area_id,
-            "occupation": estimate.occupation_id,
-            "release": summary.release.name,
-            "employment": estimate.employment,
-            "annual": {
-                key: getattr(estimate, f"annual_{key}") for key in ("p10", "p25", "median", "p75", "p90", "mean")
-            },
-            "hourly": {
-                key: str(getattr(estimate, f"hourly_{key}")) if getattr(estimate, f"hourly_{key}") is not None else None
-                for key in ("p10", "p25", "median", "p75", "p90", "mean")
-            },
-            "special_values": estimate.special or {},
-            "source": summary.release.citation,
-        }
-
-    def market(estimate: Any) -> dict[str, Any] | None:
-        if estimate is None:
-            return None
-        return {
-            "area": estimate.area_name,
-            "job_openings": estimate.openings,
-            "candidate_supply": estimate.supply,
-            "experienced_job_seekers": estimate.experienced,
-            "new_entrants": estimate.new_entrants,
-            "difficulty": str(estimate.difficulty) if estimate.difficulty is not None else None,
-            "sources": [f"{c.label}: {c.source}" for c in estimate.citations],
-            "notes": estimate.notes,
-        }
-
-    change = card.national_change
-    return {
-        "role": card.role.title,
-        "occupation": {"soc_code": card.role.occupation_id, "title": card.role.occupation.title},
-        "national": wages(card.national),
-        "change_from_previous_year": None
-        if change is None
-        else {"percent": str(change.percent), "from": change.previous.release.name, "to": change.current.release.name},
-        "market": market(card.market),
-        "location": card.resolution.place.label if card.resolution and card.resolution.place else None,
-        "local": wages(card.local),
-        "local_market": market(card.local_market),
-    }
-
-
 @require_GET
 @cached_page()
 def role_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The role page's figures as JSON (exactly the API's role card) or CSV."""
     role = get_object_or_404(Role.objects.select_related("category", "occupation"), slug=slug)
-    figures = card_figures(role_card(role, _location(request)))
+    card = RoleCardOut.of(role_card(role, _location(request)))
     if fmt == "json":
-        response: HttpResponse = JsonResponse(figures, json_dumps_params={"indent": 2})
+        response = HttpResponse(card.model_dump_json(indent=2), content_type="application/json")
     else:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(["section", "area", "figure", "value", "source"])
-        for section in ("national", "local"):
-            data = figures[section]
-            if data:
-                for key, value in data["annual"].items():
-                    shown = value if value is not None else data["special_values"].get(f"annual_{key}", "")
-                    writer.writerow([section, data["area"], f"annual {key}", shown, data["source"]])
-                writer.writerow([section, data["area"], "employment", data["employment"], data["source"]])
-        for section in ("market", "local_market"):
-            data = figures[section]
-            if data:
+        writer.writerow(["section", "area", "figure", "value", "special", "source"])
+        for section, wages in (("national", card.national), ("local", card.local)):
+            if wages:
+                for key, value in wages.annual.model_dump().items():
+                    special = wages.special.get(f"annual_{key}", "")
+                    writer.writerow(
+                        [
+                            section,
+                            wages.area.name,
+                            f"annual {key}",
+                            "" if value is None else int(value),
+                            special,
+                            wages.release.citation,
+                        ]
+                    )
+                writer.writerow(
+                    [
+                        section,
+                        wages.area.name,
+                        "employment",
+                        wages.employment or "",
+                        wages.special.get("employment", ""),
+                        wages.release.citation,
+                    ]
+                )
+        for section, market in (("market", card.market), ("local market", card.local_market)):
+            if market:
+                sources = "; ".join(f"{c.label}: {c.source}" for c in market.sources)
                 for key in ("job_openings", "candidate_supply", "difficulty"):
-                    writer.writerow([section, data["area"], key, data[key], "; ".join(data["sources"])])
+                    value = getattr(market, key)
+                    writer.writerow([section, market.area, key, "" if value is None else value, "", sources])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{role.slug}.{fmt}"'
     return response

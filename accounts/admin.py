@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from accounts.models import ApiKey
+from accounts.services import api_key_create, api_key_revoke
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Staff create keys here; the key is shown once, in the confirmation message."""
+
+    list_display = ["name", "prefix", "user", "rate_limit_per_minute", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "user__username", "user__email"]
+    autocomplete_fields = ["user"]
+    actions = ["revoke"]
+
+    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:  # type: ignore[override]
+        if obj is None:
+            return ["user", "name", "rate_limit_per_minute"]
+        return ["user", "name", "prefix", "rate_limit_per_minute", "created_at", "last_used_at", "revoked_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
+        if obj is None:
+            return []
+        return ["user", "prefix", "created_at", "last_used_at", "revoked_at"]
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: ModelForm[Any], change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        key, plain = api_key_create(user=obj.user, name=obj.name, rate_limit_per_minute=obj.rate_limit_per_minute)
+        obj.pk = key.pk
+        messages.warning(
+            request, f"The new key is {plain} — copy it now: it is not stored and will not be shown again."
+        )
+
+    @admin.action(description="Revoke the selected keys")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        for key in queryset:
+            api_key_revoke(key=key)
+        messages.success(request, f"{queryset.count()} key(s) revoked.")

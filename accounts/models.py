@@ -1,0 +1,30 @@
+"""People's accounts and their API keys."""
+
+from django.conf import settings
+from django.db import models
+
+
+class ApiKey(models.Model):
+    """A key for the REST API. The key itself is shown once, when created; only its SHA-256 hash is kept."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100, help_text="What the key is for, e.g. 'HR system'.")
+    prefix = models.CharField(max_length=16, unique=True, help_text="Public start of the key, to recognise it.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    rate_limit_per_minute = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Requests a minute; empty for the site default for keys."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,56 @@
+"""API keys: create (the plain key is returned once), revoke, and check a presented key."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import ApiKey
+
+KEY_PREFIX = "rs_"
+# last_used_at is written at most this often, so busy keys do not cost a write per request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_key_create(*, user: User, name: str, rate_limit_per_minute: int | None = None) -> tuple[ApiKey, str]:
+    """Create a key for `user`. Returns the stored key and the plain key, which is never shown again."""
+    public = secrets.token_hex(4)
+    plain = f"{KEY_PREFIX}{public}_{secrets.token_urlsafe(32)}"
+    key = ApiKey.objects.create(
+        user=user,
+        name=name.strip() or "API key",
+        prefix=f"{KEY_PREFIX}{public}",
+        key_hash=_hash(plain),
+        rate_limit_per_minute=rate_limit_per_minute,
+    )
+    return key, plain
+
+
+def api_key_revoke(*, key: ApiKey) -> None:
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+
+
+def api_key_check(plain: str) -> ApiKey | None:
+    """The active key matching `plain`, or None."""
+    if not plain.startswith(KEY_PREFIX) or len(plain) > 200:
+        return None
+    prefix = plain[: len(KEY_PREFIX) + 8]
+    key = ApiKey.objects.filter(prefix=prefix, revoked_at__isnull=True).first()
+    if key is None or not hmac.compare_digest(key.key_hash, _hash(plain)):
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+        # Only this column, so a concurrent revoke is never overwritten.
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key

@@ -1,0 +1,97 @@
+"""The public REST API, v1: one NinjaAPI wiring each app's router, with problem+json errors."""
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+
+from geo.api import router as geo_router
+from lib.problems import PROBLEM_CONTENT_TYPE, ApiProblem, problem_response
+from occupations.api import router as occupations_router
+from roles.api import compare_router
+from roles.api import router as roles_router
+from sources.api import router as sources_router
+from wages.api import router as wages_router
+
+logger = logging.getLogger("rolescope.api")
+
+DESCRIPTION = """
+What US roles pay nationally and locally, how pay moved, how hard each role is to hire for and what it takes,
+from public data (BLS OEWS and Employment Projections, O*NET, Census, HUD, NCES). Every figure names its release.
+
+**Keys and limits.** Anonymous calls are limited per address; an API key (create one on your account page and
+send it as `X-API-Key: <key>` or `Authorization: Bearer <key>`) raises the limit. Every response carries
+`RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; over the limit the answer is 429 with `Retry-After`.
+
+**Errors** are RFC 9457 `application/problem+json` documents; validation errors name the field, and an unknown
+place or code comes with suggestions.
+
+**Caching.** GET responses carry an `ETag`; send it back as `If-None-Match` for a 304.
+"""
+
+
+class RolescopeAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Problem responses are documented as application/problem+json, keys as optional security."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for path in schema["paths"].values():
+            for operation in path.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+                operation["security"] = [{}, {"ApiKeyHeader": []}, {"BearerKey": []}]
+        components = schema.setdefault("components", {})
+        components["securitySchemes"] = {
+            "ApiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            "BearerKey": {"type": "http", "scheme": "bearer"},
+        }
+        return schema
+
+
+api = RolescopeAPI(
+    title="rolescope API",
+    version="1",
+    description=DESCRIPTION.strip(),
+    urls_namespace="api-v1",
+    servers=[{"url": "/", "description": "This rolescope instance"}],
+)
+api.add_router("/roles", roles_router)
+api.add_router("/compare", compare_router)
+api.add_router("/occupations", occupations_router)
+api.add_router("/", wages_router)
+api.add_router("/locations", geo_router)
+api.add_router("/releases", sources_router)
+
+
+@api.exception_handler(ApiProblem)
+def on_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
+    return problem_response(exc.status, exc.title, exc.detail, **exc.extra)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body")]
+        errors.append({"field": ".".join(location) or "request", "message": str(error.get("msg", "is not valid"))})
+    summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return problem_response(422, "Invalid request", f"Check these fields: {summary}.", errors=errors)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem_response(exc.status_code, "Request failed", str(exc))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(404, "Not found", str(exc) or "There is nothing at this address; see /api/v1/docs.")
+
+
+@api.exception_handler(Exception)
+def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("API error on %s", request.get_full_path())
+    return problem_response(500, "Server error", "Something went wrong on our side; it has been logged.")

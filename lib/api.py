@@ -1,0 +1,59 @@
+"""Shared pieces of the public API contract: problem documents and pagination."""
+
+from typing import Any, Generic, TypeVar
+
+from django.http import HttpRequest
+from ninja import Schema
+from pydantic import Field
+
+T = TypeVar("T")
+
+MAX_PAGE_SIZE = 100
+
+
+class Problem(Schema):
+    """An RFC 9457 problem document."""
+
+    type: str = Field("about:blank", description="A URI identifying the problem type.")
+    title: str = Field(description="Short summary of the problem.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong and what to do about it.")
+    errors: list[dict[str, str]] | None = Field(None, description="Validation errors: the field and the message.")
+    suggestions: list[str] | None = Field(None, description="Close matches, when the value was not found.")
+    choices: list[str] | None = Field(None, description="The values that match, when the input is ambiguous.")
+
+
+class Page(Schema, Generic[T]):
+    count: int = Field(description="Items in all pages.")
+    page: int = Field(description="This page's number, from 1.")
+    page_size: int = Field(description="Items a page.")
+    next: str | None = Field(description="URL of the next page.")
+    previous: str | None = Field(description="URL of the previous page.")
+    results: list[T]
+
+
+# Error responses every endpoint can give, documented once.
+ERRORS: dict[int, Any] = {401: Problem, 422: Problem, 429: Problem}
+
+
+def page_links(request: HttpRequest, *, count: int, page: int, page_size: int) -> tuple[str | None, str | None]:
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        query["page_size"] = str(page_size)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    last = max(1, -(-count // page_size))
+    return (link(page + 1) if page < last else None, link(page - 1) if page > 1 and page <= last + 1 else None)
+
+
+def paginate(request: HttpRequest, items: list[Any], *, count: int, page: int, page_size: int) -> dict[str, Any]:
+    following, preceding = page_links(request, count=count, page=page, page_size=page_size)
+    return {
+        "count": count,
+        "page": page,
+        "page_size": page_size,
+        "next": following,
+        "previous": preceding,
+        "results": items,
+    }

@@ -1,0 +1,180 @@
+"""GET /roles, GET /roles/{slug} (the role card) and GET /compare."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from geo.api import place_or_problem
+from geo.resolve import MAX_LENGTH
+from lib.api import ERRORS, MAX_PAGE_SIZE, Page, Problem, paginate
+from lib.problems import ApiProblem
+from roles.card import occupation_profile, role_card
+from roles.models import Category, Role
+from roles.schemas import RoleCardOut, RoleSummary, role_summary
+from roles.search import search_roles
+from sources.versions import data_version
+from wages.queries import NATIONAL, local_estimate
+from wages.schemas import AreaOut, ReleaseOut
+
+router = Router(tags=["roles"])
+compare_router = Router(tags=["compare"])
+CARD_CACHE_SECONDS = 3600
+
+
+class RoleListQuery(Schema):
+    q: str | None = Field(
+        None, description="Search titles, O*NET alternate and reported titles (typo tolerant).", max_length=MAX_LENGTH
+    )
+    category: str | None = Field(None, description="Category slug, e.g. technical.", max_length=50)
+    page: int = Field(1, ge=1, le=10_000)
+    page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
+
+
+def role_or_problem(slug: str) -> Role:
+    role = Role.objects.select_related("category", "occupation").filter(slug=slug).first()
+    if role is None:
+        suggestions = [hit.slug for hit in search_roles(slug.replace("-", " "), limit=5)]
+        raise ApiProblem(404, "Unknown role", f"There is no role “{slug[:100]}”.", suggestions=suggestions)
+    return role
+
+
+@router.get("", response={200: Page[RoleSummary], 404: Problem, **ERRORS}, summary="Search and list roles")
+def roles(request: HttpRequest, query: Query[RoleListQuery]) -> dict[str, object]:
+    """Roles A-Z, or the best matches for `q`; each with the SOC code of its figures."""
+    category = None
+    if query.category:
+        category = Category.objects.filter(slug=query.category).first()
+        if category is None:
+            raise ApiProblem(
+                404,
+                "Unknown category",
+                f"There is no category “{query.category}”.",
+                suggestions=list(Category.objects.values_list("slug", flat=True)),
+            )
+    start = (query.page - 1) * query.page_size
+    if query.q and query.q.strip():
+        hits = [h for h in search_roles(query.q, limit=100) if category is None or h.category == category.name]
+        count = len(hits)
+        page_hits = hits[start : start + query.page_size]
+        by_slug = Role.objects.select_related("category").in_bulk([h.slug for h in page_hits], field_name="slug")
+        items = [role_summary(by_slug[h.slug], h.matched) for h in page_hits if h.slug in by_slug]
+    else:
+        found = Role.objects.select_related("category").order_by("title")
+        if category is not None:
+            found = found.filter(category=category)
+        count = found.count()
+        items = [role_summary(role) for role in found[start : start + query.page_size]]
+    return paginate(request, items, count=count, page=query.page, page_size=query.page_size)
+
+
+class CardQuery(Schema):
+    location: str | None = Field(
+        None, description="'City, ST', 'City, State', a ZIP code or a metro area name.", max_length=MAX_LENGTH * 50
+    )
+
+
+@router.get("/{slug}", response={200: RoleCardOut, 404: Problem, **ERRORS}, summary="Role card")
+def role(request: HttpRequest, slug: str, query: Query[CardQuery]) -> HttpResponse:
+    """Everything the role page shows, nationally and for `location`: the same figures as the page."""
+    found = role_or_problem(slug)
+    label = ""
+    if query.location is not None:
+        label = place_or_problem(query.location).label
+    place_key = hashlib.sha256(label.encode()).hexdigest()[:16]
+    key = f"api:role:{data_version()}:{found.pk}:{found.updated_at.timestamp()}:{place_key}"
+    body = cache.get(key)
+    if body is None:
+        body = RoleCardOut.of(role_card(found, label or None)).model_dump_json().encode()
+        cache.set(key, body, CARD_CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json")
+
+
+class CompareQuery(Schema):
+    roles: str = Field(description="Up to 10 role slugs, comma-separated.", max_length=2000)
+    locations: str | None = Field(
+        None, description="Up to 10 places, separated by ';' (or '|'). National if empty.", max_length=5000
+    )
+
+
+class CompareCell(Schema):
+    role: str
+    soc_code: str
+    location: str = Field(description="The place as understood, or 'United States'.")
+    area: AreaOut = Field(description="The area whose estimate is shown (the state or nation when unpublished).")
+    annual_p25: int | None
+    annual_median: int | None
+    annual_p75: int | None
+    special: dict[str, str]
+
+
+class CompareOut(Schema):
+    release: ReleaseOut
+    results: list[CompareCell]
+
+
+def split_list(raw: str, field: str, separators: str) -> list[str]:
+    for separator in separators:
+        if separator in raw:
+            items = [item.strip() for item in raw.split(separator)]
+            break
+    else:
+        items = [raw.strip()]
+    items = [item for item in items if item]
+    if not items:
+        raise ApiProblem(
+            422,
+            "Invalid request",
+            f"Give at least one value in {field}.",
+            errors=[{"field": field, "message": "empty"}],
+        )
+    if len(items) > 10:
+        raise ApiProblem(
+            422,
+            "Too many values",
+            f"{field} takes at most 10 values; {len(items)} were given.",
+            errors=[{"field": field, "message": "at most 10 values"}],
+        )
+    return items
+
+
+@compare_router.get("", response={200: CompareOut, 404: Problem, **ERRORS}, summary="Compare roles and places")
+def compare(request: HttpRequest, query: Query[CompareQuery]) -> CompareOut:
+    """Median, 25th and 75th percentile annual wage for up to 10 roles in up to 10 places."""
+    chosen = [role_or_problem(slug) for slug in split_list(query.roles, "roles", ",")]
+    places = (
+        [place_or_problem(text, "locations") for text in split_list(query.locations, "locations", ";|")]
+        if query.locations
+        else []
+    )
+    version = data_version()
+    results = []
+    release = None
+    for role in chosen:
+        profile = occupation_profile(role.occupation_id, version)
+        release = profile.release
+        if profile.national is None or release is None:
+            continue
+        code = profile.national.estimate.occupation_id
+        targets = [(p.label, p.area) for p in places] or [("United States", profile.national.estimate.area)]
+        for label, area in targets:
+            estimate = profile.national.estimate if area.code == NATIONAL else local_estimate(code, area, release)[0]
+            if estimate is None:
+                continue
+            results.append(
+                CompareCell(
+                    role=role.slug,
+                    soc_code=code,
+                    location=label,
+                    area=AreaOut.of(estimate.area),
+                    annual_p25=estimate.annual_p25,
+                    annual_median=estimate.annual_median,
+                    annual_p75=estimate.annual_p75,
+                    special={k: v for k, v in (estimate.special or {}).items() if k.startswith("annual_")},
+                )
+            )
+    if release is None:
+        raise ApiProblem(404, "No estimates", "No wage release is loaded.")
+    return CompareOut(release=ReleaseOut.of(release), results=results)

@@ -1,0 +1,221 @@
+"""API contract for roles: the role card is everything the role page shows."""
+
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+from market.difficulty import MarketEstimate
+from roles.card import RoleCard
+from roles.models import Role
+from wages.schemas import AreaOut, WageOut
+
+
+class RoleSummary(Schema):
+    slug: str
+    title: str
+    category: str
+    soc_code: str = Field(description="SOC code of the occupation the role's figures come from.")
+    url: str = Field(description="The role page.")
+    matched: str = Field("", description="The other title that matched the search, if not the role's own.")
+
+
+class OccupationRef(Schema):
+    code: str
+    title: str
+
+
+class ChangeOut(Schema):
+    percent: float = Field(description="Percent change of the median annual wage.")
+    from_release: str
+    to_release: str
+    from_median: int
+    to_median: int
+    note: str = "BLS notes that OEWS estimates are not designed for comparisons over time."
+
+
+class HistoryPoint(Schema):
+    release: str
+    median: int | None
+
+
+class Citation(Schema):
+    label: str
+    source: str
+
+
+class MarketOut(Schema):
+    area: str
+    job_openings: int | None = Field(description="Annual job openings (demand).")
+    candidate_supply: int | None = Field(description="Experienced job seekers plus new entrants, a year.")
+    experienced_job_seekers: int | None
+    new_entrants: int | None
+    difficulty: float | None = Field(description="100 x supply / (supply + openings): 0 more, 100 less difficult.")
+    difficulty_label: str
+    sources: list[Citation]
+    notes: list[str]
+
+    @staticmethod
+    def of(market: MarketEstimate) -> "MarketOut":
+        return MarketOut(
+            area=market.area_name,
+            job_openings=market.openings,
+            candidate_supply=market.supply,
+            experienced_job_seekers=market.experienced,
+            new_entrants=market.new_entrants,
+            difficulty=float(market.difficulty) if market.difficulty is not None else None,
+            difficulty_label=market.difficulty_label,
+            sources=[Citation(label=c.label, source=c.source) for c in market.citations],
+            notes=market.notes,
+        )
+
+
+class LocationOut(Schema):
+    query: str
+    label: str
+    area: AreaOut
+
+
+class Requirement(Schema):
+    label: str
+    text: str
+
+
+class RatingOut(Schema):
+    name: str
+    importance: float | None = Field(description="O*NET importance, 1-5.")
+    level: float | None = Field(description="O*NET level, 0-7.")
+
+
+class TechnologyOut(Schema):
+    example: str
+    category: str
+    hot: bool = Field(description="O*NET Hot Technology.")
+    in_demand: bool = Field(description="O*NET In Demand.")
+
+
+class EducationOut(Schema):
+    level: str
+    percent: float
+
+
+class JobZoneOut(Schema):
+    zone: int
+    name: str
+    education: str
+    experience: str
+    job_training: str
+    examples: str
+    svp_range: str
+
+
+class RoleRef(Schema):
+    slug: str
+    title: str
+    url: str
+
+
+class RoleCardOut(Schema):
+    slug: str
+    title: str
+    url: str
+    category: str
+    occupation: OccupationRef = Field(description="The occupation the role maps to.")
+    national: WageOut | None = Field(description="National OEWS estimate (Low/Medium/High = p25/median/p75).")
+    change_from_previous_year: ChangeOut | None
+    history: list[HistoryPoint] = Field(description="National median annual wage in each release loaded.")
+    market: MarketOut = Field(description="Supply, demand and hiring difficulty, United States.")
+    location: LocationOut | None
+    local: WageOut | None = Field(description="Estimate for the location's area (or the state/nation if unpublished).")
+    local_notes: list[str]
+    local_difference_percent: float | None = Field(description="Local median against the national median, percent.")
+    local_market: MarketOut | None
+    description: str
+    duties: list[str]
+    requirements: list[Requirement] = Field(description="The role's own requirements, where an editor wrote them.")
+    skills: list[RatingOut]
+    knowledge: list[RatingOut]
+    technology: list[TechnologyOut]
+    typical_education: str = Field(description="BLS Employment Projections typical entry education.")
+    education: list[EducationOut] = Field(description="O*NET: education of people in the occupation, percent.")
+    job_zone: JobZoneOut | None
+    related_roles: list[RoleRef]
+    citations: list[str]
+
+    @staticmethod
+    def of(card: RoleCard) -> "RoleCardOut":
+        role = card.role
+
+        def num(value: Decimal | None) -> float | None:
+            return None if value is None else float(value)
+
+        change = card.national_change
+        zone = card.onet.job_zone if card.onet else None
+        place = card.resolution.place if card.resolution else None
+        citations = [card.release.citation] if card.release else []
+        citations += sorted({c.source for c in card.market.citations})
+        if card.onet:
+            citations.append("O*NET 30.1 Database, USDOL/ETA (CC BY 4.0)")
+        return RoleCardOut(
+            slug=role.slug,
+            title=role.title,
+            url=role.get_absolute_url(),
+            category=role.category.name,
+            occupation=OccupationRef(code=role.occupation.code, title=role.occupation.title),
+            national=WageOut.of(card.national.estimate) if card.national else None,
+            change_from_previous_year=None
+            if change is None
+            else ChangeOut(
+                percent=float(change.percent),
+                from_release=change.previous.release.name,
+                to_release=change.current.release.name,
+                from_median=change.previous.annual_median or 0,
+                to_median=change.current.annual_median or 0,
+            ),
+            history=[HistoryPoint(release=name, median=median) for name, median in card.history],
+            market=MarketOut.of(card.market),
+            location=LocationOut(query=place.query, label=place.label, area=AreaOut.of(place.area)) if place else None,
+            local=WageOut.of(card.local.estimate) if card.local else None,
+            local_notes=card.local_notes,
+            local_difference_percent=num(card.local_difference),
+            local_market=MarketOut.of(card.local_market) if card.local_market else None,
+            description=card.description,
+            duties=card.duties,
+            requirements=[Requirement(label=label, text=text) for label, text in role.skill_list],
+            skills=[
+                RatingOut(name=r.element.name, importance=num(r.importance), level=num(r.level)) for r in card.skills
+            ],
+            knowledge=[
+                RatingOut(name=r.element.name, importance=num(r.importance), level=num(r.level)) for r in card.knowledge
+            ],
+            technology=[
+                TechnologyOut(example=t.example, category=t.commodity_title, hot=t.hot, in_demand=t.in_demand)
+                for t in card.technology
+            ],
+            typical_education=card.typical_education,
+            education=[EducationOut(level=e.category.description, percent=float(e.percent)) for e in card.education],
+            job_zone=JobZoneOut(
+                zone=zone.zone,
+                name=zone.name,
+                education=zone.education,
+                experience=zone.experience,
+                job_training=zone.job_training,
+                examples=zone.examples,
+                svp_range=zone.svp_range,
+            )
+            if zone
+            else None,
+            related_roles=[RoleRef(slug=r.slug, title=r.title, url=r.get_absolute_url()) for r in card.related],
+            citations=citations,
+        )
+
+
+def role_summary(role: Role, matched: str = "") -> RoleSummary:
+    return RoleSummary(
+        slug=role.slug,
+        title=role.title,
+        category=role.category.name,
+        soc_code=role.occupation_id,
+        url=role.get_absolute_url(),
+        matched=matched,
+    )

@@ -1,0 +1,116 @@
+"""GET /wages and GET /areas."""
+
+import re
+
+from django.db.models import Q
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from geo.api import place_or_problem
+from lib.api import ERRORS, MAX_PAGE_SIZE, Page, Problem, paginate
+from lib.problems import ApiProblem
+from occupations.models import Occupation
+from wages.models import Area, Release, WageEstimate
+from wages.queries import NATIONAL
+from wages.schemas import AreaOut, WageOut
+
+router = Router(tags=["wages"])
+SOC = re.compile(r"^\d{2}-\d{4}$")
+
+
+class WageQuery(Schema):
+    occupation: str = Field(description="SOC code, e.g. 15-1252.", min_length=1, max_length=20)
+    area: str | None = Field(
+        None, description="BLS 7-digit area code; national (0000000) when neither is given.", max_length=20
+    )
+    location: str | None = Field(
+        None, description="A place instead of an area: 'Sunnyvale, CA', a ZIP code...", max_length=200
+    )
+    release: int | None = Field(None, description="Release year (May YEAR); the newest by default.", ge=1990, le=2100)
+
+
+def occupation_or_problem(code: str) -> Occupation:
+    if not SOC.match(code):
+        raise ApiProblem(
+            422,
+            "Invalid occupation code",
+            f"“{code}” is not a SOC code like 15-1252.",
+            errors=[{"field": "occupation", "message": "expected a SOC code like 15-1252"}],
+        )
+    occupation = Occupation.objects.filter(code=code).first()
+    if occupation is None:
+        near = list(Occupation.objects.filter(code__startswith=code[:5]).values_list("code", flat=True)[:5])
+        raise ApiProblem(404, "Unknown occupation", f"There is no occupation {code}.", suggestions=near)
+    return occupation
+
+
+def area_for(query: WageQuery) -> Area:
+    if query.area and query.location:
+        raise ApiProblem(
+            422,
+            "Choose one",
+            "Give either area or location, not both.",
+            errors=[{"field": "location", "message": "not allowed together with area"}],
+        )
+    if query.location is not None:
+        return place_or_problem(query.location).area
+    code = query.area or NATIONAL
+    area = Area.objects.filter(code=code).first()
+    if area is None:
+        near = list(Area.objects.filter(code__startswith=code[:2]).values_list("code", flat=True)[:5])
+        raise ApiProblem(
+            404, "Unknown area", f"There is no OEWS area {code}; codes have 7 digits (0600000).", suggestions=near
+        )
+    return area
+
+
+@router.get("/wages", response={200: WageOut, 404: Problem, **ERRORS}, summary="OEWS estimate")
+def wages(request: HttpRequest, query: Query[WageQuery]) -> WageOut:
+    """The full OEWS estimate for an occupation in an area (or the area a place resolves to)."""
+    occupation = occupation_or_problem(query.occupation.strip())
+    area = area_for(query)
+    releases = Release.objects.order_by("-year")
+    release = releases.filter(year=query.release).first() if query.release else releases.first()
+    if release is None:
+        raise ApiProblem(
+            404,
+            "Unknown release",
+            f"Release May {query.release} is not loaded.",
+            suggestions=[r.name for r in releases],
+        )
+    estimate = (
+        WageEstimate.objects.filter(release=release, area=area, occupation=occupation)
+        .select_related("area", "occupation", "release")
+        .first()
+    )
+    if estimate is None:
+        raise ApiProblem(
+            404,
+            "No estimate",
+            f"BLS publishes no {release.name} estimate for {occupation.code} {occupation.title} in {area.name}.",
+            suggestions=[f"area={NATIONAL}"],
+        )
+    return WageOut.of(estimate)
+
+
+class AreaQuery(Schema):
+    q: str | None = Field(None, description="Words in the area's name, or the start of its code.", max_length=100)
+    type: Area.Kind | None = Field(None, description="Only areas of this kind.")
+    page: int = Field(1, ge=1, le=10_000)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+
+@router.get("/areas", response={200: Page[AreaOut], **ERRORS}, summary="OEWS areas")
+def areas(request: HttpRequest, query: Query[AreaQuery]) -> dict[str, object]:
+    """OEWS estimation areas by name or code."""
+    found = Area.objects.order_by("code")
+    if query.q:
+        text = query.q.strip()
+        found = found.filter(Q(name__icontains=text) | Q(code__startswith=text))
+    if query.type:
+        found = found.filter(kind=query.type)
+    count = found.count()
+    start = (query.page - 1) * query.page_size
+    items = [AreaOut.of(area) for area in found[start : start + query.page_size]]
+    return paginate(request, items, count=count, page=query.page, page_size=query.page_size)

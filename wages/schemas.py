@@ -1,0 +1,97 @@
+"""API contract for OEWS estimates, areas and releases."""
+
+from ninja import Schema
+from pydantic import Field
+
+from wages.models import SPECIAL_VALUES, Area, Release, WageEstimate
+
+
+class AreaOut(Schema):
+    code: str = Field(description="BLS 7-digit OEWS area code: 0000000 national, 0600000 California, 0041940 a metro.")
+    name: str
+    kind: str = Field(description="national, state, territory, metro or nonmetro.")
+    state: str = Field(description="Primary state's postal abbreviation; empty for national.")
+
+    @staticmethod
+    def of(area: Area) -> "AreaOut":
+        return AreaOut(code=area.code, name=area.name, kind=area.kind, state=area.state_abbr)
+
+
+class ReleaseOut(Schema):
+    name: str = Field(description="e.g. May 2025")
+    year: int
+    published: str | None = Field(description="Date BLS published the release, when known (ISO 8601).")
+    citation: str
+
+    @staticmethod
+    def of(release: Release) -> "ReleaseOut":
+        return ReleaseOut(
+            name=release.name,
+            year=release.year,
+            published=release.published.isoformat() if release.published else None,
+            citation=release.citation,
+        )
+
+
+class Percentiles(Schema):
+    p10: float | None = Field(description="10th percentile.")
+    p25: float | None = Field(description="25th percentile (Low).")
+    median: float | None = Field(description="Median (Medium).")
+    p75: float | None = Field(description="75th percentile (High).")
+    p90: float | None = Field(description="90th percentile.")
+    mean: float | None = Field(description="Mean.")
+
+
+class WageOut(Schema):
+    """One OEWS estimate. A value BLS did not publish as a number is null, and `special` gives its symbol."""
+
+    occupation_code: str
+    occupation_title: str
+    area: AreaOut
+    release: ReleaseOut
+    employment: int | None = Field(description="Employment, rounded by BLS.")
+    employment_rse: float | None = Field(description="Relative standard error of employment, percent.")
+    jobs_per_1000: float | None = Field(description="Jobs in the occupation per 1,000 jobs in the area.")
+    location_quotient: float | None = Field(description="Area's share of the occupation relative to the nation.")
+    annual: Percentiles = Field(description="Annual wages, dollars.")
+    hourly: Percentiles = Field(description="Hourly wages, dollars.")
+    mean_rse: float | None = Field(description="Relative standard error of the mean wage, percent.")
+    annual_only: bool = Field(description="BLS publishes only annual wages for this occupation.")
+    hourly_only: bool = Field(description="BLS publishes only hourly wages for this occupation.")
+    special: dict[str, str] = Field(description="Field -> BLS symbol, for values published as a symbol.")
+    special_meanings: dict[str, str] = Field(description="What each symbol used here means.")
+    less_reliable: bool = Field(description="True when a relative standard error is above 10 percent.")
+
+    @staticmethod
+    def of(estimate: WageEstimate) -> "WageOut":
+        def num(value: object) -> float | None:
+            return None if value is None else float(value)  # type: ignore[arg-type]
+
+        def percentiles(kind: str) -> Percentiles:
+            return Percentiles(
+                **{
+                    key: num(getattr(estimate, f"{kind}_{key}"))
+                    for key in ("p10", "p25", "median", "p75", "p90", "mean")
+                }
+            )
+
+        special = estimate.special or {}
+        rses = [value for value in (estimate.employment_rse, estimate.mean_rse) if value is not None]
+        return WageOut(
+            occupation_code=estimate.occupation_id,
+            occupation_title=estimate.occupation.title,
+            area=AreaOut.of(estimate.area),
+            release=ReleaseOut.of(estimate.release),
+            employment=estimate.employment,
+            employment_rse=num(estimate.employment_rse),
+            jobs_per_1000=num(estimate.jobs_per_1000),
+            location_quotient=num(estimate.location_quotient),
+            annual=percentiles("annual"),
+            hourly=percentiles("hourly"),
+            mean_rse=num(estimate.mean_rse),
+            annual_only=estimate.annual_only,
+            hourly_only=estimate.hourly_only,
+            special=special,
+            special_meanings={symbol: SPECIAL_VALUES[symbol] for symbol in sorted(set(special.values()))},
+            less_reliable=any(value > 10 for value in rses),
+        )
