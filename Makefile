@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck check openapi snapshot bench-import bench-pages clean
+.PHONY: run test lint typecheck check openapi snapshot bench-import bench-pages bench-api api-fuzz clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,13 @@ BENCH_ENV := DEBUG=false SECRET_KEY=bench-only-not-a-secret-$$(date +%s)-0123456
 
 bench-pages: $(STAMP)
 	$(BENCH_ENV) $(BIN)/python bench/role_page.py
+
+bench-api: $(STAMP)
+	$(BIN)/python bench/api_load.py
+
+# Schemathesis against the live app (gunicorn on loopback): responses must match openapi.json, no 500s.
+api-fuzz: $(STAMP)
+	$(BIN)/python tools/api_fuzz.py
 
 clean:
 	rm -rf $(VENV) node_modules test-artifacts db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -83,11 +83,14 @@ class ApiAccessMiddleware:
             response = self.get_response(request)
             if response.status_code in (404, 405) and "json" not in response.get("Content-Type", ""):
                 # An address outside every API route: answer in the API's own error format.
+                allow = response.get("Allow")
                 response = problem_response(
                     response.status_code,
                     "Not found" if response.status_code == 404 else "Method not allowed",
                     f"There is no {request.method} {request.path}; the endpoints are listed at /api/v1/docs.",
                 )
+                if allow:
+                    response["Allow"] = allow
             if (
                 request.method in ("GET", "HEAD")
                 and response.status_code == 200

@@ -34,13 +34,13 @@ place or code comes with suggestions.
 
 class RolescopeAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
-        """Problem responses are documented as application/problem+json, keys as optional security."""
+        """Problem responses (300 and 4xx) are documented as application/problem+json, keys as optional security."""
         schema = super().get_openapi_schema(*args, **kwargs)
         for path in schema["paths"].values():
             for operation in path.values():
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content", {})
-                    if int(status) >= 400 and "application/json" in content:
+                    if int(status) >= 300 and "application/json" in content:
                         content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
                 operation["security"] = [{}, {"ApiKeyHeader": []}, {"BearerKey": []}]
         components = schema.setdefault("components", {})

@@ -4,8 +4,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from geo.resolve import MAX_LENGTH, Place, resolve
-from lib.api import ERRORS, Problem
+from geo.resolve import Place, resolve
+from lib.api import ERRORS, PLACE_MAX_LENGTH, PLACE_PATTERN, Problem
 from lib.problems import ApiProblem
 from wages.schemas import AreaOut
 
@@ -18,12 +18,12 @@ def place_or_problem(text: str, field: str = "location") -> Place:
     if result.place:
         return result.place
     if result.choices:
+        # 300 Multiple Choices: the name is valid, it just means several places; the body lists them.
         raise ApiProblem(
-            422,
-            "Ambiguous location",
-            f"Several places match “{result.query}”; pick one of the choices.",
+            300,
+            "Several places match",
+            f"Several places match “{result.query}”; ask again with one of the choices.",
             choices=result.choices,
-            errors=[{"field": field, "message": "ambiguous place name"}],
         )
     if "couldn't find" in result.error:
         raise ApiProblem(404, "Unknown location", result.error, suggestions=result.suggestions)
@@ -39,7 +39,9 @@ class ResolutionOut(Schema):
 
 class ResolveQuery(Schema):
     q: str = Field(
-        description="'City, ST', 'City, State', a ZIP code or a metro area name.", max_length=MAX_LENGTH * 50
+        description="'City, ST', 'City, State', a ZIP code or a metro area name.",
+        max_length=PLACE_MAX_LENGTH,
+        pattern=PLACE_PATTERN,
     )
 
 

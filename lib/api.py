@@ -9,6 +9,12 @@ from pydantic import Field
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 100
+# Patterns shared by the schemas, so invalid values are refused by validation with the field named.
+SOC_PATTERN = r"^\d{2}-\d{4}$"
+AREA_PATTERN = r"^\d{7}$"
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+PLACE_PATTERN = r"\S"  # at least one visible character
+PLACE_MAX_LENGTH = 100
 
 
 class Problem(Schema):
@@ -32,8 +38,9 @@ class Page(Schema, Generic[T]):
     results: list[T]
 
 
-# Error responses every endpoint can give, documented once.
+# Error responses every endpoint can give, documented once; PLACE_ANSWERS for endpoints that take a place.
 ERRORS: dict[int, Any] = {401: Problem, 422: Problem, 429: Problem}
+PLACE_ANSWERS: dict[int, Any] = {300: Problem, 404: Problem}
 
 
 def page_links(request: HttpRequest, *, count: int, page: int, page_size: int) -> tuple[str | None, str | None]:

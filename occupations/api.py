@@ -3,10 +3,10 @@
 import re
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 from pydantic import Field
 
-from lib.api import ERRORS, Problem
+from lib.api import ERRORS, SOC_PATTERN, Problem
 from lib.problems import ApiProblem
 from occupations.models import Occupation
 from roles.models import Role
@@ -43,9 +43,14 @@ class OccupationOut(Schema):
     roles: list[RoleRef] = Field(description="Roles whose figures come from this occupation.")
 
 
+class OccupationPath(Schema):
+    soc_code: str = Field(description="SOC 2018 code, e.g. 15-1252.", pattern=SOC_PATTERN, examples=["15-1252"])
+
+
 @router.get("/{soc_code}", response={200: OccupationOut, 404: Problem, **ERRORS}, summary="Occupation")
-def occupation(request: HttpRequest, soc_code: str) -> OccupationOut:
+def occupation(request: HttpRequest, path: Path[OccupationPath]) -> OccupationOut:
     """A SOC occupation with its place in the hierarchy, its O*NET description and its roles."""
+    soc_code = path.soc_code
     if not SOC.match(soc_code):
         raise ApiProblem(
             422,

@@ -4,12 +4,21 @@ import hashlib
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from geo.api import place_or_problem
-from geo.resolve import MAX_LENGTH
-from lib.api import ERRORS, MAX_PAGE_SIZE, Page, Problem, paginate
+from lib.api import (
+    ERRORS,
+    MAX_PAGE_SIZE,
+    PLACE_ANSWERS,
+    PLACE_MAX_LENGTH,
+    PLACE_PATTERN,
+    SLUG_PATTERN,
+    Page,
+    Problem,
+    paginate,
+)
 from lib.problems import ApiProblem
 from roles.card import occupation_profile, role_card
 from roles.models import Category, Role
@@ -26,9 +35,11 @@ CARD_CACHE_SECONDS = 3600
 
 class RoleListQuery(Schema):
     q: str | None = Field(
-        None, description="Search titles, O*NET alternate and reported titles (typo tolerant).", max_length=MAX_LENGTH
+        None, description="Search titles, O*NET alternate and reported titles (typo tolerant).", max_length=100
     )
-    category: str | None = Field(None, description="Category slug, e.g. technical.", max_length=50)
+    category: str | None = Field(
+        None, description="Category slug, e.g. technical.", max_length=50, pattern=SLUG_PATTERN
+    )
     page: int = Field(1, ge=1, le=10_000)
     page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
 
@@ -72,14 +83,26 @@ def roles(request: HttpRequest, query: Query[RoleListQuery]) -> dict[str, object
 
 class CardQuery(Schema):
     location: str | None = Field(
-        None, description="'City, ST', 'City, State', a ZIP code or a metro area name.", max_length=MAX_LENGTH * 50
+        None,
+        description="'City, ST', 'City, State', a ZIP code or a metro area name.",
+        max_length=PLACE_MAX_LENGTH,
+        pattern=PLACE_PATTERN,
     )
 
 
-@router.get("/{slug}", response={200: RoleCardOut, 404: Problem, **ERRORS}, summary="Role card")
-def role(request: HttpRequest, slug: str, query: Query[CardQuery]) -> HttpResponse:
+class RolePath(Schema):
+    slug: str = Field(
+        description="The role's slug, e.g. back-end-developer.",
+        examples=["back-end-developer"],
+        max_length=120,
+        pattern=SLUG_PATTERN,
+    )
+
+
+@router.get("/{slug}", response={200: RoleCardOut, **PLACE_ANSWERS, **ERRORS}, summary="Role card")
+def role(request: HttpRequest, path: Path[RolePath], query: Query[CardQuery]) -> HttpResponse:
     """Everything the role page shows, nationally and for `location`: the same figures as the page."""
-    found = role_or_problem(slug)
+    found = role_or_problem(path.slug)
     label = ""
     if query.location is not None:
         label = place_or_problem(query.location).label
@@ -93,9 +116,18 @@ def role(request: HttpRequest, slug: str, query: Query[CardQuery]) -> HttpRespon
 
 
 class CompareQuery(Schema):
-    roles: str = Field(description="Up to 10 role slugs, comma-separated.", max_length=2000)
+    roles: str = Field(
+        description="Up to 10 role slugs, comma-separated.",
+        examples=["software-developers,registered-nurses"],
+        max_length=1300,
+        pattern=r"^[-a-zA-Z0-9_]+(,[-a-zA-Z0-9_]+){0,9}$",
+    )
     locations: str | None = Field(
-        None, description="Up to 10 places, separated by ';' (or '|'). National if empty.", max_length=5000
+        None,
+        description="Up to 10 places, separated by ';' (or '|'). National if empty.",
+        examples=["Austin, TX;94086"],
+        max_length=1100,
+        pattern=r"^\s*[^;|\s][^;|]{0,99}([;|]\s*[^;|\s][^;|]{0,99}){0,9}$",  # 1-10 places of <= 100 characters
     )
 
 
@@ -140,7 +172,7 @@ def split_list(raw: str, field: str, separators: str) -> list[str]:
     return items
 
 
-@compare_router.get("", response={200: CompareOut, 404: Problem, **ERRORS}, summary="Compare roles and places")
+@compare_router.get("", response={200: CompareOut, **PLACE_ANSWERS, **ERRORS}, summary="Compare roles and places")
 def compare(request: HttpRequest, query: Query[CompareQuery]) -> CompareOut:
     """Median, 25th and 75th percentile annual wage for up to 10 roles in up to 10 places."""
     chosen = [role_or_problem(slug) for slug in split_list(query.roles, "roles", ",")]

@@ -8,7 +8,18 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from geo.api import place_or_problem
-from lib.api import ERRORS, MAX_PAGE_SIZE, Page, Problem, paginate
+from lib.api import (
+    AREA_PATTERN,
+    ERRORS,
+    MAX_PAGE_SIZE,
+    PLACE_ANSWERS,
+    PLACE_MAX_LENGTH,
+    PLACE_PATTERN,
+    SOC_PATTERN,
+    Page,
+    Problem,
+    paginate,
+)
 from lib.problems import ApiProblem
 from occupations.models import Occupation
 from wages.models import Area, Release, WageEstimate
@@ -20,12 +31,15 @@ SOC = re.compile(r"^\d{2}-\d{4}$")
 
 
 class WageQuery(Schema):
-    occupation: str = Field(description="SOC code, e.g. 15-1252.", min_length=1, max_length=20)
+    occupation: str = Field(description="SOC code, e.g. 15-1252.", pattern=SOC_PATTERN, examples=["15-1252"])
     area: str | None = Field(
-        None, description="BLS 7-digit area code; national (0000000) when neither is given.", max_length=20
+        None, description="BLS 7-digit area code; national (0000000) when neither is given.", pattern=AREA_PATTERN
     )
     location: str | None = Field(
-        None, description="A place instead of an area: 'Sunnyvale, CA', a ZIP code...", max_length=200
+        None,
+        description="A place instead of an area: 'Sunnyvale, CA', a ZIP code...",
+        max_length=PLACE_MAX_LENGTH,
+        pattern=PLACE_PATTERN,
     )
     release: int | None = Field(None, description="Release year (May YEAR); the newest by default.", ge=1990, le=2100)
 
@@ -46,26 +60,26 @@ def occupation_or_problem(code: str) -> Occupation:
 
 
 def area_for(query: WageQuery) -> Area:
-    if query.area and query.location:
-        raise ApiProblem(
-            422,
-            "Choose one",
-            "Give either area or location, not both.",
-            errors=[{"field": "location", "message": "not allowed together with area"}],
-        )
+    """The area asked for: by code, or the one a place resolves to; both must then agree."""
+    area = None
+    if query.area is not None:
+        area = Area.objects.filter(code=query.area).first()
+        if area is None:
+            near = list(Area.objects.filter(code__startswith=query.area[:2]).values_list("code", flat=True)[:5])
+            raise ApiProblem(404, "Unknown area", f"There is no OEWS area {query.area}.", suggestions=near)
     if query.location is not None:
-        return place_or_problem(query.location).area
-    code = query.area or NATIONAL
-    area = Area.objects.filter(code=code).first()
-    if area is None:
-        near = list(Area.objects.filter(code__startswith=code[:2]).values_list("code", flat=True)[:5])
-        raise ApiProblem(
-            404, "Unknown area", f"There is no OEWS area {code}; codes have 7 digits (0600000).", suggestions=near
-        )
-    return area
+        place = place_or_problem(query.location)
+        if area is not None and area.code != place.area.code:
+            raise ApiProblem(
+                409,
+                "Area and location disagree",
+                f"“{place.label}” is in {place.area.name} ({place.area.code}), not area {area.code}; give one of them.",
+            )
+        return place.area
+    return area or Area.objects.get(code=NATIONAL)
 
 
-@router.get("/wages", response={200: WageOut, 404: Problem, **ERRORS}, summary="OEWS estimate")
+@router.get("/wages", response={200: WageOut, 409: Problem, **PLACE_ANSWERS, **ERRORS}, summary="OEWS estimate")
 def wages(request: HttpRequest, query: Query[WageQuery]) -> WageOut:
     """The full OEWS estimate for an occupation in an area (or the area a place resolves to)."""
     occupation = occupation_or_problem(query.occupation.strip())

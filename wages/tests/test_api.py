@@ -61,8 +61,8 @@ def test_special_values_are_symbols_with_their_meaning(client, snapshot_dir):
     ("params", "status", "field"),
     [
         ({"occupation": "15-12"}, 422, "occupation"),
-        ({"occupation": "15-1252", "area": "0041940", "location": "Austin, TX"}, 422, "location"),
-        ({"occupation": "15-1252", "location": "Springfield"}, 422, "location"),
+        ({"occupation": "15-1252", "area": "0041940x"}, 422, "area"),
+        ({"occupation": "15-1252", "location": "   "}, 422, "location"),
         ({"occupation": "15-1252", "release": "soon"}, 422, "release"),
         ({}, 422, "occupation"),
     ],
@@ -93,8 +93,17 @@ def test_unknown_values_are_404_with_suggestions(client, params, title):
 
 
 def test_ambiguous_location_lists_the_choices(client):
-    body = client.get("/api/v1/wages", {"occupation": "15-1252", "location": "Springfield"}).json()
-    assert {"Springfield, IL", "Springfield, MO"} <= set(body["choices"])
+    response = client.get("/api/v1/wages", {"occupation": "15-1252", "location": "Springfield"})
+    assert response.status_code == 300 and response["Content-Type"] == "application/problem+json"
+    assert {"Springfield, IL", "Springfield, MO"} <= set(response.json()["choices"])
+
+
+def test_area_and_location_must_agree(client):
+    agree = client.get("/api/v1/wages", {"occupation": "15-1252", "area": "0041940", "location": "94086"})
+    assert agree.status_code == 200 and agree.json()["area"]["code"] == "0041940"
+    disagree = client.get("/api/v1/wages", {"occupation": "15-1252", "area": "0041940", "location": "Austin, TX"})
+    assert disagree.status_code == 409
+    assert "is in Austin-Round Rock-San Marcos, TX (0012420), not area 0041940" in disagree.json()["detail"]
 
 
 def test_etag_and_304(client):
