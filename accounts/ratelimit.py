@@ -24,14 +24,11 @@ def quota_take(identity: str, limit: int) -> Quota:
     now = time.time()
     window = int(now // WINDOW_SECONDS)
     key = f"ratelimit:{identity}:{window}"
-    # add() is atomic: only the first request of a window creates the counter.
-    if cache.add(key, 1, WINDOW_SECONDS + 5):
-        used = 1
-    else:
-        try:
-            used = cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, WINDOW_SECONDS + 5)
-            used = 1
+    # One round trip in the usual case: incr() an existing counter; the first request of a window creates
+    # it with add(), which is atomic, so two first requests cannot both start at 1.
+    try:
+        used = cache.incr(key)
+    except ValueError:
+        used = 1 if cache.add(key, 1, WINDOW_SECONDS + 5) else cache.incr(key)
     reset = int((window + 1) * WINDOW_SECONDS - now) or 1
     return Quota(limit=limit, remaining=limit - used, reset_seconds=reset)

@@ -1,13 +1,14 @@
 """GET /wages and GET /areas."""
 
-import re
+from functools import lru_cache
 
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from geo.api import place_or_problem
+from geo.resolve import gazetteer
 from lib.api import (
     AREA_PATTERN,
     ERRORS,
@@ -22,12 +23,12 @@ from lib.api import (
 )
 from lib.problems import ApiProblem
 from occupations.models import Occupation
+from sources.versions import data_version
 from wages.models import Area, Release, WageEstimate
 from wages.queries import NATIONAL
 from wages.schemas import AreaOut, WageOut
 
 router = Router(tags=["wages"])
-SOC = re.compile(r"^\d{2}-\d{4}$")
 
 
 class WageQuery(Schema):
@@ -44,28 +45,14 @@ class WageQuery(Schema):
     release: int | None = Field(None, description="Release year (May YEAR); the newest by default.", ge=1990, le=2100)
 
 
-def occupation_or_problem(code: str) -> Occupation:
-    if not SOC.match(code):
-        raise ApiProblem(
-            422,
-            "Invalid occupation code",
-            f"“{code}” is not a SOC code like 15-1252.",
-            errors=[{"field": "occupation", "message": "expected a SOC code like 15-1252"}],
-        )
-    occupation = Occupation.objects.filter(code=code).first()
-    if occupation is None:
-        near = list(Occupation.objects.filter(code__startswith=code[:5]).values_list("code", flat=True)[:5])
-        raise ApiProblem(404, "Unknown occupation", f"There is no occupation {code}.", suggestions=near)
-    return occupation
-
-
 def area_for(query: WageQuery) -> Area:
     """The area asked for: by code, or the one a place resolves to; both must then agree."""
+    areas = gazetteer().areas  # every OEWS area, in process memory
     area = None
     if query.area is not None:
-        area = Area.objects.filter(code=query.area).first()
+        area = areas.get(query.area)
         if area is None:
-            near = list(Area.objects.filter(code__startswith=query.area[:2]).values_list("code", flat=True)[:5])
+            near = sorted(code for code in areas if code.startswith(query.area[:2]))[:5]
             raise ApiProblem(404, "Unknown area", f"There is no OEWS area {query.area}.", suggestions=near)
     if query.location is not None:
         place = place_or_problem(query.location)
@@ -76,25 +63,32 @@ def area_for(query: WageQuery) -> Area:
                 f"“{place.label}” is in {place.area.name} ({place.area.code}), not area {area.code}; give one of them.",
             )
         return place.area
-    return area or Area.objects.get(code=NATIONAL)
+    return area or areas[NATIONAL]
 
 
 @router.get("/wages", response={200: WageOut, 409: Problem, **PLACE_ANSWERS, **ERRORS}, summary="OEWS estimate")
-def wages(request: HttpRequest, query: Query[WageQuery]) -> WageOut:
+def wages(request: HttpRequest, query: Query[WageQuery]) -> HttpResponse:
     """The full OEWS estimate for an occupation in an area (or the area a place resolves to)."""
-    occupation = occupation_or_problem(query.occupation.strip())
     area = area_for(query)
+    body = wage_body(data_version(), query.occupation, area.code, query.release or 0)
+    return HttpResponse(body, content_type="application/json")
+
+
+@lru_cache(maxsize=20_000)
+def wage_body(version: int, occupation_code: str, area_code: str, year: int) -> bytes:
+    """One estimate's JSON, kept in process memory per data version (the figures change only with it).
+    Problems are raised, never cached."""
+    if not Occupation.objects.filter(code=occupation_code).exists():
+        near = list(Occupation.objects.filter(code__startswith=occupation_code[:5]).values_list("code", flat=True)[:5])
+        raise ApiProblem(404, "Unknown occupation", f"There is no occupation {occupation_code}.", suggestions=near)
     releases = Release.objects.order_by("-year")
-    release = releases.filter(year=query.release).first() if query.release else releases.first()
+    release = releases.filter(year=year).first() if year else releases.first()
     if release is None:
         raise ApiProblem(
-            404,
-            "Unknown release",
-            f"Release May {query.release} is not loaded.",
-            suggestions=[r.name for r in releases],
+            404, "Unknown release", f"Release May {year} is not loaded.", suggestions=[r.name for r in releases]
         )
     estimate = (
-        WageEstimate.objects.filter(release=release, area=area, occupation=occupation)
+        WageEstimate.objects.filter(release=release, area_id=area_code, occupation_id=occupation_code)
         .select_related("area", "occupation", "release")
         .first()
     )
@@ -102,10 +96,10 @@ def wages(request: HttpRequest, query: Query[WageQuery]) -> WageOut:
         raise ApiProblem(
             404,
             "No estimate",
-            f"BLS publishes no {release.name} estimate for {occupation.code} {occupation.title} in {area.name}.",
+            f"BLS publishes no {release.name} estimate for {occupation_code} in area {area_code}.",
             suggestions=[f"area={NATIONAL}"],
         )
-    return WageOut.of(estimate)
+    return WageOut.of(estimate).model_dump_json().encode()
 
 
 class AreaQuery(Schema):
