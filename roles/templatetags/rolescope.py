@@ -14,32 +14,24 @@ register = template.Library()
 TOP_CODED = {"annual": "$239,200 or more", "hourly": "$115.00 or more"}
 
 
-def _special(figure: Figure, kind: str) -> str:
-    if figure.special == "#":
-        return TOP_CODED[kind]
-    return "Not published"
+def _money(figure: Figure | None, kind: str) -> str:
+    if figure is None:
+        return "Not available"
+    if figure.special:
+        return TOP_CODED[kind] if figure.special == "#" else "Not published"
+    if figure.value is None:
+        return "—"
+    return f"${intcomma(int(figure.value))}" if kind == "annual" else f"${Decimal(figure.value):,.2f}"
 
 
 @register.filter
 def annual(figure: Figure | None) -> str:
-    if figure is None:
-        return "Not available"
-    if figure.special:
-        return _special(figure, "annual")
-    if figure.value is None:
-        return "—"
-    return f"${intcomma(int(figure.value))}"
+    return _money(figure, "annual")
 
 
 @register.filter
 def hourly(figure: Figure | None) -> str:
-    if figure is None:
-        return "Not available"
-    if figure.special:
-        return _special(figure, "hourly")
-    if figure.value is None:
-        return "—"
-    return f"${Decimal(figure.value):,.2f}"
+    return _money(figure, "hourly")
 
 
 @register.filter
