@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "market",
     "roles",
     "accounts",
+    "jobs",
     "ninja",
 ]
 

@@ -109,7 +109,12 @@ def resolve(raw: str) -> Resolution:
     query = " ".join(raw.split())
     result = Resolution(query=query)
     if not query:
-        result.error = "Enter a city and state (Austin, TX), a ZIP code or a metro area."
+        # Only spaces or control characters: nothing a place could be called.
+        result.error = (
+            "We couldn't find a place in what was entered."
+            if raw.strip(" \t\r\n")
+            else "Enter a city and state (Austin, TX), a ZIP code or a metro area."
+        )
         return result
     if len(query) > MAX_LENGTH:
         result.error = f"That is too long for a place name (at most {MAX_LENGTH} characters)."

@@ -173,3 +173,16 @@ def search_roles(query: str, limit: int = 10) -> list[RoleHit]:
         hit = index.roles[role]
         hits.append(RoleHit(hit.slug, hit.title, hit.soc_code, hit.category, "" if matched == hit.title else matched))
     return hits
+
+
+def suggest_role(title: str) -> RoleHit | None:
+    """The role a job title most likely means: the best search hit, else the closest title by shared words."""
+    hits = search_roles(title, limit=1)
+    if hits:
+        return hits[0]
+    text = normalize(title[:200])
+    if len(text) < 3:
+        return None
+    index = _get_index()
+    best = process.extractOne(text, index.names, scorer=fuzz.token_set_ratio, score_cutoff=85)
+    return index.roles[index.role_of[best[2]]] if best else None

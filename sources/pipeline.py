@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from geo.imports import geo
+from jobs.imports import postings
 from market.imports import projections, supply
 from occupations.imports import onet
 from roles.services import curated_roles_load, roles_sync
@@ -57,4 +58,7 @@ def import_all(data_dir: Path) -> list[ImportRun]:
     runs.extend(supply.load(data_dir))
     roles_sync()
     curated_roles_load()
+    # Sample job postings, when the folder has them (after the roles, which postings are matched to).
+    for feed in sorted((data_dir / "postings").glob("*.csv")) + sorted((data_dir / "postings").glob("*.csv.gz")):
+        runs.append(postings.load(feed)[0])
     return runs

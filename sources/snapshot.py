@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.imports import geo
+from jobs.imports import postings
 from market.imports import supply
 from occupations.imports import onet
 from sources.parsing import DataFileError, open_text
@@ -120,6 +121,20 @@ PARTS = [
             f"C{year}_A",
         )
         for year in (2022, 2023, 2024)
+    ),
+    Part(
+        "postings/linkedin_2023_24_postings_sample500.csv",
+        postings.LINKEDIN_COLUMNS,
+        "LinkedIn Job Postings 2023-24, 500-row sample (Kaggle arshkon/linkedin-job-postings)",
+        "CC BY-SA 4.0",
+        "2024-04 sample",
+    ),
+    Part(
+        "postings/usajobs_product_manager_jobs.csv",
+        postings.USAJOBS_COLUMNS,
+        "USAJOBS announcements matching 'product manager' (OPM historical jobs)",
+        "Public domain (OPM)",
+        "2017-2025 announcements",
     ),
     *(
         Part(

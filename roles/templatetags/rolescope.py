@@ -64,3 +64,8 @@ def gauge(score: Decimal | None, label: str, idprefix: str = "gauge") -> dict[st
         context["needle_x"] = round(100 + 78 * math.cos(angle), 1)
         context["needle_y"] = round(100 - 78 * math.sin(angle), 1)
     return context
+
+
+@register.filter
+def dict_get(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key)

@@ -1,0 +1,329 @@
+"""Import job postings from feeds: the LinkedIn 2023-24 sample CSV, USAJOBS CSV exports and schema.org
+JobPosting JSON. Bad rows are reported with their line and reason; good rows are kept. Re-importing updates
+the same postings (employer + external id)."""
+
+import csv
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from geo.resolve import resolve
+from jobs.models import DEFAULT_LIFETIME, Employer, Posting, annualise
+from roles.models import Role
+from roles.search import suggest_role
+from sources.loading import recorded_import
+from sources.models import ImportRun
+from sources.parsing import DataFileError, open_text
+
+CREDITS = {
+    "linkedin": "LinkedIn Job Postings 2023-24 sample (Kaggle arshkon/linkedin-job-postings), CC BY-SA 4.0",
+    "usajobs": "USAJOBS announcements (U.S. Office of Personnel Management), public domain",
+    "jsonld": "schema.org JobPosting feed",
+}
+# The columns read from each CSV layout (the bundled snapshot keeps only these).
+LINKEDIN_COLUMNS = [
+    "job_id",
+    "company_name",
+    "title",
+    "description",
+    "max_salary",
+    "med_salary",
+    "min_salary",
+    "pay_period",
+    "location",
+    "formatted_work_type",
+    "original_listed_time",
+    "listed_time",
+    "remote_allowed",
+    "job_posting_url",
+    "application_url",
+    "expiry",
+]
+USAJOBS_COLUMNS = [
+    "control_number",
+    "position_title",
+    "hiring_agency_name",
+    "hiring_department_name",
+    "locations",
+    "salary_type",
+    "minimum_salary",
+    "maximum_salary",
+    "telework_eligible",
+    "work_schedule",
+    "pay_scale",
+    "minimum_grade",
+    "maximum_grade",
+    "appointment_type",
+    "position_open_date",
+    "position_close_date",
+]
+EMPLOYMENT_TYPES = {
+    "full-time": Posting.EmploymentType.FULL_TIME,
+    "full_time": Posting.EmploymentType.FULL_TIME,
+    "part-time": Posting.EmploymentType.PART_TIME,
+    "part_time": Posting.EmploymentType.PART_TIME,
+    "contract": Posting.EmploymentType.CONTRACT,
+    "contractor": Posting.EmploymentType.CONTRACT,
+    "temporary": Posting.EmploymentType.TEMPORARY,
+    "internship": Posting.EmploymentType.INTERNSHIP,
+    "intern": Posting.EmploymentType.INTERNSHIP,
+    "volunteer": Posting.EmploymentType.VOLUNTEER,
+}
+
+
+class RowError(ValueError):
+    """A row that cannot be imported; the message says why."""
+
+
+@dataclass
+class PostingRow:
+    line: int
+    employer: str
+    external_id: str
+    title: str
+    location_text: str = ""
+    arrangement: str = Posting.Arrangement.ONSITE
+    salary_min: Decimal | None = None
+    salary_max: Decimal | None = None
+    salary_period: str = ""
+    employment_type: str = Posting.EmploymentType.FULL_TIME
+    description: str = ""
+    apply_url: str = ""
+    posted_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
+@dataclass
+class FeedReport:
+    rows: list[PostingRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    source: str = ""
+
+
+def _money(raw: str, what: str) -> Decimal | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise RowError(f"{what} {raw!r} is not a number") from None
+    if not value.is_finite() or value < 0 or value > 10_000_000:
+        raise RowError(f"{what} {raw!r} is out of range")
+    return value
+
+
+def _epoch_ms(raw: str, what: str) -> datetime | None:
+    if not raw.strip():
+        return None
+    try:
+        return datetime.fromtimestamp(float(raw) / 1000, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        raise RowError(f"{what} {raw!r} is not a time in epoch milliseconds") from None
+
+
+def _date(raw: str, what: str, *, end_of_day: bool = False) -> datetime | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        day = datetime.fromisoformat(raw[:10]).date()
+    except ValueError:
+        raise RowError(f"{what} {raw!r} is not a date (YYYY-MM-DD)") from None
+    return datetime.combine(day, time.max if end_of_day else time.min, tzinfo=UTC)
+
+
+def _linkedin(row: dict[str, str], line: int) -> PostingRow:
+    if not row["title"].strip() or not row["job_id"].strip():
+        raise RowError("title and job_id are required")
+    period = {"HOURLY": Posting.Period.HOUR, "YEARLY": Posting.Period.YEAR, "MONTHLY": "month"}.get(
+        row["pay_period"].strip(), ""
+    )
+    low, high = _money(row["min_salary"], "min_salary"), _money(row["max_salary"], "max_salary")
+    if high is None and row["med_salary"].strip():
+        low = high = _money(row["med_salary"], "med_salary")
+    if period == "month":  # monthly pay is shown as a year's pay (x 12)
+        low, high, period = (low * 12 if low else None), (high * 12 if high else None), Posting.Period.YEAR
+    location = row["location"].strip()
+    remote = row["remote_allowed"].strip() in ("1", "1.0")
+    return PostingRow(
+        line=line,
+        employer=row["company_name"].strip() or "Employer not named",
+        external_id=f"linkedin-{row['job_id'].strip()}",
+        title=row["title"].strip(),
+        location_text="" if location == "United States" else location,
+        arrangement=Posting.Arrangement.REMOTE if remote else Posting.Arrangement.ONSITE,
+        salary_min=low,
+        salary_max=high,
+        salary_period=period if (low or high) else "",
+        employment_type=EMPLOYMENT_TYPES.get(row["formatted_work_type"].strip().lower(), Posting.EmploymentType.OTHER),
+        description=row["description"].strip(),
+        apply_url=(row["application_url"] or row["job_posting_url"]).strip()[:500],
+        posted_at=_epoch_ms(row["listed_time"] or row["original_listed_time"], "listed_time"),
+        expires_at=_epoch_ms(row["expiry"], "expiry"),
+    )
+
+
+def _usajobs(row: dict[str, str], line: int) -> PostingRow:
+    if not row["position_title"].strip() or not row["control_number"].strip():
+        raise RowError("position_title and control_number are required")
+    first = row["locations"].split("|")[0].strip()
+    parts = [part.strip() for part in first.split(",")]
+    location = ", ".join(parts[:2]) if len(parts) >= 2 else ""
+    period = Posting.Period.HOUR if "hour" in row["salary_type"].lower() else Posting.Period.YEAR
+    return PostingRow(
+        line=line,
+        employer=row["hiring_agency_name"].strip() or "U.S. federal government",
+        external_id=f"usajobs-{row['control_number'].strip()}",
+        title=row["position_title"].strip(),
+        location_text=location,
+        arrangement=Posting.Arrangement.HYBRID
+        if row["telework_eligible"].strip() == "Y"
+        else Posting.Arrangement.ONSITE,
+        salary_min=_money(row["minimum_salary"], "minimum_salary"),
+        salary_max=_money(row["maximum_salary"], "maximum_salary"),
+        salary_period=period,
+        employment_type=EMPLOYMENT_TYPES.get(row["work_schedule"].strip().lower(), Posting.EmploymentType.OTHER),
+        description=f"{row['hiring_department_name'].strip()}. Pay scale {row['pay_scale']} grade "
+        f"{row['minimum_grade']}-{row['maximum_grade']}; {row['appointment_type']}.",
+        apply_url=f"https://www.usajobs.gov/job/{row['control_number'].strip()}",
+        posted_at=_date(row["position_open_date"], "position_open_date"),
+        expires_at=_date(row["position_close_date"], "position_close_date", end_of_day=True),
+    )
+
+
+def _jsonld(item: Any, line: int) -> PostingRow:
+    if not isinstance(item, dict) or item.get("@type") != "JobPosting":
+        raise RowError("not a schema.org JobPosting object")
+    title = str(item.get("title", "")).strip()
+    identifier = item.get("identifier")
+    external = str(identifier.get("value", "") if isinstance(identifier, dict) else identifier or "").strip()
+    organisation = item.get("hiringOrganization") or {}
+    employer = str(organisation.get("name", "") if isinstance(organisation, dict) else organisation).strip()
+    if not title or not external or not employer:
+        raise RowError("title, identifier and hiringOrganization.name are required")
+    place = item.get("jobLocation") or {}
+    place = place[0] if isinstance(place, list) and place else place
+    address = place.get("address", {}) if isinstance(place, dict) else {}
+    location = ", ".join(
+        str(address.get(key, "")).strip() for key in ("addressLocality", "addressRegion") if address.get(key)
+    )
+    salary = item.get("baseSalary") or {}
+    value = salary.get("value", {}) if isinstance(salary, dict) else {}
+    unit = str(value.get("unitText", "")).upper() if isinstance(value, dict) else ""
+    kind = str(item.get("employmentType", "")).replace("_", "-").lower()
+    return PostingRow(
+        line=line,
+        employer=employer,
+        external_id=external,
+        title=title,
+        location_text=location,
+        arrangement=Posting.Arrangement.REMOTE if item.get("jobLocationType") == "TELECOMMUTE" else "onsite",
+        salary_min=_money(str(value.get("minValue", "")), "baseSalary.minValue") if isinstance(value, dict) else None,
+        salary_max=_money(str(value.get("maxValue", "")), "baseSalary.maxValue") if isinstance(value, dict) else None,
+        salary_period={"HOUR": "hour", "YEAR": "year"}.get(unit, ""),
+        employment_type=EMPLOYMENT_TYPES.get(kind, Posting.EmploymentType.OTHER),
+        description=str(item.get("description", "")),
+        apply_url=str(item.get("url", ""))[:500],
+        posted_at=_date(str(item.get("datePosted", "")), "datePosted"),
+        expires_at=_date(str(item.get("validThrough", "")), "validThrough", end_of_day=True),
+    )
+
+
+def parse(path: Path) -> FeedReport:
+    """Read a feed; pure. Each bad row becomes an error line, the others rows."""
+    report = FeedReport()
+    if path.suffix.lower() == ".json":
+        try:
+            items = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DataFileError(path, None, f"not a JSON feed ({exc})") from None
+        items = items if isinstance(items, list) else [items]
+        report.source = CREDITS["jsonld"]
+        for index, item in enumerate(items, start=1):
+            try:
+                report.rows.append(_jsonld(item, index))
+            except RowError as exc:
+                report.errors.append(f"item {index}: {exc}")
+        return report
+    with open_text(path) as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        if "job_id" in header and "company_name" in header:
+            parse_row, report.source = _linkedin, CREDITS["linkedin"]
+        elif "control_number" in header and "position_title" in header:
+            parse_row, report.source = _usajobs, CREDITS["usajobs"]
+        else:
+            raise DataFileError(path, 1, "not a known postings layout (LinkedIn sample or USAJOBS export)")
+        # Descriptions span lines, so a row is named by its number and the line it starts on.
+        ended = reader.line_num
+        for number, row in enumerate(reader, start=1):
+            where = f"row {number} (line {ended + 1})"
+            ended = reader.line_num
+            try:
+                report.rows.append(parse_row(row, ended))
+            except RowError as exc:
+                report.errors.append(f"{where}: {exc}")
+            except (KeyError, AttributeError):
+                report.errors.append(f"{where}: missing fields")
+    return report
+
+
+def _employer(name: str, cache: dict[str, Employer]) -> Employer:
+    if name not in cache:
+        slug = slugify(name)[:200] or "employer"
+        employer = Employer.objects.filter(slug=slug).first() or Employer.objects.create(name=name, slug=slug)
+        cache[name] = employer
+    return cache[name]
+
+
+def load(path: Path) -> tuple[ImportRun, list[str]]:
+    """Create or update the feed's postings (one transaction); returns the run and the rejected rows."""
+    report = parse(path)
+    now = timezone.now()
+    employers: dict[str, Employer] = {}
+    roles: dict[str, Role | None] = {}
+    with recorded_import(source="postings", path=path, release=report.source) as run:
+        for row in report.rows:
+            if row.title not in roles:
+                hit = suggest_role(row.title)
+                roles[row.title] = Role.objects.filter(slug=hit.slug).first() if hit else None
+            place = resolve(row.location_text).place if row.location_text else None
+            posted = row.posted_at or now
+            expires = row.expires_at or posted + DEFAULT_LIFETIME
+            status = Posting.Status.EXPIRED if expires <= now else Posting.Status.PUBLISHED
+            Posting.objects.update_or_create(
+                employer=_employer(row.employer, employers),
+                external_id=row.external_id,
+                defaults={
+                    "title": row.title[:300],
+                    "role": roles[row.title],
+                    "location_text": row.location_text[:200],
+                    "location_label": place.label if place else "",
+                    "area": place.area if place else None,
+                    "arrangement": row.arrangement,
+                    "salary_min": row.salary_min,
+                    "salary_max": row.salary_max,
+                    "salary_period": row.salary_period,
+                    "annual_min": annualise(row.salary_min, row.salary_period),
+                    "annual_max": annualise(row.salary_max, row.salary_period),
+                    "employment_type": row.employment_type,
+                    "description": row.description,
+                    "apply_url": row.apply_url,
+                    "status": status,
+                    "posted_at": posted,
+                    "expires_at": expires,
+                    "source": report.source,
+                },
+            )
+        run.rows_read = len(report.rows) + len(report.errors)
+        run.rows_written = len(report.rows)
+        run.rows_rejected = len(report.errors)
+        run.error = "\n".join(report.errors)[:10_000]
+    return run, report.errors
