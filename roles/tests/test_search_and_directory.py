@@ -87,3 +87,4 @@ def test_methodology_and_about(client):
     assert "100 × supply ÷ (supply + openings)" in methodology and "not designed as a time series" in methodology
     about = client.get("/about/").content.decode()
     assert "O*NET 30.1 Database" in about and "simplemaps.com/data/us-cities" in about
+    assert "arshkon/linkedin-job-postings" in about and "CC BY-SA 4.0" in about
