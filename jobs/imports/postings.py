@@ -315,7 +315,8 @@ def load(path: Path) -> tuple[ImportRun, list[str]]:
                     "annual_max": annualise(row.salary_max, row.salary_period),
                     "employment_type": row.employment_type,
                     "description": row.description,
-                    "apply_url": row.apply_url,
+                    # Only web links: a feed must not be able to plant a javascript: URL in the Apply button.
+                    "apply_url": row.apply_url if row.apply_url.startswith(("https://", "http://")) else "",
                     "status": status,
                     "posted_at": posted,
                     "expires_at": expires,

@@ -84,7 +84,8 @@ def test_json_ld_feed(tmp_path):
     path = tmp_path / "feed.json"
     path.write_text(json.dumps(feed))
     run, errors = postings.load(path)
-    assert run.rows_written == 1 and errors == ["item 2: not a schema.org JobPosting object"]
+    assert run.rows_written == 2 and errors == ["item 2: not a schema.org JobPosting object"]
+    assert Posting.objects.get(external_id="x-1").apply_url == ""
     posting = Posting.objects.get(external_id="icu-7")
     assert posting.status == "published" and posting.area_id == "0041940" and posting.role.slug == "registered-nurses"
     assert Posting.objects.live().filter(pk=posting.pk).exists()
