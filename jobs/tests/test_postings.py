@@ -80,6 +80,13 @@ def test_json_ld_feed(tmp_path):
             "url": "https://example.org/jobs/icu-7",
         },
         {"@type": "Person"},
+        {
+            "@type": "JobPosting",
+            "title": "Phisher",
+            "identifier": "x-1",
+            "hiringOrganization": {"name": "Bad"},
+            "url": "javascript:alert(1)",
+        },
     ]
     path = tmp_path / "feed.json"
     path.write_text(json.dumps(feed))
