@@ -23,7 +23,7 @@ run: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP) node_modules/.installed
-	DEBUG=true $(BIN)/pytest
+	DEBUG=true DATABASE_CONN_MAX_AGE=0 $(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -12,7 +12,7 @@ class ImportRun(models.Model):
     source = models.CharField(max_length=40, help_text="Importer name, e.g. 'oews' or 'onet'.")
     file_name = models.CharField(max_length=500)
     sha256 = models.CharField(max_length=64, blank=True)
-    release = models.CharField(max_length=80, blank=True, help_text="e.g. 'May 2025' or 'O*NET 30.1'.")
+    release = models.CharField(max_length=200, blank=True, help_text="e.g. 'May 2025' or 'O*NET 30.1'.")
     rows_read = models.PositiveIntegerField(default=0)
     rows_written = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
