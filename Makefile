@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck check openapi snapshot bench-import bench-pages bench-api api-fuzz clean
+.PHONY: run test lint typecheck check openapi snapshot bench-import bench-pages bench-api bench-jobs api-fuzz clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,9 @@ bench-pages: $(STAMP)
 
 bench-api: $(STAMP)
 	$(BIN)/python bench/api_load.py
+
+bench-jobs: $(STAMP)
+	$(BIN)/python bench/jobs_search.py
 
 # Schemathesis against the live app (gunicorn on loopback): responses must match openapi.json, no 500s.
 api-fuzz: $(STAMP)

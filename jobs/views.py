@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from geo.resolve import resolve
-from jobs.models import Posting
+from jobs.models import Employer, Posting
 from jobs.pay import pay_comparisons
 from roles.models import Category, Role
 
@@ -38,15 +38,19 @@ def listing(request: HttpRequest) -> HttpResponse:
     ).select_related("employer", "role", "area")
     query = params.get("q", "").strip()[:100]
     if query:
-        postings = postings.filter(Q(title__icontains=query) | Q(employer__name__icontains=query))
+        # Matching employers first (a small table), so the postings scan needs no join.
+        employers = list(Employer.objects.filter(name__icontains=query).values_list("pk", flat=True)[:500])
+        postings = postings.filter(Q(title__icontains=query) | Q(employer_id__in=employers))
     role = Role.objects.filter(slug=params.get("role", "")).first() if params.get("role") else None
     if params.get("role") and role is None:
         notes.append("That role does not exist; showing all roles.")
     if role:
-        postings = postings.filter(role__occupation_id=role.occupation_id)
+        postings = postings.filter(
+            role_id__in=list(Role.objects.filter(occupation_id=role.occupation_id).values_list("pk", flat=True))
+        )
     category = Category.objects.filter(slug=params.get("category", "")).first() if params.get("category") else None
     if category:
-        postings = postings.filter(role__category=category)
+        postings = postings.filter(role_id__in=list(category.roles.values_list("pk", flat=True)))
     place = None
     if params.get("location", "").strip():
         resolution = resolve(params["location"])
