@@ -1,5 +1,23 @@
 from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
 
 
 class ApiKeyForm(forms.Form):
     name = forms.CharField(max_length=100, label="What is the key for?", help_text="e.g. 'HR system' or 'notebook'.")
+
+
+class SignUpForm(UserCreationForm):
+    """A person's account: username, email (for password resets) and a password checked by the validators."""
+
+    email = forms.EmailField(required=True, help_text="Used only to reset your password.")
+
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]
+        model = User
+        fields = ("username", "email")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account already uses this email address; reset its password instead.")
+        return email

@@ -1,13 +1,18 @@
 from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.forms import ApiKeyForm
+from accounts.forms import ApiKeyForm, SignUpForm
+from accounts.middleware import client_ip
 from accounts.models import ApiKey
 from accounts.services import api_key_create, api_key_revoke
+from accounts.signin import signin_blocked, signin_failed, signin_succeeded
 
 MAX_ACTIVE_KEYS = 10
 
@@ -38,3 +43,36 @@ def api_key_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     api_key_revoke(key=key)
     messages.success(request, f"Key {key.prefix}… revoked.")
     return redirect("accounts:keys")
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in, refused for a while after too many failures for the username or the address."""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        username = request.POST.get("username", "")[:150]
+        if signin_blocked(username, client_ip(request)):
+            form = self.get_form()
+            form.add_error(None, "Too many failed sign-ins. Wait 15 minutes, or reset your password.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        signin_failed(self.request.POST.get("username", "")[:150], client_ip(self.request))
+        return super().form_invalid(form)
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        signin_succeeded(self.request.POST.get("username", "")[:150])
+        return super().form_valid(form)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:keys")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome to rolescope: your account is ready.")
+        return redirect("accounts:keys")
+    return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)

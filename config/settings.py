@@ -136,6 +136,31 @@ API_KEY_RATE_PER_MINUTE = env_int("API_KEY_RATE_PER_MINUTE", 1200)
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use the socket address).
 API_TRUSTED_PROXIES = env_int("API_TRUSTED_PROXIES", 0)
 
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # verifies older hashes, upgraded on next sign-in
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Failed sign-ins allowed per username and per address in 15 minutes before sign-in is refused for a while.
+SIGNIN_ATTEMPTS_PER_15_MINUTES = env_int("SIGNIN_ATTEMPTS_PER_15_MINUTES", 10)
+# Password-reset mail: printed to the console unless EMAIL_HOST is set (then SMTP).
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_str("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "rolescope <noreply@localhost>")
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:keys"
 LOGOUT_REDIRECT_URL = "roles:home"
