@@ -54,24 +54,29 @@ def has_median(estimate: WageEstimate | None) -> bool:
 
 
 def local_estimate(occupation_code: str, area: Area, release: Release) -> tuple[WageEstimate | None, list[str]]:
-    """The estimate for `area`, else its state, else national; with a note for each level skipped."""
-    notes: list[str] = []
-    chain = [area.code]
+    """The estimate for `area`, else its state, else national; with a note for each level skipped.
+    All levels are read in one query."""
+    chain = [(area.code, area.name)]  # nearest first: the area, its state, the nation
     if area.kind in (Area.Kind.METRO, Area.Kind.NONMETRO) and area.state_abbr:
-        state = Area.objects.filter(kind__in=[Area.Kind.STATE, Area.Kind.TERRITORY], state_abbr=area.state_abbr).first()
-        if state:
-            chain.append(state.code)
-    chain.append(NATIONAL)
-    for code in dict.fromkeys(chain):
-        estimate = (
-            WageEstimate.objects.filter(release=release, area_id=code, occupation_id=occupation_code)
-            .select_related("area")
+        state = (
+            Area.objects.filter(kind__in=[Area.Kind.STATE, Area.Kind.TERRITORY], state_abbr=area.state_abbr)
+            .values_list("code", "name")
             .first()
         )
+        if state:
+            chain.append(state)
+    if area.code != NATIONAL:
+        chain.append((NATIONAL, "the United States"))
+    found = {
+        estimate.area_id: estimate
+        for estimate in WageEstimate.objects.filter(
+            release=release, occupation_id=occupation_code, area_id__in=[code for code, _ in chain]
+        ).select_related("area")
+    }
+    notes: list[str] = []
+    for code, name in chain:
+        estimate = found.get(code)
         if estimate is not None and has_median(estimate):
             return estimate, notes
-        where = (
-            estimate.area.name if estimate else Area.objects.filter(code=code).values_list("name", flat=True).first()
-        )
-        notes.append(f"BLS publishes no annual median for this occupation in {where or code}.")
+        notes.append(f"BLS publishes no annual median for this occupation in {name}.")
     return None, notes
