@@ -34,6 +34,12 @@ def snapshot_dir() -> Path:
     return SNAPSHOT
 
 
+def _commits(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
 def pytest_collection_modifyitems(items):
-    """Browser tests run last: they start a server thread sharing the session's database."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """Browser tests run last: they start a server thread sharing the session's database. Tests that commit
+    (transaction=True) run at the very end, because the database is emptied after each of them."""
+    items.sort(key=lambda item: (item.get_closest_marker("browser") is not None, _commits(item)))

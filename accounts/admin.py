@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from accounts.models import ApiKey
+from accounts.models import ApiKey, Profile
 from accounts.services import api_key_create, api_key_revoke
 
 
@@ -23,19 +23,30 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:  # type: ignore[override]
         if obj is None:
-            return ["user", "name", "rate_limit_per_minute"]
-        return ["user", "name", "prefix", "rate_limit_per_minute", "created_at", "last_used_at", "revoked_at"]
+            return ["user", "name", "employer", "rate_limit_per_minute"]
+        return [
+            "user",
+            "name",
+            "employer",
+            "prefix",
+            "rate_limit_per_minute",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+        ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> list[str]:
         if obj is None:
             return []
-        return ["user", "prefix", "created_at", "last_used_at", "revoked_at"]
+        return ["user", "employer", "prefix", "created_at", "last_used_at", "revoked_at"]
 
     def save_model(self, request: HttpRequest, obj: ApiKey, form: ModelForm[Any], change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
             return
-        key, plain = api_key_create(user=obj.user, name=obj.name, rate_limit_per_minute=obj.rate_limit_per_minute)
+        key, plain = api_key_create(
+            user=obj.user, name=obj.name, rate_limit_per_minute=obj.rate_limit_per_minute, employer=obj.employer
+        )
         obj.pk = key.pk
         messages.warning(
             request, f"The new key is {plain} — copy it now: it is not stored and will not be shown again."
@@ -46,3 +57,13 @@ class ApiKeyAdmin(admin.ModelAdmin):
         for key in queryset:
             api_key_revoke(key=key)
         messages.success(request, f"{queryset.count()} key(s) revoked.")
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    """Staff make someone an editor, or add an employer member to an organisation, here."""
+
+    list_display = ["user", "kind", "employer"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "user__email", "employer__name"]
+    autocomplete_fields = ["user", "employer"]

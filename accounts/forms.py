@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
@@ -11,6 +13,19 @@ class SignUpForm(UserCreationForm):
     """A person's account: username, email (for password resets) and a password checked by the validators."""
 
     email = forms.EmailField(required=True, help_text="Used only to reset your password.")
+    kind = forms.ChoiceField(
+        choices=[
+            ("candidate", "Candidate: I am looking for work"),
+            ("employer", "Employer: I post jobs for my organisation"),
+        ],
+        initial="candidate",
+        required=False,
+        widget=forms.RadioSelect,
+        label="I am a",
+    )
+    organisation = forms.CharField(
+        max_length=200, required=False, label="Organisation name", help_text="Employers only: who you post for."
+    )
 
     class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
@@ -21,3 +36,10 @@ class SignUpForm(UserCreationForm):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("An account already uses this email address; reset its password instead.")
         return email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["kind"] = data.get("kind") or "candidate"
+        if data.get("kind") == "employer" and not data.get("organisation", "").strip():
+            self.add_error("organisation", "Name the organisation you post jobs for.")
+        return data

@@ -11,6 +11,14 @@ class ApiKey(models.Model):
     name = models.CharField(max_length=100, help_text="What the key is for, e.g. 'HR system'.")
     prefix = models.CharField(max_length=16, unique=True, help_text="Public start of the key, to recognise it.")
     key_hash = models.CharField(max_length=64, unique=True)
+    employer = models.ForeignKey(
+        "jobs.Employer",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="api_keys",
+        help_text="The organisation whose postings the key may change through /api/v1/jobs.",
+    )
     rate_limit_per_minute = models.PositiveIntegerField(
         null=True, blank=True, help_text="Requests a minute; empty for the site default for keys."
     )
@@ -28,3 +36,33 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Profile(models.Model):
+    """What kind of user someone is. Staff are Django's `is_staff` users; the rest pick a kind at sign-up."""
+
+    class Kind(models.TextChoices):
+        CANDIDATE = "candidate", "Candidate"
+        EMPLOYER = "employer", "Employer member"
+        EDITOR = "editor", "Editor"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    kind = models.CharField(max_length=9, choices=Kind.choices, default=Kind.CANDIDATE)
+    employer = models.ForeignKey(
+        "jobs.Employer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        help_text="The organisation an employer member posts for.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="employer") | models.Q(employer__isnull=True), name="profile_employer_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_kind_display()})"

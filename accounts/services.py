@@ -5,12 +5,16 @@ import hmac
 import secrets
 import time
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiKey
+
+if TYPE_CHECKING:
+    from jobs.models import Employer
 
 KEY_PREFIX = "rs_"
 # last_used_at is written at most this often, so busy keys do not cost a write per request.
@@ -22,8 +26,11 @@ def _hash(key: str) -> str:
 
 
 @transaction.atomic
-def api_key_create(*, user: User, name: str, rate_limit_per_minute: int | None = None) -> tuple[ApiKey, str]:
-    """Create a key for `user`. Returns the stored key and the plain key, which is never shown again."""
+def api_key_create(
+    *, user: User, name: str, rate_limit_per_minute: int | None = None, employer: "Employer | None" = None
+) -> tuple[ApiKey, str]:
+    """Create a key for `user` (scoped to `employer`'s postings, for members). Returns the stored key and the
+    plain key, which is never shown again."""
     public = secrets.token_hex(4)
     plain = f"{KEY_PREFIX}{public}_{secrets.token_urlsafe(32)}"
     key = ApiKey.objects.create(
@@ -32,6 +39,7 @@ def api_key_create(*, user: User, name: str, rate_limit_per_minute: int | None =
         prefix=f"{KEY_PREFIX}{public}",
         key_hash=_hash(plain),
         rate_limit_per_minute=rate_limit_per_minute,
+        employer=employer,
     )
     return key, plain
 

@@ -4,15 +4,18 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import ApiKeyForm, SignUpForm
 from accounts.middleware import client_ip
-from accounts.models import ApiKey
+from accounts.models import ApiKey, Profile
 from accounts.services import api_key_create, api_key_revoke
 from accounts.signin import signin_blocked, signin_failed, signin_succeeded
+from jobs.models import Candidate
+from jobs.services import employer_create, employer_of, is_editor, profile_of
 
 MAX_ACTIVE_KEYS = 10
 
@@ -30,7 +33,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         if keys.filter(revoked_at__isnull=True).count() >= MAX_ACTIVE_KEYS:
             form.add_error(None, f"You have {MAX_ACTIVE_KEYS} active keys; revoke one before creating another.")
         else:
-            _, new_key = api_key_create(user=user, name=form.cleaned_data["name"])
+            _, new_key = api_key_create(user=user, name=form.cleaned_data["name"], employer=employer_of(user))
             form = ApiKeyForm()
     status = 400 if request.method == "POST" and form.errors else 200
     return render(request, "accounts/keys.html", {"keys": keys, "form": form, "new_key": new_key}, status=status)
@@ -68,11 +71,32 @@ class SignInView(auth_views.LoginView):
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("accounts:keys")
+        return redirect("accounts:home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        with transaction.atomic():
+            user = form.save()
+            if form.cleaned_data["kind"] == Profile.Kind.EMPLOYER:
+                employer_create(user=user, name=form.cleaned_data["organisation"])
+            else:
+                Profile.objects.create(user=user, kind=Profile.Kind.CANDIDATE)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome to rolescope: your account is ready.")
-        return redirect("accounts:keys")
+        return redirect("accounts:home")
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The account's start page: what this kind of user can do here."""
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    profile = profile_of(user)
+    context = {
+        "profile": profile,
+        "employer": employer_of(user),
+        "editor": is_editor(user),
+        "candidate": Candidate.objects.filter(user=user).first(),
+    }
+    return render(request, "accounts/home.html", context)

@@ -34,6 +34,7 @@ def child(database_url: str) -> None:
     from django.utils import timezone
 
     from jobs.models import Employer, Posting
+    from lib.db import refresh_statistics
     from roles.models import Role
     from sources.loading import TableWriter
     from wages.models import Area
@@ -72,15 +73,17 @@ def child(database_url: str) -> None:
                 "apply_email",
                 "created_at",
                 "updated_at",
+                "search_text",
             ],
         )
         for number in range(COUNT):
             low = rng.randrange(30_000, 200_000, 1000)
             posted = now - timedelta(days=rng.random() * 60)
+            title = f"Generated posting {number} engineer" if number % 7 == 0 else f"Generated posting {number}"
             writer.add(
                 (
                     employer.pk,
-                    f"Generated posting {number} engineer" if number % 7 == 0 else f"Generated posting {number}",
+                    title,
                     rng.choice(roles),
                     rng.choice(areas),
                     "",
@@ -102,9 +105,11 @@ def child(database_url: str) -> None:
                     "",
                     now,
                     now,
+                    title + "\nBenchmark employer",
                 )
             )
         writer.flush()
+    refresh_statistics()  # as import_postings and the daily expire_postings do
     client = Client(HTTP_HOST="127.0.0.1")
     role = Role.objects.get(slug="software-developers")
     searches = {

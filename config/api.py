@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from geo.api import router as geo_router
+from jobs.api import router as jobs_router
 from lib.problems import PROBLEM_CONTENT_TYPE, ApiProblem, problem_response
 from occupations.api import router as occupations_router
 from roles.api import compare_router
@@ -24,6 +25,10 @@ from public data (BLS OEWS and Employment Projections, O*NET, Census, HUD, NCES)
 **Keys and limits.** Anonymous calls are limited per address; an API key (create one on your account page and
 send it as `X-API-Key: <key>` or `Authorization: Bearer <key>`) raises the limit. Every response carries
 `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`; over the limit the answer is 429 with `Retry-After`.
+
+**Job postings.** Anyone may search `/jobs`. Writing (`POST /jobs`, `PATCH /jobs/{id}`, publish, close, renew,
+`POST /jobs/import`) needs a key created by a member of an employer organisation: it changes only that
+organisation's postings (another organisation's posting is 403, an unknown or someone else's draft 404).
 
 **Errors** are RFC 9457 `application/problem+json` documents; validation errors name the field, and an unknown
 place or code comes with suggestions.
@@ -64,6 +69,7 @@ api.add_router("/occupations", occupations_router)
 api.add_router("/", wages_router)
 api.add_router("/locations", geo_router)
 api.add_router("/releases", sources_router)
+api.add_router("/jobs", jobs_router)
 
 
 @api.exception_handler(ApiProblem)

@@ -146,6 +146,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Job listings: a posting's default lifetime, and how many active postings AND open-to-work candidates a role
+# needs in an area before its market figures use rolescope's own counts instead of the public estimates.
+POSTING_LIFETIME_DAYS = env_int("POSTING_LIFETIME_DAYS", 30)
+PLATFORM_MARKET_MINIMUM = env_int("PLATFORM_MARKET_MINIMUM", 20)
 # Failed sign-ins allowed per username and per address in 15 minutes before sign-in is refused for a while.
 SIGNIN_ATTEMPTS_PER_15_MINUTES = env_int("SIGNIN_ATTEMPTS_PER_15_MINUTES", 10)
 # Password-reset mail: printed to the console unless EMAIL_HOST is set (then SMTP).
@@ -162,7 +166,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "rolescope <noreply@localhost>")
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:keys"
+LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "roles:home"
 
 # Where `import_all` and the snapshot builder find the full public data sets by default.

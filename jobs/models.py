@@ -1,8 +1,9 @@
 """Employers and their job postings."""
 
-from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -11,8 +12,8 @@ from django.utils.text import slugify
 from roles.models import Role
 from wages.models import Area
 
-DEFAULT_LIFETIME = timedelta(days=30)
 HOURS_A_YEAR = 2080  # BLS's annualisation of hourly wages
+SEARCHED_FIELDS = {"title", "employer", "employer_id", "role", "role_id", "description"}
 
 
 class Employer(models.Model):
@@ -21,7 +22,8 @@ class Employer(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     website = models.URLField(blank=True)
-    description = models.TextField(blank=True)
+    location = models.CharField(max_length=200, blank=True, help_text="Headquarters, e.g. 'Austin, TX'.")
+    description = models.TextField(blank=True, help_text="About the organisation, in Markdown.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -29,6 +31,9 @@ class Employer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("jobs:employer", kwargs={"slug": self.slug})
 
 
 class PostingQuerySet(models.QuerySet["Posting"]):
@@ -84,7 +89,11 @@ class Posting(models.Model):
     posted_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     external_id = models.CharField(max_length=100, blank=True)
+    search_text = models.TextField(blank=True, editable=False, help_text="What full-text search reads (jobs.fulltext).")
     source = models.CharField(max_length=200, blank=True, help_text="Feed it came from, with its credit line.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="postings"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -106,8 +115,21 @@ class Posting(models.Model):
     def __str__(self) -> str:
         return f"{self.title} at {self.employer}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = self.search_document()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and SEARCHED_FIELDS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("jobs:detail", kwargs={"pk": self.pk, "slug": slugify(self.title)[:80] or "job"})
+
+    def search_document(self) -> str:
+        """Title, employer, role and description: the text that full-text search matches."""
+        role = self.role.title if self.role_id and self.role else ""
+        parts = [self.title, self.employer.name if self.employer_id else "", role, self.description]
+        return "\n".join(part for part in parts if part)
 
     @property
     def annual_midpoint(self) -> int | None:
@@ -120,3 +142,29 @@ def annualise(amount: Decimal | None, period: str) -> int | None:
     if amount is None:
         return None
     return int(amount * (HOURS_A_YEAR if period == Posting.Period.HOUR else 1))
+
+
+class Candidate(models.Model):
+    """A candidate's private profile. Nobody else ever sees it: only aggregate counts are shown."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="candidate")
+    desired_roles = models.ManyToManyField(Role, blank=True, related_name="candidates")
+    location_text = models.CharField(max_length=200, blank=True)
+    location_label = models.CharField(max_length=200, blank=True)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="candidates")
+    open_to_work = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Candidate profile of {self.user}"
+
+
+class Counter(models.Model):
+    """Named counters; "platform" goes up whenever postings or candidates change, so caches of pages that
+    show the platform's own counts know when to refresh."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value}"

@@ -1,17 +1,33 @@
 import json
-from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from geo.resolve import resolve
-from jobs.models import Employer, Posting
+from jobs.forms import CandidateForm, EmployerForm, PostingForm
+from jobs.markdown import render_markdown
+from jobs.models import Candidate, Employer, Posting
 from jobs.pay import pay_comparisons
+from jobs.search import JobSearch, search_postings
+from jobs.services import (
+    candidate_save,
+    employer_of,
+    employer_update,
+    is_editor,
+    manageable_postings,
+    posting_close,
+    posting_publish,
+    posting_renew,
+    posting_write,
+)
 from roles.models import Category, Role
 
 PAGE_SIZE = 20
@@ -30,49 +46,31 @@ def listing(request: HttpRequest) -> HttpResponse:
     """Search and filter postings; every filter is a plain GET parameter, so it works without JavaScript."""
     params = request.GET
     notes: list[str] = []
-    include_expired = params.get("expired") == "1"
-    postings: QuerySet[Posting] = (
-        Posting.objects.filter(status__in=[Posting.Status.PUBLISHED, Posting.Status.EXPIRED])
-        if include_expired
-        else Posting.objects.live()
-    ).select_related("employer", "role", "area")
-    query = params.get("q", "").strip()[:100]
-    if query:
-        # Matching employers first (a small table), so the postings scan needs no join.
-        employers = list(Employer.objects.filter(name__icontains=query).values_list("pk", flat=True)[:500])
-        postings = postings.filter(Q(title__icontains=query) | Q(employer_id__in=employers))
     role = Role.objects.filter(slug=params.get("role", "")).first() if params.get("role") else None
     if params.get("role") and role is None:
         notes.append("That role does not exist; showing all roles.")
-    if role:
-        postings = postings.filter(
-            role_id__in=list(Role.objects.filter(occupation_id=role.occupation_id).values_list("pk", flat=True))
-        )
     category = Category.objects.filter(slug=params.get("category", "")).first() if params.get("category") else None
-    if category:
-        postings = postings.filter(role_id__in=list(category.roles.values_list("pk", flat=True)))
     place = None
     if params.get("location", "").strip():
         resolution = resolve(params["location"])
         place = resolution.place
-        if place:
-            postings = postings.filter(area=place.area)
-        else:
+        if place is None:
             notes.append(resolution.error or f"Several places match; try one of: {', '.join(resolution.choices[:5])}.")
-    if params.get("remote") == "1":
-        postings = postings.filter(arrangement=Posting.Arrangement.REMOTE)
-    minimum = _int(params.get("min_salary"), low=0, high=10_000_000)
-    if minimum:
-        postings = postings.filter(Q(annual_max__gte=minimum) | Q(annual_max__isnull=True, annual_min__gte=minimum))
-    days = _int(params.get("days"), low=1, high=3650)
-    if days:
-        postings = postings.filter(posted_at__gte=timezone.now() - timedelta(days=days))
-    sort = params.get("sort", "newest")
-    postings = (
-        postings.order_by("-annual_max", "-posted_at", "-id")
-        if sort == "salary"
-        else postings.order_by("-posted_at", "-id")
+    include_expired = params.get("expired") == "1"
+    postings, search_notes = search_postings(
+        JobSearch(
+            text=params.get("q", "")[:100],
+            role=role,
+            category=category,
+            place=place,
+            remote=params.get("remote") == "1",
+            min_salary=_int(params.get("min_salary"), low=0, high=10_000_000),
+            days=_int(params.get("days"), low=1, high=3650),
+            sort=params.get("sort", "newest"),
+            include_expired=include_expired,
+        )
     )
+    notes += search_notes
     page = Paginator(postings, PAGE_SIZE).get_page(params.get("page"))
     items = list(page.object_list)
     query_without_page = params.copy()
@@ -97,7 +95,9 @@ def _json_ld(posting: Posting) -> str:
         "@context": "https://schema.org/",
         "@type": "JobPosting",
         "title": posting.title,
-        "description": posting.description or posting.title,
+        # Sanitised HTML for postings written here (schema.org allows HTML); feeds' plain text as it came.
+        "description": (posting.description if posting.source else render_markdown(posting.description))
+        or posting.title,
         "identifier": {
             "@type": "PropertyValue",
             "name": posting.employer.name,
@@ -138,18 +138,141 @@ def _json_ld(posting: Posting) -> str:
 
 @require_GET
 def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    posting = get_object_or_404(
-        Posting.objects.select_related("employer", "role", "area").exclude(status=Posting.Status.DRAFT), pk=pk
-    )
+    posting = get_object_or_404(Posting.objects.select_related("employer", "role", "area"), pk=pk)
+    can_manage = manageable_postings(request.user).filter(pk=pk).exists() if request.user.is_authenticated else False
+    if posting.status == Posting.Status.DRAFT and not can_manage:
+        raise Http404("No posting here.")  # a draft is seen only by its organisation
     if slug != posting.get_absolute_url().rstrip("/").rsplit("/", 1)[-1]:
         return redirect(posting, permanent=True)
     context = {
         "posting": posting,
         "pay": pay_comparisons([posting]).get(posting.pk),
         "json_ld": _json_ld(posting),
+        # Postings written here are Markdown; imported feeds' descriptions are plain text, shown as such.
+        "description_html": "" if posting.source else render_markdown(posting.description),
+        "can_manage": can_manage,
         "permalink": request.build_absolute_uri(posting.get_absolute_url()),
         "is_live": posting.status == Posting.Status.PUBLISHED
         and posting.expires_at
         and posting.expires_at > timezone.now(),
     }
     return render(request, "jobs/detail.html", context)
+
+
+def employer_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation's public profile and its open postings."""
+    employer = get_object_or_404(Employer, slug=slug)
+    postings = Posting.objects.live().filter(employer=employer).select_related("role", "area")[:100]
+    context = {
+        "employer": employer,
+        "postings": postings,
+        "about": render_markdown(employer.description),
+        "is_member": employer_of(request.user) == employer,
+    }
+    return render(request, "jobs/employer.html", context)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # login_required
+    return request.user
+
+
+@login_required
+@require_GET
+def manage(request: HttpRequest) -> HttpResponse:
+    """The organisation's postings in every state, with what can be done to each."""
+    user = _user(request)
+    employer, editor = employer_of(user), is_editor(user)
+    if employer is None and not editor:
+        return render(request, "jobs/not_employer.html", status=403)
+    postings = manageable_postings(user).select_related("employer", "role").order_by("-updated_at", "-id")
+    status = request.GET.get("status", "")
+    if status in Posting.Status.values:
+        postings = postings.filter(status=status)
+    page = Paginator(postings, 50).get_page(request.GET.get("page"))
+    context = {
+        "employer": employer,
+        "editor": editor,
+        "page": page,
+        "status": status,
+        "statuses": Posting.Status,
+        "lifetime_days": settings.POSTING_LIFETIME_DAYS,
+    }
+    return render(request, "jobs/manage.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def posting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Write a new posting (pk None) or change one of the organisation's own."""
+    user = _user(request)
+    employer = employer_of(user)
+    if pk is None:
+        if employer is None:
+            return render(request, "jobs/not_employer.html", status=403)
+        posting = Posting(employer=employer)
+    else:
+        # Someone else's posting is a 404: the answer must not confirm that it exists.
+        posting = get_object_or_404(manageable_postings(user).select_related("employer", "role"), pk=pk)
+    form = PostingForm(request.POST or None, initial=PostingForm.initial_for(posting) if pk else None)
+    if request.method == "POST" and form.is_valid():
+        publish = "publish" in request.POST
+        posting_write(posting=posting, data=form.cleaned_data, user=user, publish=publish)
+        if posting.status == Posting.Status.PUBLISHED:
+            messages.success(request, f"“{posting.title}” is published until {posting.expires_at:%B %-d, %Y}.")
+        else:
+            messages.success(request, f"“{posting.title}” is saved as a {posting.get_status_display().lower()}.")
+        return redirect("jobs:manage")
+    context = {"form": form, "posting": posting, "lifetime_days": settings.POSTING_LIFETIME_DAYS}
+    return render(request, "jobs/posting_form.html", context, status=400 if form.errors else 200)
+
+
+ACTIONS = {"publish": posting_publish, "close": posting_close, "renew": posting_renew}
+
+
+@login_required
+@require_POST
+def posting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404("No such action.")
+    posting = get_object_or_404(manageable_postings(_user(request)), pk=pk)
+    ACTIONS[action](posting=posting)
+    done = {"publish": "published", "close": "closed", "renew": "renewed"}[action]
+    messages.success(request, f"“{posting.title}” {done}.")
+    return redirect("jobs:manage")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def employer_edit(request: HttpRequest) -> HttpResponse:
+    employer = employer_of(_user(request))
+    if employer is None:
+        return render(request, "jobs/not_employer.html", status=403)
+    form = EmployerForm(request.POST or None, instance=employer)
+    if request.method == "POST" and form.is_valid():
+        employer_update(employer=employer, data=form.cleaned_data)
+        messages.success(request, "Organisation profile saved.")
+        return redirect(employer)
+    return render(request, "jobs/employer_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def candidate_profile(request: HttpRequest) -> HttpResponse:
+    """A candidate's own profile: only they see it; others see only counts."""
+    user = _user(request)
+    candidate = Candidate.objects.filter(user=user).first()
+    initial = CandidateForm.initial_for(candidate) if candidate else None
+    form = CandidateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        candidate = candidate_save(user=user, data=form.cleaned_data)
+        messages.success(
+            request,
+            "Saved: you are counted as open to work."
+            if candidate.open_to_work
+            else "Saved: you are not counted as open to work.",
+        )
+        return redirect("accounts:profile")
+    roles = list(candidate.desired_roles.all()) if candidate else []
+    context = {"form": form, "candidate": candidate, "roles": roles}
+    return render(request, "jobs/candidate.html", context, status=400 if form.errors else 200)

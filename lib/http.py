@@ -10,21 +10,23 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
+from jobs.platform import platform_version
 from sources.versions import data_version
 
 View = Callable[..., HttpResponse]
 
 
 def cached_page(timeout: int = 3600, max_age: int = 300) -> Callable[[View], View]:
-    """Cache a GET view's 200 responses for anonymous visitors; the data version is part of the key,
-    so a new import serves new pages at once. Sends ETag, Last-Modified and answers 304."""
+    """Cache a GET view's 200 responses for anonymous visitors; the data version and the platform version
+    (postings and candidates) are part of the key, so a new import or posting serves new pages at once.
+    Sends ETag, Last-Modified and answers 304."""
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
                 return view(request, *args, **kwargs)
-            version = data_version()
+            version = f"{data_version()}.{platform_version()}"
             digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
             key = f"page:{view.__module__}.{view.__name__}:{version}:{digest}"
             entry = cache.get(key)

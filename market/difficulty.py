@@ -48,6 +48,12 @@ class MarketEstimate:
     projection: Projection | None = None
     notes: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
+    # "public": the estimates above; "rolescope": the platform's own postings and candidates (jobs.platform).
+    basis: str = "public"
+
+    @property
+    def basis_label(self) -> str:
+        return "rolescope data" if self.basis == "rolescope" else "public estimates"
 
     @property
     def supply(self) -> int | None:

@@ -7,6 +7,7 @@ from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from geo.api import place_or_problem
+from jobs.platform import platform_version
 from lib.api import (
     ERRORS,
     MAX_PAGE_SIZE,
@@ -111,13 +112,13 @@ def role(request: HttpRequest, path: Path[RolePath], query: Query[CardQuery]) ->
     label = ""
     if query.location is not None:
         label = place_or_problem(query.location).label
-    body = card_body(data_version(), found[0], found[1].timestamp(), label)
+    body = card_body(data_version(), platform_version(), found[0], found[1].timestamp(), label)
     return HttpResponse(body, content_type="application/json")
 
 
 @lru_cache(maxsize=4096)
-def card_body(version: int, role_id: int, updated: float, label: str) -> bytes:
-    """A role card's JSON, kept in process memory per data version and role edit (the key says both)."""
+def card_body(version: int, platform: int, role_id: int, updated: float, label: str) -> bytes:
+    """A role card's JSON, kept in process memory per data version, platform version and role edit."""
     role = Role.objects.select_related("category", "occupation").get(pk=role_id)
     return RoleCardOut.of(role_card(role, label or None)).model_dump_json().encode()
 

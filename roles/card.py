@@ -5,6 +5,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from geo.resolve import Resolution, resolve
+from jobs.platform import PlatformCounts, platform_counts, platform_market
 from market.difficulty import MarketEstimate, local_market, national_market
 from occupations.models import EducationShare, OnetOccupation, Rating, RelatedOccupation, TechnologySkill
 from roles.models import Role
@@ -88,6 +89,10 @@ class RoleCard:
     local: WageSummary | None = None
     local_notes: list[str] = field(default_factory=list)
     local_market: MarketEstimate | None = None
+    # rolescope's own counts (postings open, candidates open to work); when they reach the threshold they
+    # replace the public estimates in `market` / `local_market`, whose basis then says "rolescope".
+    platform: PlatformCounts | None = None
+    local_platform: PlatformCounts | None = None
     duties: list[str] = field(default_factory=list)
     duties_source: str = ""
     skills: list[Rating] = field(default_factory=list)
@@ -196,6 +201,9 @@ def role_card(role: Role, location: str | None = None) -> RoleCard:
         education=profile.education,
         typical_education=profile.typical_education,
     )
+    card.platform = platform_counts(role.occupation_id)
+    if card.platform.sufficient:
+        card.market = platform_market(card.platform, role.occupation_id)
     if role.duty_list:
         card.duties = role.duty_list
     else:
@@ -212,4 +220,7 @@ def role_card(role: Role, location: str | None = None) -> RoleCard:
             local, card.local_notes = local_estimate(stats_code, card.resolution.place.area, profile.release)
             card.local = WageSummary(local, profile.release) if local else None
             card.local_market = local_market(profile.market, card.resolution.place.area)
+            card.local_platform = platform_counts(role.occupation_id, card.resolution.place.area)
+            if card.local_platform.sufficient:
+                card.local_market = platform_market(card.local_platform, role.occupation_id)
     return card

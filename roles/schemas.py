@@ -1,10 +1,12 @@
 """API contract for roles: the role card is everything the role page shows."""
 
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
+from jobs.platform import PlatformCounts, platform_counts
 from market.difficulty import MarketEstimate
 from roles.card import RoleCard
 from roles.models import Role
@@ -44,10 +46,32 @@ class Citation(Schema):
     source: str
 
 
+class PlatformOut(Schema):
+    area: str
+    active_postings: int = Field(description="rolescope postings for the occupation open now.")
+    open_to_work_candidates: int = Field(description="rolescope candidates open to work for it now.")
+    threshold: int = Field(description="Both counts must reach this before the market figures use them.")
+    used: bool = Field(description="Whether the market figures use these counts instead of public estimates.")
+
+    @staticmethod
+    def of(counts: PlatformCounts) -> "PlatformOut":
+        return PlatformOut(
+            area=counts.area_name,
+            active_postings=counts.active_postings,
+            open_to_work_candidates=counts.open_candidates,
+            threshold=counts.minimum,
+            used=counts.sufficient,
+        )
+
+
 class MarketOut(Schema):
     area: str
-    job_openings: int | None = Field(description="Annual job openings (demand).")
-    candidate_supply: int | None = Field(description="Experienced job seekers plus new entrants, a year.")
+    basis: Literal["public", "rolescope"] = Field(
+        description="public: BLS/NCES estimates (openings and supply a year); rolescope: the platform's own "
+        "postings open and candidates open to work now."
+    )
+    job_openings: int | None = Field(description="Job openings (demand): a year, or open now for rolescope data.")
+    candidate_supply: int | None = Field(description="Experienced job seekers plus new entrants.")
     experienced_job_seekers: int | None
     new_entrants: int | None
     difficulty: float | None = Field(description="100 x supply / (supply + openings): 0 more, 100 less difficult.")
@@ -59,6 +83,7 @@ class MarketOut(Schema):
     def of(market: MarketEstimate) -> "MarketOut":
         return MarketOut(
             area=market.area_name,
+            basis="rolescope" if market.basis == "rolescope" else "public",
             job_openings=market.openings,
             candidate_supply=market.supply,
             experienced_job_seekers=market.experienced,
@@ -130,6 +155,8 @@ class RoleCardOut(Schema):
     local_notes: list[str]
     local_difference_percent: float | None = Field(description="Local median against the national median, percent.")
     local_market: MarketOut | None
+    platform: PlatformOut = Field(description="rolescope's own counts for the occupation, United States.")
+    local_platform: PlatformOut | None = Field(description="rolescope's own counts in the location's area.")
     description: str
     duties: list[str]
     requirements: list[Requirement] = Field(description="The role's own requirements, where an editor wrote them.")
@@ -179,6 +206,8 @@ class RoleCardOut(Schema):
             local_notes=card.local_notes,
             local_difference_percent=num(card.local_difference),
             local_market=MarketOut.of(card.local_market) if card.local_market else None,
+            platform=PlatformOut.of(card.platform or platform_counts(role.occupation_id)),
+            local_platform=PlatformOut.of(card.local_platform) if card.local_platform else None,
             description=card.description,
             duties=card.duties,
             requirements=[Requirement(label=label, text=text) for label, text in role.skill_list],

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path, re_path
 from django.views.generic import TemplateView
 
@@ -13,6 +14,13 @@ urlpatterns = [
     re_path(r"^roles/(?P<slug>[-\w]+)/figures\.(?P<fmt>csv|json)$", views.role_export, name="export"),
     path("autocomplete/places", views.place_autocomplete, name="place-autocomplete"),
     path("autocomplete/roles", views.role_autocomplete, name="role-autocomplete"),
-    path("methodology/", TemplateView.as_view(template_name="roles/methodology.html"), name="methodology"),
+    path(
+        "methodology/",
+        TemplateView.as_view(
+            template_name="roles/methodology.html",
+            extra_context={"platform_minimum": settings.PLATFORM_MARKET_MINIMUM},
+        ),
+        name="methodology",
+    ),
     path("about/", TemplateView.as_view(template_name="roles/about.html"), name="about"),
 ]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from geo.imports import geo
 from jobs.imports import postings
+from lib.db import refresh_statistics
 from market.imports import projections, supply
 from occupations.imports import onet
 from roles.services import curated_roles_load, roles_sync
@@ -61,4 +62,5 @@ def import_all(data_dir: Path) -> list[ImportRun]:
     # Sample job postings, when the folder has them (after the roles, which postings are matched to).
     for feed in sorted((data_dir / "postings").glob("*.csv")) + sorted((data_dir / "postings").glob("*.csv.gz")):
         runs.append(postings.load(feed)[0])
+    refresh_statistics()
     return runs

@@ -21,7 +21,7 @@ def test_sign_up_creates_an_argon2_account_and_signs_in(client):
         "/accounts/signup/",
         {"username": "dana", "email": "Dana@Example.org", "password1": PASSWORD, "password2": PASSWORD},
     )
-    assert response.status_code == 302 and response["Location"] == "/accounts/keys/"
+    assert response.status_code == 302 and response["Location"] == "/accounts/"
     user = User.objects.get(username="dana")
     assert user.email == "dana@example.org" and user.password.startswith("argon2$")
     assert client.get("/accounts/keys/").status_code == 200
@@ -69,7 +69,7 @@ def test_sign_in_works_and_a_success_clears_the_count(client, settings):
     User.objects.create_user("gus", "gus@example.org", PASSWORD)
     client.post("/accounts/login/", {"username": "gus", "password": "wrong"})
     ok = client.post("/accounts/login/", {"username": "gus", "password": PASSWORD})
-    assert ok.status_code == 302 and ok["Location"] == "/accounts/keys/"
+    assert ok.status_code == 302 and ok["Location"] == "/accounts/"
 
 
 def test_password_reset_by_email(client):

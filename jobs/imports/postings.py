@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from geo.resolve import resolve
-from jobs.models import DEFAULT_LIFETIME, Employer, Posting, annualise
+from jobs.models import Employer, Posting, annualise
+from jobs.services import lifetime
 from roles.models import Role
 from roles.search import suggest_role
 from sources.loading import recorded_import
@@ -283,8 +284,9 @@ def _employer(name: str, cache: dict[str, Employer]) -> Employer:
     return cache[name]
 
 
-def load(path: Path) -> tuple[ImportRun, list[str]]:
-    """Create or update the feed's postings (one transaction); returns the run and the rejected rows."""
+def load(path: Path, *, employer: Employer | None = None) -> tuple[ImportRun, list[str]]:
+    """Create or update the feed's postings (one transaction); returns the run and the rejected rows.
+    With `employer` (an organisation's own feed, through the API), every posting is that employer's."""
     report = parse(path)
     now = timezone.now()
     employers: dict[str, Employer] = {}
@@ -296,10 +298,10 @@ def load(path: Path) -> tuple[ImportRun, list[str]]:
                 roles[row.title] = Role.objects.filter(slug=hit.slug).first() if hit else None
             place = resolve(row.location_text).place if row.location_text else None
             posted = row.posted_at or now
-            expires = row.expires_at or posted + DEFAULT_LIFETIME
+            expires = row.expires_at or posted + lifetime()
             status = Posting.Status.EXPIRED if expires <= now else Posting.Status.PUBLISHED
             Posting.objects.update_or_create(
-                employer=_employer(row.employer, employers),
+                employer=employer or _employer(row.employer, employers),
                 external_id=row.external_id,
                 defaults={
                     "title": row.title[:300],

@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.services import api_key_create
+from jobs.models import Employer
 
 
 class Command(BaseCommand):
@@ -13,13 +14,21 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("name", help="what the key is for")
         parser.add_argument("--rate", type=int, help="requests a minute (default: the site's limit for keys)")
+        parser.add_argument("--employer", help="slug of the organisation whose postings the key may change")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["rate"] is not None and options["rate"] < 1:
             raise CommandError("--rate must be a positive number of requests a minute.")
+        employer = None
+        if options["employer"]:
+            employer = Employer.objects.filter(slug=options["employer"]).first()
+            if employer is None:
+                raise CommandError(f"No employer with the slug '{options['employer']}'.")
         user, created = User.objects.get_or_create(username=options["username"])
         if created:
             user.set_unusable_password()
             user.save()
-        _, plain = api_key_create(user=user, name=options["name"], rate_limit_per_minute=options["rate"])
+        _, plain = api_key_create(
+            user=user, name=options["name"], rate_limit_per_minute=options["rate"], employer=employer
+        )
         self.stdout.write(plain)

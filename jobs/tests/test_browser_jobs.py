@@ -1,0 +1,90 @@
+"""Chromium: an employer signs up and posts a job that search finds with its pay comparison; a candidate says
+they are open to work and the role page's supply count changes. Skipped like roles/tests/test_browser.py."""
+
+import pytest
+
+from jobs.models import Posting
+from jobs.tests.conftest import PASSWORD, oews_row
+from roles.tests.test_browser import ARTIFACTS, AXE, browser, page, server  # noqa: F401 (fixtures)
+
+# The live server writes (sign-ups, postings), so this module commits instead of rolling back: it runs after
+# every other test (conftest), because the database is emptied when it ends.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def sign_up(page, server: str, username: str, *, organisation: str = "") -> None:  # noqa: F811
+    page.goto(f"{server}/accounts/signup/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email").fill(f"{username}@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    if organisation:
+        page.get_by_label("Employer: I post jobs for my organisation").check()
+        page.get_by_label("Organisation name").fill(organisation)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(f"{server}/accounts/")
+
+
+def serious_violations(page) -> list:  # noqa: F811
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_employer_posts_and_candidate_opens_to_work(server, browser, snapshot_dir):  # noqa: F811
+    """One test, because the database is emptied after each committing test."""
+    for scenario in (employer_posts_a_job_and_finds_it_with_its_pay_comparison, candidate_opens_to_work):
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        scenario(server, context.new_page(), snapshot_dir)
+        context.close()
+
+
+def employer_posts_a_job_and_finds_it_with_its_pay_comparison(server, page, snapshot_dir):  # noqa: F811
+    sign_up(page, server, "ada", organisation="Acme Robotics")
+    page.get_by_role("link", name="post a job").click()
+    assert serious_violations(page) == []
+    page.get_by_label("Title").fill("Senior Back-End Developer")
+    page.get_by_label("Location").fill("Austin, TX")
+    page.get_by_label("Pay from").fill("90000")
+    page.get_by_label("Pay up to").fill("100000")
+    page.get_by_label("Pay per").select_option("year")
+    page.get_by_label("Description").fill("We build **robots**.")
+    page.get_by_label("Apply at (web address)").fill("https://acme.example/apply")
+    page.get_by_role("button", name="Save and publish").click()
+    page.wait_for_url(f"{server}/jobs/manage/")
+    assert "is published until" in page.locator("main").inner_text()
+    assert serious_violations(page) == []
+
+    page.goto(f"{server}/jobs/")
+    page.get_by_label("Title or employer").fill("back-end acme")
+    page.get_by_label("Place").fill("Austin, TX")
+    page.get_by_role("button", name="Search jobs").click()
+    page.wait_for_url("**/jobs/?q=back-end*")
+    result = page.locator("ol.postings > li").first
+    assert "Senior Back-End Developer" in result.inner_text()
+    comparison = result.locator("[class^=pay-]").inner_text()
+    posting = Posting.objects.get(title="Senior Back-End Developer")
+    # The band is the Austin metro's 25th-75th percentile for the role's occupation, as in the source file.
+    row = oews_row(snapshot_dir, "12420", posting.role.occupation_id)
+    p25, p75 = (int(row[column].replace(",", "")) for column in ("A_PCT25", "A_PCT75"))
+    verdict = "below the 25th" if p25 > 95_000 else "above the 75th" if p75 < 95_000 else "within the 25th-75th"
+    assert f"Pay is {verdict}" in comparison and f"${p25:,}-${p75:,}" in comparison
+    assert serious_violations(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "jobs-search-austin.png"), full_page=True)
+
+
+def candidate_opens_to_work(server, page, snapshot_dir):  # noqa: F811
+    page.goto(f"{server}/roles/back-end-developer/")
+    before = int(page.locator('[data-count="candidates"]').inner_text())
+    sign_up(page, server, "cara")
+    page.get_by_role("link", name="Your candidate profile").click()
+    page.get_by_label("Roles you want").fill("Back-End Developer")
+    page.get_by_label("Location").fill("Austin, TX")
+    page.get_by_label("I am open to work").check()
+    page.get_by_role("button", name="Save").click()
+    assert "you are counted as open to work" in page.locator("main").inner_text()
+    assert serious_violations(page) == []
+    page.goto(f"{server}/roles/back-end-developer/?location=Austin%2C+TX")
+    assert int(page.locator('[data-count="candidates"]').inner_text()) == before + 1
+    assert int(page.locator('[data-count="local-candidates"]').inner_text()) == 1
