@@ -30,7 +30,7 @@ from lib.api import (
     paginate,
 )
 from lib.problems import ApiProblem
-from roles.models import Category, Role
+from roles.api import category_or_problem, role_or_problem
 from sources.parsing import DataFileError
 
 router = Router(tags=["jobs"])
@@ -132,28 +132,12 @@ class JobListQuery(Schema):
 def jobs(request: HttpRequest, query: Query[JobListQuery]) -> dict[str, object]:
     """Open postings (and, with `include_expired`, past ones), newest first or by pay, each with how its pay
     compares with the local OEWS band for its role."""
-    role = category = place = None
-    if query.role:
-        role = Role.objects.filter(slug=query.role).first()
-        if role is None:
-            raise ApiProblem(404, "Unknown role", f"There is no role “{query.role}”.")
-    if query.category:
-        category = Category.objects.filter(slug=query.category).first()
-        if category is None:
-            raise ApiProblem(
-                404,
-                "Unknown category",
-                f"There is no category “{query.category}”.",
-                suggestions=list(Category.objects.values_list("slug", flat=True)),
-            )
-    if query.location is not None:
-        place = place_or_problem(query.location)
     found, _ = search_postings(
         JobSearch(
             text=query.q or "",
-            role=role,
-            category=category,
-            place=place,
+            role=role_or_problem(query.role) if query.role else None,
+            category=category_or_problem(query.category) if query.category else None,
+            place=place_or_problem(query.location) if query.location is not None else None,
             remote=query.remote,
             min_salary=query.min_salary,
             days=query.days,

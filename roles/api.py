@@ -55,19 +55,22 @@ def role_or_problem(slug: str) -> Role:
     return role
 
 
+def category_or_problem(slug: str) -> Category:
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        raise ApiProblem(
+            404,
+            "Unknown category",
+            f"There is no category “{slug}”.",
+            suggestions=list(Category.objects.values_list("slug", flat=True)),
+        )
+    return category
+
+
 @router.get("", response={200: Page[RoleSummary], 404: Problem, **ERRORS}, summary="Search and list roles")
 def roles(request: HttpRequest, query: Query[RoleListQuery]) -> dict[str, object]:
     """Roles A-Z, or the best matches for `q`; each with the SOC code of its figures."""
-    category = None
-    if query.category:
-        category = Category.objects.filter(slug=query.category).first()
-        if category is None:
-            raise ApiProblem(
-                404,
-                "Unknown category",
-                f"There is no category “{query.category}”.",
-                suggestions=list(Category.objects.values_list("slug", flat=True)),
-            )
+    category = category_or_problem(query.category) if query.category else None
     start = (query.page - 1) * query.page_size
     if query.q and query.q.strip():
         hits = [h for h in search_roles(query.q, limit=100) if category is None or h.category == category.name]

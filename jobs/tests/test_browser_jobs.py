@@ -56,7 +56,7 @@ def employer_posts_a_job_and_finds_it_with_its_pay_comparison(server, page, snap
     assert serious_violations(page) == []
 
     page.goto(f"{server}/jobs/")
-    page.get_by_label("Title or employer").fill("back-end acme")
+    page.get_by_label("Keywords").fill("back-end acme")
     page.get_by_label("Place").fill("Austin, TX")
     page.get_by_role("button", name="Search jobs").click()
     page.wait_for_url("**/jobs/?q=back-end*")
