@@ -13,7 +13,10 @@ MAX_PAGE_SIZE = 100
 SOC_PATTERN = r"^\d{2}-\d{4}$"
 AREA_PATTERN = r"^\d{7}$"
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
-PLACE_PATTERN = r"\S"  # at least one visible character
+# At least one letter or digit. Spelled out rather than \S: JSON Schema (ECMA) and pydantic (Rust regex) disagree
+# on which characters are spaces (U+0085, U+FEFF), and the schema must accept exactly what the server does.
+PLACE_START = "0-9A-Za-zÀ-ɏ"
+PLACE_PATTERN = f"[{PLACE_START}]"
 PLACE_MAX_LENGTH = 100
 
 

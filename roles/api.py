@@ -14,6 +14,7 @@ from lib.api import (
     PLACE_ANSWERS,
     PLACE_MAX_LENGTH,
     PLACE_PATTERN,
+    PLACE_START,
     SLUG_PATTERN,
     Page,
     Problem,
@@ -138,7 +139,8 @@ class CompareQuery(Schema):
         description="Up to 10 places, separated by ';' (or '|'). National if empty.",
         examples=["Austin, TX;94086"],
         max_length=1100,
-        pattern=r"^\s*[^;|\s][^;|]{0,99}([;|]\s*[^;|\s][^;|]{0,99}){0,9}$",  # 1-10 places of <= 100 characters
+        # 1-10 places of <= 100 characters, each starting with a letter or digit
+        pattern=f"^ *[{PLACE_START}][^;|]{{0,99}}([;|] *[{PLACE_START}][^;|]{{0,99}}){{0,9}}$",
     )
 
 
