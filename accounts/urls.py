@@ -9,6 +9,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
     path("profile/", jobs_views.candidate_profile, name="profile"),
+    path("join/<str:token>/", jobs_views.join_organisation, name="join"),
     path("signup/", views.sign_up, name="signup"),
     path("login/", views.SignInView.as_view(), name="login"),
     path(

@@ -6,7 +6,7 @@ from pathlib import Path as FilePath
 from typing import Any, Literal
 
 from django.contrib.auth.models import User
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
@@ -235,13 +235,18 @@ def _posting_for_write(request: HttpRequest, job_id: int) -> Posting:
 
 
 @router.get("/{job_id}", response={200: JobOut, 404: Problem, **ERRORS}, summary="One job posting")
-def job(request: HttpRequest, path: Path[JobPath]) -> JobOut:
+def job(request: HttpRequest, path: Path[JobPath]) -> JobOut | HttpResponse:
     posting = Posting.objects.select_related("employer", "role", "area").filter(pk=path.job_id).first()
     key = _key(request)
     own = posting is not None and key is not None and key.employer_id == posting.employer_id
     if posting is None or (posting.status == Posting.Status.DRAFT and not own):
         raise ApiProblem(404, "Unknown posting", f"There is no posting {path.job_id}.")
-    return job_out(posting, pay_comparisons([posting]).get(posting.pk))
+    out = job_out(posting, pay_comparisons([posting]).get(posting.pk))
+    if posting.status == Posting.Status.DRAFT:  # the organisation's own: never kept by shared caches
+        response = HttpResponse(out.model_dump_json(), content_type="application/json")
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return out
 
 
 class JobIn(Schema):

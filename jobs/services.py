@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.core import signing
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -14,9 +15,12 @@ from accounts.models import Profile
 from jobs.models import Candidate, Employer, Posting, annualise
 from jobs.platform import platform_changed
 
+INVITE_SALT = "rolescope.jobs.invite"
+INVITE_DAYS = 7
 
-class NotAllowed(Exception):
-    """The user may not change this posting (the views answer 404 so as not to confirm it exists)."""
+
+class InviteError(Exception):
+    """An invitation that cannot be used; the message says why."""
 
 
 def lifetime() -> timedelta:
@@ -163,3 +167,32 @@ def postings_expire() -> int:
     if changed:
         platform_changed()
     return changed
+
+
+def invite_token(employer: Employer) -> str:
+    """A link token that lets whoever opens it, signed in, join `employer` (valid INVITE_DAYS days)."""
+    return signing.TimestampSigner(salt=INVITE_SALT).sign(str(employer.pk))
+
+
+def invite_employer(token: str) -> Employer:
+    try:
+        pk = signing.TimestampSigner(salt=INVITE_SALT).unsign(token, max_age=timedelta(days=INVITE_DAYS))
+    except signing.SignatureExpired:
+        raise InviteError(f"This invitation has expired (they last {INVITE_DAYS} days); ask for a new one.") from None
+    except signing.BadSignature:
+        raise InviteError("This invitation link is not valid; check that it was copied whole.") from None
+    employer = Employer.objects.filter(pk=pk).first()
+    if employer is None:
+        raise InviteError("The organisation of this invitation no longer exists.")
+    return employer
+
+
+@transaction.atomic
+def employer_join(*, user: User, employer: Employer) -> None:
+    """Make `user` a member of `employer`. Members of another organisation and editors cannot join."""
+    profile = profile_of(user)
+    if user.is_staff or (profile and profile.kind == Profile.Kind.EDITOR):
+        raise InviteError("Editors and staff cannot join an organisation.")
+    if profile and profile.employer_id and profile.employer_id != employer.pk:
+        raise InviteError("You are already a member of another organisation.")
+    Profile.objects.update_or_create(user=user, defaults={"kind": Profile.Kind.EMPLOYER, "employer": employer})

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,9 +19,14 @@ from jobs.models import Candidate, Employer, Posting
 from jobs.pay import pay_comparisons
 from jobs.search import JobSearch, search_postings
 from jobs.services import (
+    INVITE_DAYS,
+    InviteError,
     candidate_save,
+    employer_join,
     employer_of,
     employer_update,
+    invite_employer,
+    invite_token,
     is_editor,
     manageable_postings,
     posting_close,
@@ -253,7 +259,30 @@ def employer_edit(request: HttpRequest) -> HttpResponse:
         employer_update(employer=employer, data=form.cleaned_data)
         messages.success(request, "Organisation profile saved.")
         return redirect(employer)
-    return render(request, "jobs/employer_form.html", {"form": form}, status=400 if form.errors else 200)
+    context = {
+        "form": form,
+        "employer": employer,
+        "members": User.objects.filter(profile__employer=employer).order_by("username"),
+        "invite_url": request.build_absolute_uri(reverse("accounts:join", args=[invite_token(employer)])),
+        "invite_days": INVITE_DAYS,
+    }
+    return render(request, "jobs/employer_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_organisation(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept an invitation a member shared: become a member of their organisation."""
+    user = _user(request)
+    try:
+        employer = invite_employer(token)
+        if request.method == "POST":
+            employer_join(user=user, employer=employer)
+            messages.success(request, f"You are now a member of {employer.name}.")
+            return redirect("jobs:manage")
+    except InviteError as exc:
+        return render(request, "jobs/join.html", {"error": str(exc)}, status=400)
+    return render(request, "jobs/join.html", {"employer": employer, "already": employer_of(user) == employer})
 
 
 @login_required

@@ -74,7 +74,9 @@ def test_an_organisation_key_creates_publishes_changes_and_closes(acme_key):
     assert job["status"] == "draft" and job["employer"] == "Acme Robotics" and job["role"] == "back-end-developer"
     assert job["area_code"] == "0012420" and job["annual_max"] == 120_000
     assert Client().get(f"/api/v1/jobs/{job['id']}").status_code == 404  # a draft, for others
-    assert call("get", f"/api/v1/jobs/{job['id']}", acme_key).status_code == 200
+    own_draft = call("get", f"/api/v1/jobs/{job['id']}", acme_key)
+    assert own_draft.status_code == 200 and own_draft.json()["status"] == "draft"
+    assert own_draft["Cache-Control"] == "private, no-store"
 
     published = call("post", f"/api/v1/jobs/{job['id']}/publish", acme_key)
     assert published.status_code == 200 and published.json()["status"] == "published"

@@ -1,7 +1,10 @@
 """Employers post on the site: sign-up, organisation profile, write/publish/close/renew, Markdown, permissions."""
 
+import re
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
@@ -224,3 +227,48 @@ def test_hourly_pay_is_annualised_for_the_minimum_pay_filter(acme):
     assert posting.salary_max == Decimal("60") and posting.annual_max == 124_800
     assert posting.get_absolute_url() in Client().get("/jobs/", {"min_salary": "120000"}).content.decode()
     assert posting.get_absolute_url() not in Client().get("/jobs/", {"min_salary": "130000"}).content.decode()
+
+
+@contextmanager
+def mock_time(when):
+    """Signed tokens read time.time(); move it forward (the database and everything else stay real)."""
+    with mock.patch("django.core.signing.time", mock.Mock(time=lambda: when.timestamp())):
+        yield
+
+
+def invite_link(client: Client) -> str:
+    page = client.get("/jobs/manage/organisation/").content.decode()
+    found = re.search(r'id="invite-link" type="text" readonly value="http://testserver([^"]+)"', page)
+    assert found, "the organisation page shows an invitation link"
+    return found.group(1)
+
+
+def test_members_invite_colleagues_who_then_manage_the_same_postings(acme, globex):
+    client = signed_in(acme)
+    posting = post_job(client)
+    link = invite_link(client)
+    colleague = candidate("cole")
+    other = signed_in(colleague)
+    assert "Join Acme Robotics" in other.get(link).content.decode()
+    assert other.post(link).status_code == 302
+    colleague.refresh_from_db()
+    assert colleague.profile.kind == "employer" and colleague.profile.employer == posting.employer
+    assert other.post(f"/jobs/manage/{posting.pk}/close/").status_code == 302
+    assert "cole" in client.get("/jobs/manage/organisation/").content.decode()
+    # A member of another organisation cannot take the link; nor can anyone with a forged one.
+    refused = signed_in(globex).post(link)
+    assert refused.status_code == 400 and "already a member of another organisation" in refused.content.decode()
+    assert User.objects.get(username="gus").profile.employer.name == "Globex"
+    forged = signed_in(candidate("fred")).post(link[:-3] + "xx/")
+    assert forged.status_code == 400 and "not valid" in forged.content.decode()
+    assert Client().get(link)["Location"].startswith("/accounts/login/")
+
+
+def test_invitations_expire(acme):
+    client = signed_in(acme)
+    link = invite_link(client)
+    later = timezone.now() + timedelta(days=8)
+    with mock_time(later):
+        expired = signed_in(candidate("late")).post(link)
+    assert expired.status_code == 400 and "expired" in expired.content.decode()
+    assert User.objects.get(username="late").profile.kind == "candidate"
