@@ -21,6 +21,7 @@ def sign_up(page, server: str, username: str, *, organisation: str = "") -> None
     if organisation:
         page.get_by_label("Employer: I post jobs for my organisation").check()
         page.get_by_label("Organisation name").fill(organisation)
+    assert serious_violations(page) == []
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url(f"{server}/accounts/")
 
@@ -41,6 +42,11 @@ def test_employer_posts_and_candidate_opens_to_work(server, browser, snapshot_di
 
 def employer_posts_a_job_and_finds_it_with_its_pay_comparison(server, page, snapshot_dir):  # noqa: F811
     sign_up(page, server, "ada", organisation="Acme Robotics")
+    assert serious_violations(page) == []  # the account page
+    page.goto(f"{server}/jobs/manage/organisation/")
+    assert "ada" in page.locator("#members-heading + ul").inner_text()
+    assert serious_violations(page) == []
+    page.goto(f"{server}/accounts/")
     page.get_by_role("link", name="post a job").click()
     assert serious_violations(page) == []
     page.get_by_label("Title").fill("Senior Back-End Developer")
