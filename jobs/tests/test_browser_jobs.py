@@ -51,6 +51,9 @@ def employer_posts_a_job_and_finds_it_with_its_pay_comparison(server, page, snap
     assert serious_violations(page) == []
     page.get_by_label("Title").fill("Senior Back-End Developer")
     page.get_by_label("Location").fill("Austin, TX")
+    # Leaving the title shows the role it suggests, which the server files the posting under.
+    page.wait_for_function("document.getElementById('id_role').placeholder.startsWith('Suggested: ')")
+    suggested = page.get_by_label("Role").get_attribute("placeholder")
     page.get_by_label("Pay from").fill("90000")
     page.get_by_label("Pay up to").fill("100000")
     page.get_by_label("Pay per").select_option("year")
@@ -70,6 +73,7 @@ def employer_posts_a_job_and_finds_it_with_its_pay_comparison(server, page, snap
     assert "Senior Back-End Developer" in result.inner_text()
     comparison = result.locator("[class^=pay-]").inner_text()
     posting = Posting.objects.get(title="Senior Back-End Developer")
+    assert posting.role is not None and suggested == f"Suggested: {posting.role.title}"
     # The band is the Austin metro's 25th-75th percentile for the role's occupation, as in the source file.
     row = oews_row(snapshot_dir, "12420", posting.role.occupation_id)
     p25, p75 = (int(row[column].replace(",", "")) for column in ("A_PCT25", "A_PCT75"))
