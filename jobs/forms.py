@@ -10,10 +10,18 @@ from django.core.validators import URLValidator
 from geo.resolve import Place, resolve
 from jobs.models import Candidate, Employer, Posting
 from roles.models import Role
-from roles.search import suggest_role
+from roles.search import suggested_role
 
 MAX_HOURLY = Decimal(1_000)
 MAX_YEARLY = Decimal(10_000_000)
+
+
+def web_address(url: str) -> str:
+    """`url` stripped, if it is an http(s) address (no javascript:, ftp: or other schemes); "" stays ""."""
+    url = url.strip()
+    if url:
+        URLValidator(schemes=["https", "http"], message="Enter a web address starting with https://.")(url)
+    return url
 
 
 def place_or_error(text: str) -> Place:
@@ -31,9 +39,7 @@ def role_or_error(text: str) -> Role:
     """A role named by its slug or title, else the closest match by the site's role search."""
     text = text.strip()
     found = Role.objects.filter(slug=text).first() or Role.objects.filter(title__iexact=text).first()
-    if found is None:
-        hit = suggest_role(text)
-        found = Role.objects.filter(slug=hit.slug).first() if hit else None
+    found = found or suggested_role(text)
     if found is None:
         raise forms.ValidationError(f"No role matches '{text[:100]}'; pick one from the list.")
     return found
@@ -74,10 +80,7 @@ class PostingForm(forms.Form):
         return place_or_error(text) if text else None
 
     def clean_apply_url(self) -> str:
-        url = self.cleaned_data.get("apply_url", "").strip()
-        if url:
-            URLValidator(schemes=["https", "http"], message="Enter a web address starting with https://.")(url)
-        return url
+        return web_address(self.cleaned_data.get("apply_url", ""))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -99,8 +102,7 @@ class PostingForm(forms.Form):
         if not data.get("apply_url") and not data.get("apply_email") and not self.errors.get("apply_url"):
             self.add_error("apply_url", "Give a web address or an email address to apply at.")
         if data.get("title") and data.get("role") is None and not self.errors.get("role"):
-            hit = suggest_role(data["title"])
-            data["role"] = Role.objects.filter(slug=hit.slug).first() if hit else None
+            data["role"] = suggested_role(data["title"])
         return data
 
     @staticmethod
@@ -130,10 +132,7 @@ class EmployerForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}
 
     def clean_website(self) -> str:
-        url = self.cleaned_data.get("website", "").strip()
-        if url:
-            URLValidator(schemes=["https", "http"], message="Enter a web address starting with https://.")(url)
-        return url
+        return web_address(self.cleaned_data.get("website", ""))
 
 
 class CandidateForm(forms.Form):

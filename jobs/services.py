@@ -81,9 +81,8 @@ def employer_update(*, employer: Employer, data: dict[str, Any]) -> Employer:
         setattr(employer, name, data[name])
     employer.save()
     if renamed:  # the employer's name is part of every posting's search text
-        for posting in employer.postings.select_related("role"):
-            posting.employer = employer
-            posting.save(update_fields=["employer"])
+        for posting in employer.postings.select_related("employer", "role"):
+            posting.save(update_fields=["search_text"])  # save() recomputes it
     return employer
 
 

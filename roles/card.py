@@ -85,13 +85,13 @@ class RoleCard:
     national_change: Change | None
     history: list[tuple[str, int | None]]
     market: MarketEstimate
+    # rolescope's own counts (postings open, candidates open to work); when they reach the threshold they
+    # replace the public estimates in `market` / `local_market`, whose basis then says "rolescope".
+    platform: PlatformCounts
     resolution: Resolution | None = None
     local: WageSummary | None = None
     local_notes: list[str] = field(default_factory=list)
     local_market: MarketEstimate | None = None
-    # rolescope's own counts (postings open, candidates open to work); when they reach the threshold they
-    # replace the public estimates in `market` / `local_market`, whose basis then says "rolescope".
-    platform: PlatformCounts | None = None
     local_platform: PlatformCounts | None = None
     duties: list[str] = field(default_factory=list)
     duties_source: str = ""
@@ -187,6 +187,7 @@ def occupation_profile(soc: str, version: int) -> OccupationProfile:
 
 def role_card(role: Role, location: str | None = None) -> RoleCard:
     profile = occupation_profile(role.occupation_id, data_version())
+    platform = platform_counts(role.occupation_id)
     card = RoleCard(
         role=role,
         onet=profile.onet,
@@ -194,16 +195,14 @@ def role_card(role: Role, location: str | None = None) -> RoleCard:
         national=profile.national,
         national_change=profile.national_change,
         history=profile.history,
-        market=profile.market,
+        market=platform_market(platform, role.occupation_id) if platform.sufficient else profile.market,
+        platform=platform,
         skills=profile.skills,
         knowledge=profile.knowledge,
         technology=profile.technology,
         education=profile.education,
         typical_education=profile.typical_education,
     )
-    card.platform = platform_counts(role.occupation_id)
-    if card.platform.sufficient:
-        card.market = platform_market(card.platform, role.occupation_id)
     if role.duty_list:
         card.duties = role.duty_list
     else:

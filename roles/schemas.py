@@ -6,7 +6,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from jobs.platform import PlatformCounts, platform_counts
+from jobs.platform import PlatformCounts
 from market.difficulty import MarketEstimate
 from roles.card import RoleCard
 from roles.models import Role
@@ -206,7 +206,7 @@ class RoleCardOut(Schema):
             local_notes=card.local_notes,
             local_difference_percent=num(card.local_difference),
             local_market=MarketOut.of(card.local_market) if card.local_market else None,
-            platform=PlatformOut.of(card.platform or platform_counts(role.occupation_id)),
+            platform=PlatformOut.of(card.platform),
             local_platform=PlatformOut.of(card.local_platform) if card.local_platform else None,
             description=card.description,
             duties=card.duties,

@@ -175,6 +175,12 @@ def search_roles(query: str, limit: int = 10) -> list[RoleHit]:
     return hits
 
 
+def suggested_role(title: str) -> Role | None:
+    """The Role that `suggest_role` picks for a job title, or None."""
+    hit = suggest_role(title)
+    return Role.objects.filter(slug=hit.slug).first() if hit else None
+
+
 def suggest_role(title: str) -> RoleHit | None:
     """The role a job title most likely means: the best search hit, else the closest title by shared words."""
     hits = search_roles(title, limit=1)

@@ -17,7 +17,7 @@ from geo.resolve import resolve
 from jobs.models import Employer, Posting, annualise
 from jobs.services import lifetime
 from roles.models import Role
-from roles.search import suggest_role
+from roles.search import suggested_role
 from sources.loading import recorded_import
 from sources.models import ImportRun
 from sources.parsing import DataFileError, open_text
@@ -294,8 +294,7 @@ def load(path: Path, *, employer: Employer | None = None) -> tuple[ImportRun, li
     with recorded_import(source="postings", path=path, release=report.source) as run:
         for row in report.rows:
             if row.title not in roles:
-                hit = suggest_role(row.title)
-                roles[row.title] = Role.objects.filter(slug=hit.slug).first() if hit else None
+                roles[row.title] = suggested_role(row.title)
             place = resolve(row.location_text).place if row.location_text else None
             posted = row.posted_at or now
             expires = row.expires_at or posted + lifetime()
