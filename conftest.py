@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from sources import versions
+
 SHARED_DATA: Path = settings.ROLESCOPE_DATA_DIR
 SNAPSHOT: Path = settings.ROLESCOPE_SNAPSHOT_DIR
 
@@ -43,3 +45,9 @@ def pytest_collection_modifyitems(items):
     """Browser tests run last: they start a server thread sharing the session's database. Tests that commit
     (transaction=True) run at the very end, because the database is emptied after each of them."""
     items.sort(key=lambda item: (item.get_closest_marker("browser") is not None, _commits(item)))
+
+
+@pytest.fixture(autouse=True)
+def fresh_versions():
+    """Each test reads the versions afresh: a version bumped in a test that was rolled back is not current."""
+    versions.forget()

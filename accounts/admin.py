@@ -7,8 +7,15 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from accounts.models import ApiKey, Profile
+from accounts.models import ApiKey, Organisation, Profile
 from accounts.services import api_key_create, api_key_revoke
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "location", "created_at"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(ApiKey)

@@ -1,7 +1,26 @@
-"""People's accounts and their API keys."""
+"""People and organisations: accounts' kinds, the organisations employers post for, and API keys."""
 
 from django.conf import settings
 from django.db import models
+
+
+class Organisation(models.Model):
+    """An organisation that posts jobs: its members write postings for it (or its postings came from a feed).
+
+    Its public page belongs to the job board (`ABSOLUTE_URL_OVERRIDES` in the settings points there)."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    website = models.URLField(blank=True)
+    location = models.CharField(max_length=200, blank=True, help_text="Headquarters, e.g. 'Austin, TX'.")
+    description = models.TextField(blank=True, help_text="About the organisation, in Markdown.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ApiKey(models.Model):
@@ -12,7 +31,7 @@ class ApiKey(models.Model):
     prefix = models.CharField(max_length=16, unique=True, help_text="Public start of the key, to recognise it.")
     key_hash = models.CharField(max_length=64, unique=True)
     employer = models.ForeignKey(
-        "jobs.Employer",
+        Organisation,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -49,7 +68,7 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     kind = models.CharField(max_length=9, choices=Kind.choices, default=Kind.CANDIDATE)
     employer = models.ForeignKey(
-        "jobs.Employer",
+        Organisation,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -2,14 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import views
-from jobs import views as jobs_views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("profile/", jobs_views.candidate_profile, name="profile"),
-    path("join/<str:token>/", jobs_views.join_organisation, name="join"),
+    path("join/<str:token>/", views.join_organisation, name="join"),
     path("signup/", views.sign_up, name="signup"),
     path("login/", views.SignInView.as_view(), name="login"),
     path(

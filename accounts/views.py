@@ -12,10 +12,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.forms import ApiKeyForm, SignUpForm
 from accounts.middleware import client_ip
 from accounts.models import ApiKey, Profile
-from accounts.services import api_key_create, api_key_revoke
+from accounts.panels import account_panels
+from accounts.permissions import is_editor, organisation_of, profile_of
+from accounts.services import (
+    InviteError,
+    api_key_create,
+    api_key_revoke,
+    invite_organisation,
+    organisation_create,
+    organisation_join,
+)
 from accounts.signin import signin_blocked, signin_failed, signin_succeeded
-from jobs.models import Candidate
-from jobs.services import employer_create, employer_of, is_editor, profile_of
 
 MAX_ACTIVE_KEYS = 10
 
@@ -33,7 +40,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         if keys.filter(revoked_at__isnull=True).count() >= MAX_ACTIVE_KEYS:
             form.add_error(None, f"You have {MAX_ACTIVE_KEYS} active keys; revoke one before creating another.")
         else:
-            _, new_key = api_key_create(user=user, name=form.cleaned_data["name"], employer=employer_of(user))
+            _, new_key = api_key_create(user=user, name=form.cleaned_data["name"], employer=organisation_of(user))
             form = ApiKeyForm()
     status = 400 if request.method == "POST" and form.errors else 200
     return render(request, "accounts/keys.html", {"keys": keys, "form": form, "new_key": new_key}, status=status)
@@ -77,7 +84,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             user = form.save()
             if form.cleaned_data["kind"] == Profile.Kind.EMPLOYER:
-                employer_create(user=user, name=form.cleaned_data["organisation"])
+                organisation_create(user=user, name=form.cleaned_data["organisation"])
             else:
                 Profile.objects.create(user=user, kind=Profile.Kind.CANDIDATE)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -92,11 +99,28 @@ def home(request: HttpRequest) -> HttpResponse:
     """The account's start page: what this kind of user can do here."""
     user = request.user
     assert isinstance(user, User)  # login_required
-    profile = profile_of(user)
     context = {
-        "profile": profile,
-        "employer": employer_of(user),
+        "profile": profile_of(user),
+        "employer": organisation_of(user),
         "editor": is_editor(user),
-        "candidate": Candidate.objects.filter(user=user).first(),
+        "panels": account_panels(user),
     }
     return render(request, "accounts/home.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_organisation(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept an invitation a member shared: become a member of their organisation."""
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    try:
+        organisation = invite_organisation(token)
+        if request.method == "POST":
+            organisation_join(user=user, organisation=organisation)
+            messages.success(request, f"You are now a member of {organisation.name}.")
+            return redirect("accounts:home")
+    except InviteError as exc:
+        return render(request, "accounts/join.html", {"error": str(exc)}, status=400)
+    context = {"organisation": organisation, "already": organisation_of(user) == organisation}
+    return render(request, "accounts/join.html", context)

@@ -33,11 +33,11 @@ def child(database_url: str) -> None:
     from django.test import Client
     from django.utils import timezone
 
+    from geo.models import Area
     from jobs.models import Employer, Posting
     from lib.db import refresh_statistics
     from roles.models import Role
     from sources.loading import TableWriter
-    from wages.models import Area
 
     call_command("migrate", verbosity=0)
     call_command("load_snapshot", "--if-needed", verbosity=0)

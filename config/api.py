@@ -7,13 +7,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from geo.api import areas_router
 from geo.api import router as geo_router
 from jobs.api import router as jobs_router
 from lib.problems import PROBLEM_CONTENT_TYPE, ApiProblem, problem_response
-from occupations.api import router as occupations_router
-from roles.api import compare_router
+from roles.api import compare_router, occupations_router
 from roles.api import router as roles_router
-from sources.api import router as sources_router
+from wages.api import releases_router
 from wages.api import router as wages_router
 
 logger = logging.getLogger("rolescope.api")
@@ -67,8 +67,9 @@ api.add_router("/roles", roles_router)
 api.add_router("/compare", compare_router)
 api.add_router("/occupations", occupations_router)
 api.add_router("/", wages_router)
+api.add_router("/areas", areas_router)
 api.add_router("/locations", geo_router)
-api.add_router("/releases", sources_router)
+api.add_router("/releases", releases_router)
 api.add_router("/jobs", jobs_router)
 
 

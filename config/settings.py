@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
+from django.urls import reverse
 
 from lib.env import env_bool, env_int, env_list, env_str
 
@@ -164,6 +165,11 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "rolescope <noreply@localhost>")
+
+# An organisation's public page is the job board's (accounts knows no app above it).
+ABSOLUTE_URL_OVERRIDES = {
+    "accounts.organisation": lambda organisation: reverse("jobs:employer", kwargs={"slug": organisation.slug})
+}
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"

@@ -1,20 +1,25 @@
-"""GET /locations/resolve."""
+"""GET /locations/resolve and GET /areas."""
 
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from geo.resolve import Place, resolve
-from lib.api import ERRORS, PLACE_MAX_LENGTH, PLACE_PATTERN, Problem
+from geo.models import Area
+from geo.resolve import Outcome, Place, Resolution, resolve
+from geo.schemas import AreaOut
+from lib.api import ERRORS, MAX_PAGE_SIZE, PLACE_MAX_LENGTH, PLACE_PATTERN, Page, Problem, paginate
 from lib.problems import ApiProblem
-from wages.schemas import AreaOut
 
 router = Router(tags=["locations"])
 
 
 def place_or_problem(text: str, field: str = "location") -> Place:
     """The place `text` names, or the problem to answer with: ambiguous, unknown or invalid."""
-    result = resolve(text)
+    return _place_or_problem(resolve(text), field)
+
+
+def _place_or_problem(result: Resolution, field: str) -> Place:
     if result.place:
         return result.place
     if result.choices:
@@ -25,7 +30,7 @@ def place_or_problem(text: str, field: str = "location") -> Place:
             f"Several places match “{result.query}”; ask again with one of the choices.",
             choices=result.choices,
         )
-    if "couldn't find" in result.error:
+    if result.kind == Outcome.UNKNOWN:
         raise ApiProblem(404, "Unknown location", result.error, suggestions=result.suggestions)
     raise ApiProblem(422, "Invalid location", result.error, errors=[{"field": field, "message": result.error}])
 
@@ -49,12 +54,32 @@ class ResolveQuery(Schema):
 def resolve_location(request: HttpRequest, query: Query[ResolveQuery]) -> ResolutionOut:
     """The OEWS area a place resolves to, or the choices when the name is ambiguous."""
     result = resolve(query.q)
-    if result.place:
-        return ResolutionOut(
-            query=result.query, label=result.place.label, area=AreaOut.of(result.place.area), choices=[]
-        )
-    if result.choices:
+    if result.kind == Outcome.AMBIGUOUS:
         return ResolutionOut(query=result.query, label=None, area=None, choices=result.choices)
-    if "couldn't find" in result.error:
-        raise ApiProblem(404, "Unknown location", result.error, suggestions=result.suggestions)
-    raise ApiProblem(422, "Invalid location", result.error, errors=[{"field": "q", "message": result.error}])
+    place = _place_or_problem(result, "q")
+    return ResolutionOut(query=result.query, label=place.label, area=AreaOut.of(place.area), choices=[])
+
+
+areas_router = Router(tags=["wages"])
+
+
+class AreaQuery(Schema):
+    q: str | None = Field(None, description="Words in the area's name, or the start of its code.", max_length=100)
+    type: Area.Kind | None = Field(None, description="Only areas of this kind.")
+    page: int = Field(1, ge=1, le=10_000)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+
+@areas_router.get("", response={200: Page[AreaOut], **ERRORS}, summary="OEWS areas")
+def areas(request: HttpRequest, query: Query[AreaQuery]) -> dict[str, object]:
+    """OEWS estimation areas by name or code."""
+    found = Area.objects.order_by("code")
+    if query.q:
+        text = query.q.strip()
+        found = found.filter(Q(name__icontains=text) | Q(code__startswith=text))
+    if query.type:
+        found = found.filter(kind=query.type)
+    count = found.count()
+    start = (query.page - 1) * query.page_size
+    items = [AreaOut.of(area) for area in found[start : start + query.page_size]]
+    return paginate(request, items, count=count, page=query.page, page_size=query.page_size)

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class GeoConfig(AppConfig):
     name = "geo"
     verbose_name = "Geography"
+
+    def ready(self) -> None:
+        from geo.imports import geo  # noqa: F401 (registers the geography data set)

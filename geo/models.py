@@ -1,6 +1,40 @@
-"""US geography used to turn "City, ST" or a ZIP code into an OEWS area."""
+"""US geography: the OEWS estimation areas, and the states, CBSAs, counties, cities and ZIP codes used to turn
+"City, ST" or a ZIP code into one of them."""
 
 from django.db import models
+
+NATIONAL = "0000000"  # BLS's area code for the United States
+
+
+class Area(models.Model):
+    """An OEWS estimation area, keyed by BLS's 7-digit area code."""
+
+    class Kind(models.TextChoices):
+        NATIONAL = "national"
+        STATE = "state"
+        TERRITORY = "territory"
+        METRO = "metro", "Metropolitan area"
+        NONMETRO = "nonmetro", "Nonmetropolitan area"
+
+    code = models.CharField(max_length=7, primary_key=True, help_text="0000000 national, 0600000 California...")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    state_abbr = models.CharField(max_length=2, blank=True, help_text="Primary state (blank for national).")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_national(self) -> bool:
+        return self.code == NATIONAL
+
+    @property
+    def is_substate(self) -> bool:
+        """A metropolitan or nonmetropolitan area: one with a state above it."""
+        return self.kind in (Area.Kind.METRO, Area.Kind.NONMETRO)
 
 
 class State(models.Model):
@@ -44,7 +78,7 @@ class County(models.Model):
     state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="counties")
     cbsa = models.ForeignKey(Cbsa, null=True, blank=True, on_delete=models.SET_NULL, related_name="counties")
     oews_area = models.ForeignKey(
-        "wages.Area",
+        Area,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

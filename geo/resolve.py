@@ -1,14 +1,13 @@
 """Turn what a person types ("Austin, TX", "Austin, Texas", "94086", "San Jose metro") into an OEWS area."""
 
 import re
-import threading
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from rapidfuzz import fuzz, process, utils
 
-from geo.models import City, State, ZipCounty
-from sources.versions import data_version
-from wages.models import Area
+from geo.models import Area, City, State, ZipCounty
+from sources import versions
 
 MAX_LENGTH = 100
 ZIP = re.compile(r"^\d{5}(-\d{4})?$")
@@ -23,6 +22,13 @@ class Place:
     query: str
 
 
+class Outcome(StrEnum):
+    FOUND = "found"
+    AMBIGUOUS = "ambiguous"  # several places match: `choices`
+    UNKNOWN = "unknown"  # nothing matches: `suggestions`, maybe
+    INVALID = "invalid"  # not something a place could be called (empty, too long)
+
+
 @dataclass
 class Resolution:
     query: str
@@ -30,13 +36,29 @@ class Resolution:
     choices: list[str] = field(default_factory=list)  # ambiguous: pick one of these
     suggestions: list[str] = field(default_factory=list)  # unknown: did you mean
     error: str = ""
+    invalid: bool = False  # the text is not something a place could be called
+
+    @property
+    def kind(self) -> Outcome:
+        if self.place is not None:
+            return Outcome.FOUND
+        if self.choices:
+            return Outcome.AMBIGUOUS
+        return Outcome.INVALID if self.invalid else Outcome.UNKNOWN
+
+    @property
+    def message(self) -> str:
+        """What to tell the person who typed it, when it did not resolve to one place."""
+        if self.kind == Outcome.AMBIGUOUS:
+            return f"Several places match; write one of: {'; '.join(self.choices[:5])}."
+        hint = f" Did you mean {' or '.join(self.suggestions[:3])}?" if self.suggestions else ""
+        return (self.error or f"We don't know the place “{self.query}”.") + hint
 
 
 @dataclass
 class _Gazetteer:
     """Everything resolution needs, in process memory (about 31,000 cities and 41,000 ZIP codes)."""
 
-    version: int
     areas: dict[str, Area]
     states: dict[str, tuple[str, str]]  # "ca" / "california" -> (fips, abbr)
     cities: dict[tuple[str, str], tuple[str, str]]  # (name, state abbr) -> (label, area code), most populous
@@ -45,11 +67,9 @@ class _Gazetteer:
     names: list[str]  # suggestions and autocomplete: larger cities, metro areas, states
 
 
-_gazetteer: _Gazetteer | None = None
-_gazetteer_lock = threading.Lock()
-
-
-def _build(version: int) -> _Gazetteer:
+@versions.memoized("gazetteer", maxsize=1)
+def gazetteer() -> _Gazetteer:
+    """The in-memory gazetteer, rebuilt when a new import has been loaded."""
     areas = {area.code: area for area in Area.objects.all()}
     states: dict[str, tuple[str, str]] = {}
     for fips, abbr, name in State.objects.values_list("fips", "abbr", "name"):
@@ -75,17 +95,7 @@ def _build(version: int) -> _Gazetteer:
         zips.setdefault(zip_code, (f"{city.title()}, {state} {zip_code}", area_code))
     names += [area.name for area in areas.values() if area.kind == Area.Kind.METRO]
     names += sorted(State.objects.values_list("name", flat=True))
-    return _Gazetteer(version, areas, states, cities, by_name, zips, list(dict.fromkeys(names)))
-
-
-def gazetteer() -> _Gazetteer:
-    """The in-memory gazetteer, rebuilt when a new import has been loaded."""
-    global _gazetteer
-    version = data_version()
-    with _gazetteer_lock:
-        if _gazetteer is None or _gazetteer.version != version:
-            _gazetteer = _build(version)
-        return _gazetteer
+    return _Gazetteer(areas, states, cities, by_name, zips, list(dict.fromkeys(names)))
 
 
 def suggest(text: str, limit: int = 5) -> list[str]:
@@ -110,13 +120,15 @@ def resolve(raw: str) -> Resolution:
     result = Resolution(query=query)
     if not query:
         # Only spaces or control characters: nothing a place could be called.
+        result.invalid = not raw.strip(" \t\r\n")
         result.error = (
-            "We couldn't find a place in what was entered."
-            if raw.strip(" \t\r\n")
-            else "Enter a city and state (Austin, TX), a ZIP code or a metro area."
+            "Enter a city and state (Austin, TX), a ZIP code or a metro area."
+            if result.invalid
+            else "We couldn't find a place in what was entered."
         )
         return result
     if len(query) > MAX_LENGTH:
+        result.invalid = True
         result.error = f"That is too long for a place name (at most {MAX_LENGTH} characters)."
         return result
 

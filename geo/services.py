@@ -4,8 +4,7 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from geo.models import Cbsa, County
-from wages.models import Area
+from geo.models import Area, Cbsa, County
 
 
 def county_area_code(

@@ -1,23 +1,31 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from jobs.models import Employer, Posting
-
-
-@admin.register(Employer)
-class EmployerAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "location", "created_at"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+from jobs.models import Posting
+from jobs.services import posting_close
 
 
 @admin.register(Posting)
 class PostingAdmin(admin.ModelAdmin):
-    """Editors' and staff's view of every posting; saving one keeps its search text current."""
+    """Staff's view of every posting. Postings are written only through the site, the API and feeds (one write
+    path, `jobs.services.posting_upsert`); here staff can look them up and take them down."""
 
     list_display = ["title", "employer", "role", "status", "posted_at", "expires_at"]
     list_filter = ["status", "arrangement", "employment_type"]
     search_fields = ["title", "employer__name", "external_id"]
-    autocomplete_fields = ["employer", "role", "created_by"]
-    raw_id_fields = ["area"]
-    readonly_fields = ["created_at", "updated_at", "annual_min", "annual_max"]
+    list_select_related = ["employer", "role"]
     date_hierarchy = "posted_at"
+    actions = ["close"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Posting | None = None) -> bool:
+        return False
+
+    @admin.action(description="Close the selected postings", permissions=["view"])
+    def close(self, request: HttpRequest, queryset: QuerySet[Posting]) -> None:
+        for posting in queryset:
+            posting_close(posting=posting)
+        messages.success(request, f"{queryset.count()} posting(s) closed.")

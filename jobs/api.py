@@ -1,23 +1,23 @@
 """/api/v1/jobs: search postings (anyone), and write them (an API key scoped to an employer organisation)."""
 
 import tempfile
-from datetime import datetime
 from pathlib import Path as FilePath
 from typing import Any, Literal
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, ValidationError
 
-from accounts.models import ApiKey
+from accounts.models import ApiKey, Organisation
+from accounts.permissions import is_editor
 from geo.api import place_or_problem
-from jobs.forms import PostingForm
 from jobs.imports import postings as feeds
-from jobs.models import Employer, Posting
+from jobs.models import Posting
 from jobs.pay import pay_comparisons
+from jobs.schemas import JobIn, JobOut, JobPatch, PostingFields
 from jobs.search import JobSearch, search_postings
-from jobs.services import is_editor, posting_close, posting_publish, posting_renew, posting_write
+from jobs.services import PostingInvalid, posting_close, posting_publish, posting_renew, posting_upsert
 from lib.api import (
     ERRORS,
     MAX_PAGE_SIZE,
@@ -36,80 +36,6 @@ from sources.parsing import DataFileError
 router = Router(tags=["jobs"])
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: Problem, 403: Problem, 404: Problem}
 MAX_FEED_BYTES = 5_000_000
-
-
-class PayComparisonOut(Schema):
-    verdict: Literal["below", "within", "above"] = Field(
-        description="Against the local OEWS band for the role: below the 25th percentile, within, above the 75th."
-    )
-    sentence: str
-    area: str
-    release: str
-
-
-class JobOut(Schema):
-    id: int
-    url: str = Field(description="The posting's page.")
-    title: str
-    status: Literal["draft", "published", "closed", "expired"]
-    employer: str
-    employer_slug: str
-    role: str | None = Field(description="Slug of the role the posting is filed under.")
-    role_title: str | None
-    location: str = Field(description="The place as resolved, empty for remote postings without one.")
-    area_code: str | None = Field(description="BLS area code the place resolved to.")
-    arrangement: Literal["onsite", "hybrid", "remote"]
-    employment_type: str
-    salary_min: float | None
-    salary_max: float | None
-    salary_period: Literal["hour", "year", ""] = Field(description="USD per hour or per year.")
-    annual_min: int | None = Field(description="Pay a year (hourly x 2,080).")
-    annual_max: int | None
-    pay_comparison: PayComparisonOut | None
-    description: str = Field(description="Markdown for postings written here; plain text from imported feeds.")
-    apply_url: str
-    apply_email: str
-    posted_at: datetime | None
-    expires_at: datetime | None
-    external_id: str
-    source: str = Field(description="The feed the posting came from, with its credit line; empty if written here.")
-
-
-def job_out(posting: Posting, comparison: Any = None) -> JobOut:
-    return JobOut(
-        id=posting.pk,
-        url=posting.get_absolute_url(),
-        title=posting.title,
-        status=posting.status,  # type: ignore[arg-type]
-        employer=posting.employer.name,
-        employer_slug=posting.employer.slug,
-        role=posting.role.slug if posting.role else None,
-        role_title=posting.role.title if posting.role else None,
-        location=posting.location_label or posting.location_text,
-        area_code=posting.area_id,
-        arrangement=posting.arrangement,  # type: ignore[arg-type]
-        employment_type=posting.employment_type,
-        salary_min=float(posting.salary_min) if posting.salary_min is not None else None,
-        salary_max=float(posting.salary_max) if posting.salary_max is not None else None,
-        salary_period=posting.salary_period,  # type: ignore[arg-type]
-        annual_min=posting.annual_min,
-        annual_max=posting.annual_max,
-        pay_comparison=None
-        if comparison is None
-        else PayComparisonOut(
-            verdict=comparison.verdict,
-            sentence=comparison.sentence,
-            area=comparison.area_name,
-            release=comparison.release,
-        ),
-        description=posting.description,
-        apply_url=posting.apply_url,
-        apply_email=posting.apply_email,
-        posted_at=posting.posted_at,
-        expires_at=posting.expires_at,
-        external_id=posting.external_id,
-        source=posting.source,
-    )
 
 
 class JobListQuery(Schema):
@@ -149,7 +75,7 @@ def jobs(request: HttpRequest, query: Query[JobListQuery]) -> dict[str, object]:
     count = found.count()
     items = list(found[start : start + query.page_size])
     comparisons = pay_comparisons(items)
-    results = [job_out(posting, comparisons.get(posting.pk)) for posting in items]
+    results = [JobOut.of(posting, comparisons.get(posting.pk)) for posting in items]
     return paginate(request, results, count=count, page=query.page, page_size=query.page_size)
 
 
@@ -210,7 +136,7 @@ def _key(request: HttpRequest) -> ApiKey | None:
     return getattr(request, "api_key", None)
 
 
-def _writer(request: HttpRequest) -> tuple[User, Employer | None]:
+def _writer(request: HttpRequest) -> tuple[User, Organisation | None]:
     """The key's user and organisation; refuses keys that may not write postings."""
     key = _key(request)
     if key is None:
@@ -226,8 +152,9 @@ def _writer(request: HttpRequest) -> tuple[User, Employer | None]:
 
 def _posting_for_write(request: HttpRequest, job_id: int) -> Posting:
     _, employer = _writer(request)
-    posting = Posting.objects.select_related("employer", "role", "area").filter(pk=job_id).first()
-    if posting is None or (posting.status == Posting.Status.DRAFT and employer and posting.employer != employer):
+    visible = Posting.objects.visible_to(organisation=employer, editor=employer is None)  # no organisation: an editor
+    posting = visible.select_related("employer", "role", "area").filter(pk=job_id).first()
+    if posting is None:
         raise ApiProblem(404, "Unknown posting", f"There is no posting {job_id} your key can see.")
     if employer is not None and posting.employer_id != employer.pk:
         raise ApiProblem(403, "Not your organisation's posting", f"Posting {job_id} belongs to another organisation.")
@@ -236,12 +163,12 @@ def _posting_for_write(request: HttpRequest, job_id: int) -> Posting:
 
 @router.get("/{job_id}", response={200: JobOut, 404: Problem, **ERRORS}, summary="One job posting")
 def job(request: HttpRequest, path: Path[JobPath]) -> JobOut | HttpResponse:
-    posting = Posting.objects.select_related("employer", "role", "area").filter(pk=path.job_id).first()
     key = _key(request)
-    own = posting is not None and key is not None and key.employer_id == posting.employer_id
-    if posting is None or (posting.status == Posting.Status.DRAFT and not own):
+    visible = Posting.objects.visible_to(organisation=key.employer if key else None)
+    posting = visible.select_related("employer", "role", "area").filter(pk=path.job_id).first()
+    if posting is None:
         raise ApiProblem(404, "Unknown posting", f"There is no posting {path.job_id}.")
-    out = job_out(posting, pay_comparisons([posting]).get(posting.pk))
+    out = JobOut.of(posting, pay_comparisons([posting]).get(posting.pk))
     if posting.status == Posting.Status.DRAFT:  # the organisation's own: never kept by shared caches
         response = HttpResponse(out.model_dump_json(), content_type="application/json")
         response["Cache-Control"] = "private, no-store"
@@ -249,48 +176,22 @@ def job(request: HttpRequest, path: Path[JobPath]) -> JobOut | HttpResponse:
     return out
 
 
-class JobIn(Schema):
-    title: str = Field(min_length=1, max_length=300)
-    role: str | None = Field(None, max_length=200, description="Role slug or title; empty: suggested from the title.")
-    location: str | None = Field(None, max_length=200, description="A place; may be empty only for remote jobs.")
-    arrangement: Literal["onsite", "hybrid", "remote"] = "onsite"
-    employment_type: Literal["full_time", "part_time", "contract", "temporary", "internship", "volunteer", "other"] = (
-        "full_time"
-    )
-    salary_min: float | None = Field(None, ge=0, le=10_000_000)
-    salary_max: float | None = Field(None, ge=0, le=10_000_000)
-    salary_period: Literal["hour", "year", ""] = ""
-    description: str = Field("", max_length=20_000, description="Markdown.")
-    apply_url: str = Field("", max_length=500)
-    apply_email: str = Field("", max_length=254)
-    publish: bool = Field(False, description="Publish at once (else it is saved as a draft).")
+def _invalid(problems: list[dict[str, str]]) -> ApiProblem:
+    return ApiProblem(422, "Invalid posting", problems[0]["message"], errors=problems)
 
 
-class JobPatch(Schema):
-    title: str | None = Field(None, min_length=1, max_length=300)
-    role: str | None = Field(None, max_length=200)
-    location: str | None = Field(None, max_length=200)
-    arrangement: Literal["onsite", "hybrid", "remote"] | None = None
-    employment_type: (
-        Literal["full_time", "part_time", "contract", "temporary", "internship", "volunteer", "other"] | None
-    ) = None
-    salary_min: float | None = Field(None, ge=0, le=10_000_000)
-    salary_max: float | None = Field(None, ge=0, le=10_000_000)
-    salary_period: Literal["hour", "year", ""] | None = None
-    description: str | None = Field(None, max_length=20_000)
-    apply_url: str | None = Field(None, max_length=500)
-    apply_email: str | None = Field(None, max_length=254)
+def _saved(organisation: Organisation, fields: PostingFields, **options: Any) -> Posting:
+    """posting_upsert, with its refusal as a 422 naming the field and saying what the site would say."""
+    try:
+        return posting_upsert(organisation=organisation, fields=fields, **options)
+    except PostingInvalid as invalid:
+        raise _invalid(
+            [{"field": field, "message": message} for field, messages in invalid.errors.items() for message in messages]
+        ) from None
 
 
-def _validated(data: dict[str, Any]) -> dict[str, Any]:
-    """The site's PostingForm decides, so the API refuses exactly what the site refuses."""
-    form = PostingForm(data={k: ("" if v is None else v) for k, v in data.items()})
-    if not form.is_valid():
-        errors = [
-            {"field": field, "message": str(message)} for field, messages in form.errors.items() for message in messages
-        ]
-        raise ApiProblem(422, "Invalid posting", errors[0]["message"], errors=errors)
-    return form.cleaned_data
+def _answer(posting: Posting) -> JobOut:
+    return JobOut.of(posting, pay_comparisons([posting]).get(posting.pk))
 
 
 @router.post("", response={201: JobOut, **WRITE_ERRORS}, summary="Create a job posting")
@@ -301,18 +202,31 @@ def job_create(request: HttpRequest, body: JobIn) -> Status[JobOut]:
         raise ApiProblem(
             403, "Key not scoped to an organisation", "Editors' keys may change postings, not create them."
         )
-    data = _validated(body.dict(exclude={"publish"}))
-    posting = posting_write(posting=Posting(employer=employer), data=data, user=user, publish=body.publish)
-    return Status(201, job_out(posting))
+    fields = PostingFields(**body.model_dump(exclude={"publish"}))
+    posting = _saved(employer, fields, acting_user=user, publish=body.publish)
+    return Status(201, _answer(posting))
+
+
+def _nullable(name: str) -> bool:
+    annotation = PostingFields.model_fields[name].annotation
+    return type(None) in getattr(annotation, "__args__", ())
 
 
 @router.patch("/{job_id}", response={200: JobOut, **WRITE_ERRORS}, summary="Change a job posting")
 def job_update(request: HttpRequest, path: Path[JobPath], body: JobPatch) -> JobOut:
     """Change the fields sent; the others keep their values. The whole posting is validated again."""
     posting = _posting_for_write(request, path.job_id)
-    data = {**PostingForm.initial_for(posting), **body.dict(exclude_unset=True)}
-    posting = posting_write(posting=posting, data=_validated(data))
-    return job_out(posting)
+    # Absent means unchanged; so does null for a field that cannot be empty (null clears one that can).
+    change = {
+        name: value
+        for name, value in body.model_dump(exclude_unset=True).items()
+        if value is not None or _nullable(name)
+    }
+    try:
+        fields = PostingFields(**(PostingFields.of(posting).model_dump() | change))
+    except ValidationError as exc:
+        raise _invalid([{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()]) from None
+    return _answer(_saved(posting.employer, fields, posting_id=posting.pk))
 
 
 class JobAction(Schema):
@@ -326,4 +240,4 @@ class JobAction(Schema):
 def job_action(request: HttpRequest, path: Path[JobAction]) -> JobOut:
     posting = _posting_for_write(request, path.job_id)
     {"publish": posting_publish, "close": posting_close, "renew": posting_renew}[path.action](posting=posting)
-    return job_out(posting)
+    return _answer(posting)

@@ -16,6 +16,12 @@ class JobsConfig(AppConfig):
     verbose_name = "Job listings"
 
     def ready(self) -> None:
-        from jobs import signals  # noqa: F401 (connects the receivers)
+        from accounts.panels import AccountPanel, register_panel
+        from jobs.imports import postings  # noqa: F401 (registers the sample postings data set)
+        from jobs.platform import count_open
+        from jobs.views import account_panel
+        from market.platform import register_count_source
 
+        register_count_source(count_open)
+        register_panel(AccountPanel("jobs/_account.html", account_panel))
         post_migrate.connect(_install_fulltext, sender=self)

@@ -1,7 +1,6 @@
-"""Employers and their job postings."""
+"""Job postings (written here or imported from feeds) and candidates' private profiles."""
 
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -9,37 +8,33 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.models import Organisation
+from geo.models import Area
 from roles.models import Role
-from wages.models import Area
 
 HOURS_A_YEAR = 2080  # BLS's annualisation of hourly wages
-SEARCHED_FIELDS = {"title", "employer", "employer_id", "role", "role_id", "description"}
-
-
-class Employer(models.Model):
-    """An organisation that posts jobs (or whose postings were imported from a feed)."""
-
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=220, unique=True)
-    website = models.URLField(blank=True)
-    location = models.CharField(max_length=200, blank=True, help_text="Headquarters, e.g. 'Austin, TX'.")
-    description = models.TextField(blank=True, help_text="About the organisation, in Markdown.")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("jobs:employer", kwargs={"slug": self.slug})
 
 
 class PostingQuerySet(models.QuerySet["Posting"]):
     def live(self) -> "PostingQuerySet":
-        """Published and not past their expiry date."""
+        """Published and not past their expiry date (`Posting.is_live`, as a query)."""
         return self.filter(status=Posting.Status.PUBLISHED, expires_at__gt=timezone.now())
+
+    def visible_to(self, *, organisation: Organisation | None = None, editor: bool = False) -> "PostingQuerySet":
+        """The postings someone may open: every one that is not a draft, and drafts only for their own
+        organisation's members (and editors, who moderate every posting)."""
+        if editor:
+            return self
+        drafts = models.Q(status=Posting.Status.DRAFT)
+        if organisation is None:
+            return self.exclude(drafts)
+        return self.filter(~drafts | models.Q(employer=organisation))
+
+    def managed_by(self, *, organisation: Organisation | None = None, editor: bool = False) -> "PostingQuerySet":
+        """The postings someone may change: their organisation's, or every one for editors and staff."""
+        if editor:
+            return self
+        return self.filter(employer=organisation) if organisation is not None else self.none()
 
 
 class Posting(models.Model):
@@ -69,7 +64,7 @@ class Posting(models.Model):
         VOLUNTEER = "volunteer", "Volunteer"
         OTHER = "other", "Other"
 
-    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="postings")
+    employer = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="postings")
     title = models.CharField(max_length=300)
     role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="postings")
     location_text = models.CharField(max_length=200, blank=True, help_text="As written, e.g. 'Princeton, NJ'.")
@@ -89,7 +84,9 @@ class Posting(models.Model):
     posted_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     external_id = models.CharField(max_length=100, blank=True)
-    search_text = models.TextField(blank=True, editable=False, help_text="What full-text search reads (jobs.fulltext).")
+    search_text = models.TextField(
+        blank=True, editable=False, help_text="What full-text search reads (jobs.fulltext); kept by posting_upsert."
+    )
     source = models.CharField(max_length=200, blank=True, help_text="Feed it came from, with its credit line.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="postings"
@@ -115,13 +112,6 @@ class Posting(models.Model):
     def __str__(self) -> str:
         return f"{self.title} at {self.employer}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_text = self.search_document()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and SEARCHED_FIELDS & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("jobs:detail", kwargs={"pk": self.pk, "slug": slugify(self.title)[:80] or "job"})
 
@@ -130,6 +120,13 @@ class Posting(models.Model):
         role = self.role.title if self.role_id and self.role else ""
         parts = [self.title, self.employer.name if self.employer_id else "", role, self.description]
         return "\n".join(part for part in parts if part)
+
+    @property
+    def is_live(self) -> bool:
+        """Published and not past its expiry date (`PostingQuerySet.live`, for one posting)."""
+        return (
+            self.status == Posting.Status.PUBLISHED and self.expires_at is not None and self.expires_at > timezone.now()
+        )
 
     @property
     def annual_midpoint(self) -> int | None:
@@ -157,14 +154,3 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"Candidate profile of {self.user}"
-
-
-class Counter(models.Model):
-    """Named counters; "platform" goes up whenever postings or candidates change, so caches of pages that
-    show the platform's own counts know when to refresh."""
-
-    name = models.CharField(max_length=50, primary_key=True)
-    value = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.name} = {self.value}"

@@ -3,9 +3,10 @@
 
 from dataclasses import dataclass
 
+from geo.models import NATIONAL
 from jobs.models import Posting
 from wages.models import WageEstimate
-from wages.queries import NATIONAL, current_release
+from wages.queries import current_release
 
 
 @dataclass(frozen=True)

@@ -1,121 +1,202 @@
-"""Writes for postings, organisations and candidate profiles, and who may make them."""
+"""Writes for postings and candidate profiles. `posting_upsert` is the one way a posting is written: the site's
+form, the API and feed imports all call it, so every check and every derived value happens here once."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, User
-from django.core import signing
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import slugify
 
-from accounts.models import Profile
-from jobs.models import Candidate, Employer, Posting, annualise
-from jobs.platform import platform_changed
+from accounts.models import Organisation
+from accounts.services import organisation_update
+from geo.resolve import Place, resolve
+from jobs.models import Candidate, Posting, annualise
+from jobs.schemas import PostingFields
+from roles.models import Role
+from roles.search import role_named, suggested_role
+from sources import versions
 
-INVITE_SALT = "rolescope.jobs.invite"
-INVITE_DAYS = 7
+MAX_HOURLY = Decimal(1_000)
+MAX_YEARLY = Decimal(10_000_000)
 
 
-class InviteError(Exception):
-    """An invitation that cannot be used; the message says why."""
+class PostingInvalid(Exception):
+    """A posting that cannot be saved: each field with what is wrong, in words the writer can act on."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items()))
+        self.errors = errors
+
+    @property
+    def first(self) -> tuple[str, str]:
+        field, messages = next(iter(self.errors.items()))
+        return field, messages[0]
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedEntry:
+    """What a feed adds to a posting's fields: who it is (its id in the feed), where it came from, its dates.
+
+    Feeds are taken as their publishers wrote them: a place we cannot resolve is kept as written (without an
+    area), and a posting may have no apply link (links other than http(s) are dropped)."""
+
+    external_id: str
+    source: str
+    posted_at: datetime | None = None
+    expires_at: datetime | None = None
 
 
 def lifetime() -> timedelta:
     return timedelta(days=settings.POSTING_LIFETIME_DAYS)
 
 
-def profile_of(user: User | AnonymousUser) -> Profile | None:
-    if not user.is_authenticated:
-        return None
-    assert isinstance(user, User)
-    try:
-        return user.profile
-    except Profile.DoesNotExist:
-        return None
+def web_address(url: str) -> str:
+    """`url` stripped, if it is an http(s) address (no javascript:, ftp: or other schemes); "" stays ""."""
+    url = url.strip()
+    if url:
+        URLValidator(schemes=["https", "http"], message="Enter a web address starting with https://.")(url)
+    return url
 
 
-def is_editor(user: User | AnonymousUser) -> bool:
-    """Staff and editors moderate every posting."""
-    profile = profile_of(user)
-    return bool(user.is_authenticated and (user.is_staff or (profile and profile.kind == Profile.Kind.EDITOR)))
+def place_or_error(text: str) -> Place:
+    """The place `text` means, or a ValidationError that says what to type instead."""
+    resolution = resolve(text)
+    if resolution.place:
+        return resolution.place
+    raise ValidationError(resolution.message)
 
 
-def employer_of(user: User | AnonymousUser) -> Employer | None:
-    profile = profile_of(user)
-    return profile.employer if profile and profile.kind == Profile.Kind.EMPLOYER else None
+def role_or_error(text: str) -> Role:
+    """A role named by its slug or title, else the closest match by the site's role search."""
+    found = role_named(text)
+    if found is None:
+        raise ValidationError(f"No role matches '{text.strip()[:100]}'; pick one from the list.")
+    return found
 
 
-def manageable_postings(user: User | AnonymousUser) -> QuerySet[Posting]:
-    """The postings `user` may change: their organisation's, or every one for editors and staff."""
-    if is_editor(user):
-        return Posting.objects.all()
-    employer = employer_of(user)
-    return Posting.objects.filter(employer=employer) if employer else Posting.objects.none()
+def _money(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def unique_slug(name: str) -> str:
-    base = slugify(name)[:200] or "employer"
-    slug, number = base, 1
-    while Employer.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+@dataclass
+class _Checked:
+    role: Role | None
+    place: Place | None
+    salary_min: Decimal | None
+    salary_max: Decimal | None
+    apply_url: str
+
+
+def _check(fields: PostingFields, feed: FeedEntry | None) -> _Checked:
+    """Every rule a posting must follow; raises PostingInvalid naming each field that breaks one."""
+    errors: dict[str, list[str]] = {}
+
+    def attempt(field: str, check: Any) -> Any:
+        try:
+            return check()
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+            return None
+
+    role_text = (fields.role or "").strip()
+    role = attempt("role", lambda: role_or_error(role_text)) if role_text else None
+    place: Place | None = None
+    location = (fields.location or "").strip()
+    if location and feed is None:
+        place = attempt("location", lambda: place_or_error(location))
+    elif location:
+        place = resolve(location).place  # feeds: kept as written when we cannot place it
+    elif feed is None and fields.arrangement != Posting.Arrangement.REMOTE:
+        errors.setdefault("location", []).append("Say where the job is, or choose Remote.")
+
+    low, high = (_money(fields.salary_min), _money(fields.salary_max))
+    period = fields.salary_period
+    if (low is not None or high is not None) and not period:
+        errors.setdefault("salary_period", []).append("Say whether the pay is per hour or per year.")
+    if low is not None and high is not None and low > high:
+        errors.setdefault("salary_max", []).append("The upper end of the pay is below the lower end.")
+    limit = MAX_HOURLY if period == Posting.Period.HOUR else MAX_YEARLY
+    for name, value in (("salary_min", low), ("salary_max", high)):
+        if value is not None and value > limit:
+            errors.setdefault(name, []).append(f"At most ${limit:,} per {period or 'year'}.")
+
+    if feed is None:
+        apply_url = attempt("apply_url", lambda: web_address(fields.apply_url)) or ""
+        if fields.apply_email:
+            attempt("apply_email", lambda: EmailValidator("Enter a valid email address.")(fields.apply_email))
+        if not apply_url and not fields.apply_email and "apply_url" not in errors:
+            errors.setdefault("apply_url", []).append("Give a web address or an email address to apply at.")
+    else:
+        # A feed must not be able to plant a javascript: link in the Apply button: only web links are kept.
+        apply_url = fields.apply_url.strip() if fields.apply_url.strip().startswith(("https://", "http://")) else ""
+    if errors:
+        raise PostingInvalid(errors)
+    if role is None and not (fields.role or "").strip():
+        role = suggested_role(fields.title)
+    return _Checked(role=role, place=place, salary_min=low, salary_max=high, apply_url=apply_url)
 
 
 @transaction.atomic
-def employer_create(*, user: User, name: str) -> Employer:
-    """A new organisation with `user` as its first member."""
-    employer = Employer.objects.create(name=name.strip(), slug=unique_slug(name))
-    Profile.objects.update_or_create(user=user, defaults={"kind": Profile.Kind.EMPLOYER, "employer": employer})
-    return employer
-
-
-@transaction.atomic
-def employer_update(*, employer: Employer, data: dict[str, Any]) -> Employer:
-    # Compared with the stored name: a ModelForm has already copied its data onto `employer`.
-    renamed = data["name"] != Employer.objects.filter(pk=employer.pk).values_list("name", flat=True).first()
-    for name in ("name", "website", "location", "description"):
-        setattr(employer, name, data[name])
-    employer.save()
-    if renamed:  # the employer's name is part of every posting's search text
-        for posting in employer.postings.select_related("employer", "role"):
-            posting.save(update_fields=["search_text"])  # save() recomputes it
-    return employer
-
-
-@transaction.atomic
-def posting_write(
-    *, posting: Posting, data: dict[str, Any], user: User | None = None, publish: bool = False
+def posting_upsert(
+    *,
+    organisation: Organisation,
+    fields: PostingFields,
+    acting_user: User | None = None,
+    posting_id: int | None = None,
+    publish: bool = False,
+    feed: FeedEntry | None = None,
 ) -> Posting:
-    """Create or update a posting from a PostingForm's cleaned data; `publish` also publishes it."""
-    place = data.get("location")
-    posting.title = data["title"]
-    posting.role = data.get("role")
-    posting.location_text = place.query if place else ""
+    """Create or change one of `organisation`'s postings: the one by `posting_id`, the one with the feed entry's
+    external id, or a new one. `publish` also publishes it; a feed's posting is published or expired by its own
+    dates. Raises PostingInvalid (nothing is written) when a rule is broken."""
+    checked = _check(fields, feed)
+    if posting_id is not None:
+        posting = Posting.objects.select_for_update().get(pk=posting_id, employer=organisation)
+    elif feed is not None:
+        posting = Posting.objects.select_for_update().filter(
+            employer=organisation, external_id=feed.external_id
+        ).first() or Posting(employer=organisation, external_id=feed.external_id)
+    else:
+        posting = Posting(employer=organisation)
+    posting.employer = organisation
+    posting.title = fields.title.strip()
+    posting.role = checked.role
+    place = checked.place
+    posting.location_text = place.query if place else (fields.location or "").strip()
     posting.location_label = place.label if place else ""
     posting.area = place.area if place else None
-    posting.arrangement = data["arrangement"]
-    posting.employment_type = data["employment_type"]
-    posting.salary_min, posting.salary_max = data.get("salary_min"), data.get("salary_max")
-    posting.salary_period = data.get("salary_period") or ""
+    posting.arrangement = fields.arrangement
+    posting.employment_type = fields.employment_type
+    posting.salary_min, posting.salary_max = checked.salary_min, checked.salary_max
+    posting.salary_period = fields.salary_period
     posting.annual_min = annualise(posting.salary_min, posting.salary_period)
     posting.annual_max = annualise(posting.salary_max, posting.salary_period)
-    posting.description = data.get("description", "")
-    posting.apply_url = data.get("apply_url", "")
-    posting.apply_email = data.get("apply_email", "")
-    if posting.pk is None and user is not None:
-        posting.created_by = user
+    posting.description = fields.description
+    posting.apply_url = checked.apply_url
+    posting.apply_email = fields.apply_email.strip()
+    if posting.pk is None and acting_user is not None:
+        posting.created_by = acting_user
+    if feed is not None:
+        now = timezone.now()
+        posting.source = feed.source
+        posting.posted_at = feed.posted_at or now
+        posting.expires_at = feed.expires_at or posting.posted_at + lifetime()
+        posting.status = Posting.Status.EXPIRED if posting.expires_at <= now else Posting.Status.PUBLISHED
+    posting.search_text = posting.search_document()
     posting.save()
     if publish and posting.status != Posting.Status.PUBLISHED:
-        posting_publish(posting=posting)
+        _publish(posting)
+    versions.bump("platform")
     return posting
 
 
-def posting_publish(*, posting: Posting) -> Posting:
-    """Publish a draft, or republish a closed or expired posting, for a fresh lifetime if it has run out."""
+def _publish(posting: Posting) -> None:
     now = timezone.now()
     if posting.status == Posting.Status.DRAFT or posting.posted_at is None:
         posting.posted_at = now
@@ -123,17 +204,27 @@ def posting_publish(*, posting: Posting) -> Posting:
         posting.expires_at = now + lifetime()
     posting.status = Posting.Status.PUBLISHED
     posting.save(update_fields=["status", "posted_at", "expires_at", "updated_at"])
+
+
+@transaction.atomic
+def posting_publish(*, posting: Posting) -> Posting:
+    """Publish a draft, or republish a closed or expired posting, for a fresh lifetime if it has run out."""
+    _publish(posting)
+    versions.bump("platform")
     return posting
 
 
+@transaction.atomic
 def posting_close(*, posting: Posting) -> Posting:
     """Take a posting down (it stays visible, marked closed, to people with its link)."""
     if posting.status != Posting.Status.CLOSED:
         posting.status = Posting.Status.CLOSED
         posting.save(update_fields=["status", "updated_at"])
+        versions.bump("platform")
     return posting
 
 
+@transaction.atomic
 def posting_renew(*, posting: Posting) -> Posting:
     """Another full lifetime from today; a closed or expired posting is published again."""
     posting.expires_at = timezone.now() + lifetime()
@@ -141,7 +232,30 @@ def posting_renew(*, posting: Posting) -> Posting:
     if posting.posted_at is None:
         posting.posted_at = timezone.now()
     posting.save(update_fields=["status", "posted_at", "expires_at", "updated_at"])
+    versions.bump("platform")
     return posting
+
+
+@transaction.atomic
+def postings_expire() -> int:
+    """Expire every published posting past its date. Returns how many changed; a second run changes none."""
+    changed = Posting.objects.filter(status=Posting.Status.PUBLISHED, expires_at__lte=timezone.now()).update(
+        status=Posting.Status.EXPIRED, updated_at=timezone.now()
+    )
+    if changed:
+        versions.bump("platform")
+    return changed
+
+
+@transaction.atomic
+def organisation_profile_update(*, organisation: Organisation, data: dict[str, Any]) -> Organisation:
+    """Save an organisation's profile; a new name is searchable at once (it is part of every posting's search
+    text)."""
+    if organisation_update(organisation=organisation, data=data):
+        for posting in organisation.postings.select_related("employer", "role"):
+            posting.search_text = posting.search_document()
+            posting.save(update_fields=["search_text"])
+    return organisation
 
 
 @transaction.atomic
@@ -154,44 +268,5 @@ def candidate_save(*, user: User, data: dict[str, Any]) -> Candidate:
     candidate.open_to_work = bool(data.get("open_to_work"))
     candidate.save()
     candidate.desired_roles.set(data.get("desired_roles", []))
+    versions.bump("platform")
     return candidate
-
-
-@transaction.atomic
-def postings_expire() -> int:
-    """Expire every published posting past its date. Returns how many changed; a second run changes none."""
-    changed = Posting.objects.filter(status=Posting.Status.PUBLISHED, expires_at__lte=timezone.now()).update(
-        status=Posting.Status.EXPIRED, updated_at=timezone.now()
-    )
-    if changed:
-        platform_changed()
-    return changed
-
-
-def invite_token(employer: Employer) -> str:
-    """A link token that lets whoever opens it, signed in, join `employer` (valid INVITE_DAYS days)."""
-    return signing.TimestampSigner(salt=INVITE_SALT).sign(str(employer.pk))
-
-
-def invite_employer(token: str) -> Employer:
-    try:
-        pk = signing.TimestampSigner(salt=INVITE_SALT).unsign(token, max_age=timedelta(days=INVITE_DAYS))
-    except signing.SignatureExpired:
-        raise InviteError(f"This invitation has expired (they last {INVITE_DAYS} days); ask for a new one.") from None
-    except signing.BadSignature:
-        raise InviteError("This invitation link is not valid; check that it was copied whole.") from None
-    employer = Employer.objects.filter(pk=pk).first()
-    if employer is None:
-        raise InviteError("The organisation of this invitation no longer exists.")
-    return employer
-
-
-@transaction.atomic
-def employer_join(*, user: User, employer: Employer) -> None:
-    """Make `user` a member of `employer`. Members of another organisation and editors cannot join."""
-    profile = profile_of(user)
-    if user.is_staff or (profile and profile.kind == Profile.Kind.EDITOR):
-        raise InviteError("Editors and staff cannot join an organisation.")
-    if profile and profile.employer_id and profile.employer_id != employer.pk:
-        raise InviteError("You are already a member of another organisation.")
-    Profile.objects.update_or_create(user=user, defaults={"kind": Profile.Kind.EMPLOYER, "employer": employer})

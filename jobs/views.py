@@ -4,39 +4,49 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import Organisation
+from accounts.permissions import is_editor, organisation_of
+from accounts.services import INVITE_DAYS, invite_token, organisation_members
 from geo.resolve import resolve
 from jobs.forms import CandidateForm, EmployerForm, PostingForm
 from jobs.markdown import render_markdown
-from jobs.models import Candidate, Employer, Posting
+from jobs.models import Candidate, Posting
 from jobs.pay import pay_comparisons
 from jobs.search import JobSearch, search_postings
 from jobs.services import (
-    INVITE_DAYS,
-    InviteError,
+    PostingInvalid,
     candidate_save,
-    employer_join,
-    employer_of,
-    employer_update,
-    invite_employer,
-    invite_token,
-    is_editor,
-    manageable_postings,
+    organisation_profile_update,
     posting_close,
     posting_publish,
     posting_renew,
-    posting_write,
+    posting_upsert,
 )
 from roles.models import Category, Role
 
 PAGE_SIZE = 20
+
+
+def account_panel(user: User) -> dict[str, Any]:
+    """What the account page shows of the job board: the organisation's postings, or the candidate profile."""
+    return {
+        "employer": organisation_of(user),
+        "editor": is_editor(user),
+        "candidate": Candidate.objects.filter(user=user).first(),
+    }
+
+
+def _managed(user: User | AnonymousUser) -> QuerySet[Posting]:
+    """The postings `user` may change."""
+    return Posting.objects.managed_by(organisation=organisation_of(user), editor=is_editor(user))
 
 
 def _int(raw: str | None, *, low: int, high: int) -> int | None:
@@ -61,7 +71,7 @@ def listing(request: HttpRequest) -> HttpResponse:
         resolution = resolve(params["location"])
         place = resolution.place
         if place is None:
-            notes.append(resolution.error or f"Several places match; try one of: {', '.join(resolution.choices[:5])}.")
+            notes.append(resolution.message)
     include_expired = params.get("expired") == "1"
     postings, search_notes = search_postings(
         JobSearch(
@@ -144,10 +154,11 @@ def _json_ld(posting: Posting) -> str:
 
 @require_GET
 def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    posting = get_object_or_404(Posting.objects.select_related("employer", "role", "area"), pk=pk)
-    can_manage = manageable_postings(request.user).filter(pk=pk).exists() if request.user.is_authenticated else False
-    if posting.status == Posting.Status.DRAFT and not can_manage:
-        raise Http404("No posting here.")  # a draft is seen only by its organisation
+    user = request.user
+    visible = Posting.objects.visible_to(organisation=organisation_of(user), editor=is_editor(user))
+    # A draft is seen only by its organisation (and editors): to anyone else it does not exist.
+    posting = get_object_or_404(visible.select_related("employer", "role", "area"), pk=pk)
+    can_manage = user.is_authenticated and _managed(user).filter(pk=pk).exists()
     if slug != posting.get_absolute_url().rstrip("/").rsplit("/", 1)[-1]:
         return redirect(posting, permanent=True)
     context = {
@@ -158,22 +169,20 @@ def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "description_html": "" if posting.source else render_markdown(posting.description),
         "can_manage": can_manage,
         "permalink": request.build_absolute_uri(posting.get_absolute_url()),
-        "is_live": posting.status == Posting.Status.PUBLISHED
-        and posting.expires_at
-        and posting.expires_at > timezone.now(),
+        "is_live": posting.is_live,
     }
     return render(request, "jobs/detail.html", context)
 
 
 def employer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An organisation's public profile and its open postings."""
-    employer = get_object_or_404(Employer, slug=slug)
+    employer = get_object_or_404(Organisation, slug=slug)
     postings = Posting.objects.live().filter(employer=employer).select_related("role", "area")[:100]
     context = {
         "employer": employer,
         "postings": postings,
         "about": render_markdown(employer.description),
-        "is_member": employer_of(request.user) == employer,
+        "is_member": organisation_of(request.user) == employer,
     }
     return render(request, "jobs/employer.html", context)
 
@@ -188,10 +197,10 @@ def _user(request: HttpRequest) -> User:
 def manage(request: HttpRequest) -> HttpResponse:
     """The organisation's postings in every state, with what can be done to each."""
     user = _user(request)
-    employer, editor = employer_of(user), is_editor(user)
+    employer, editor = organisation_of(user), is_editor(user)
     if employer is None and not editor:
         return render(request, "jobs/not_employer.html", status=403)
-    postings = manageable_postings(user).select_related("employer", "role").order_by("-updated_at", "-id")
+    postings = _managed(user).select_related("employer", "role").order_by("-updated_at", "-id")
     status = request.GET.get("status", "")
     if status in Posting.Status.values:
         postings = postings.filter(status=status)
@@ -212,23 +221,32 @@ def manage(request: HttpRequest) -> HttpResponse:
 def posting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Write a new posting (pk None) or change one of the organisation's own."""
     user = _user(request)
-    employer = employer_of(user)
+    employer = organisation_of(user)
     if pk is None:
         if employer is None:
             return render(request, "jobs/not_employer.html", status=403)
         posting = Posting(employer=employer)
     else:
         # Someone else's posting is a 404: the answer must not confirm that it exists.
-        posting = get_object_or_404(manageable_postings(user).select_related("employer", "role"), pk=pk)
+        posting = get_object_or_404(_managed(user).select_related("employer", "role"), pk=pk)
     form = PostingForm(request.POST or None, initial=PostingForm.initial_for(posting) if pk else None)
     if request.method == "POST" and form.is_valid():
-        publish = "publish" in request.POST
-        posting_write(posting=posting, data=form.cleaned_data, user=user, publish=publish)
-        if posting.status == Posting.Status.PUBLISHED:
-            messages.success(request, f"“{posting.title}” is published until {posting.expires_at:%B %-d, %Y}.")
+        try:
+            posting = posting_upsert(
+                organisation=posting.employer,
+                fields=form.fields_written(),
+                acting_user=user,
+                posting_id=posting.pk,
+                publish="publish" in request.POST,
+            )
+        except PostingInvalid as invalid:
+            form.add_posting_errors(invalid)
         else:
-            messages.success(request, f"“{posting.title}” is saved as a {posting.get_status_display().lower()}.")
-        return redirect("jobs:manage")
+            if posting.status == Posting.Status.PUBLISHED:
+                messages.success(request, f"“{posting.title}” is published until {posting.expires_at:%B %-d, %Y}.")
+            else:
+                messages.success(request, f"“{posting.title}” is saved as a {posting.get_status_display().lower()}.")
+            return redirect("jobs:manage")
     context = {"form": form, "posting": posting, "lifetime_days": settings.POSTING_LIFETIME_DAYS}
     return render(request, "jobs/posting_form.html", context, status=400 if form.errors else 200)
 
@@ -241,7 +259,7 @@ ACTIONS = {"publish": posting_publish, "close": posting_close, "renew": posting_
 def posting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404("No such action.")
-    posting = get_object_or_404(manageable_postings(_user(request)), pk=pk)
+    posting = get_object_or_404(_managed(_user(request)), pk=pk)
     ACTIONS[action](posting=posting)
     done = {"publish": "published", "close": "closed", "renew": "renewed"}[action]
     messages.success(request, f"“{posting.title}” {done}.")
@@ -251,38 +269,22 @@ def posting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def employer_edit(request: HttpRequest) -> HttpResponse:
-    employer = employer_of(_user(request))
+    employer = organisation_of(_user(request))
     if employer is None:
         return render(request, "jobs/not_employer.html", status=403)
     form = EmployerForm(request.POST or None, instance=employer)
     if request.method == "POST" and form.is_valid():
-        employer_update(employer=employer, data=form.cleaned_data)
+        organisation_profile_update(organisation=employer, data=form.cleaned_data)
         messages.success(request, "Organisation profile saved.")
-        return redirect(employer)
+        return redirect("jobs:employer", slug=employer.slug)
     context = {
         "form": form,
         "employer": employer,
-        "members": User.objects.filter(profile__employer=employer).order_by("username"),
+        "members": organisation_members(employer),
         "invite_url": request.build_absolute_uri(reverse("accounts:join", args=[invite_token(employer)])),
         "invite_days": INVITE_DAYS,
     }
     return render(request, "jobs/employer_form.html", context, status=400 if form.errors else 200)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def join_organisation(request: HttpRequest, token: str) -> HttpResponse:
-    """Accept an invitation a member shared: become a member of their organisation."""
-    user = _user(request)
-    try:
-        employer = invite_employer(token)
-        if request.method == "POST":
-            employer_join(user=user, employer=employer)
-            messages.success(request, f"You are now a member of {employer.name}.")
-            return redirect("jobs:manage")
-    except InviteError as exc:
-        return render(request, "jobs/join.html", {"error": str(exc)}, status=400)
-    return render(request, "jobs/join.html", {"employer": employer, "already": employer_of(user) == employer})
 
 
 @login_required
@@ -301,7 +303,7 @@ def candidate_profile(request: HttpRequest) -> HttpResponse:
             if candidate.open_to_work
             else "Saved: you are not counted as open to work.",
         )
-        return redirect("accounts:profile")
+        return redirect("candidates:profile")
     roles = list(candidate.desired_roles.all()) if candidate else []
     context = {"form": form, "candidate": candidate, "roles": roles}
     return render(request, "jobs/candidate.html", context, status=400 if form.errors else 200)

@@ -1,4 +1,4 @@
-"""HTTP helpers: a page cache for anonymous visitors keyed on the data version, with ETag and 304s."""
+"""HTTP helpers: a page cache for anonymous visitors keyed on a version the caller names, with ETag and 304s."""
 
 import hashlib
 from collections.abc import Callable
@@ -10,15 +10,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
-from jobs.platform import platform_version
-from sources.versions import data_version
-
 View = Callable[..., HttpResponse]
 
 
-def cached_page(timeout: int = 3600, max_age: int = 300) -> Callable[[View], View]:
-    """Cache a GET view's 200 responses for anonymous visitors; the data version and the platform version
-    (postings and candidates) are part of the key, so a new import or posting serves new pages at once.
+def cached_page(*, version: Callable[[], str], timeout: int = 3600, max_age: int = 300) -> Callable[[View], View]:
+    """Cache a GET view's 200 responses for anonymous visitors. `version()` (what the page shows depends on, e.g.
+    the data and platform versions) is part of the key, so a change serves new pages at once.
     Sends ETag, Last-Modified and answers 304."""
 
     def decorator(view: View) -> View:
@@ -26,9 +23,8 @@ def cached_page(timeout: int = 3600, max_age: int = 300) -> Callable[[View], Vie
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
                 return view(request, *args, **kwargs)
-            version = f"{data_version()}.{platform_version()}"
             digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-            key = f"page:{view.__module__}.{view.__name__}:{version}:{digest}"
+            key = f"page:{view.__module__}.{view.__name__}:{version()}:{digest}"
             entry = cache.get(key)
             if entry is None:
                 response = view(request, *args, **kwargs)

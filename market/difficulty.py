@@ -15,18 +15,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.cache import cache
 from django.db.models import Q
 
+from geo.models import NATIONAL, Area
 from market.models import CensusOccupation, Completions, ProgramOccupation, Projection, Unemployment
 from occupations.services import soc_ancestors
-from sources.versions import data_version
-from wages.models import Area, WageEstimate
+from sources import versions
+from wages.models import WageEstimate
 
 # Awards counted as new entrants: certificates of a year or more, associate's, bachelor's, master's
 # and doctor's degrees. Short certificates and post-degree certificates mostly go to people already working.
 NEW_ENTRANT_AWARD_LEVELS = (2, 3, 4, 5, 7, 17, 18, 19)
-NATIONAL = "0000000"
 
 
 @dataclass(frozen=True)
@@ -84,17 +83,9 @@ class MarketEstimate:
 
 def _national_employment() -> dict[str, int]:
     """OEWS national employment of every occupation in the newest release."""
-    key = f"market:employment:{data_version()}"
-    employment = cache.get(key)
-    if employment is None:
-        newest = WageEstimate.objects.order_by("-release_id").values_list("release_id", flat=True).first() or 0
-        employment = dict(
-            WageEstimate.objects.filter(release_id=newest, area_id=NATIONAL, employment__isnull=False).values_list(
-                "occupation_id", "employment"
-            )
-        )
-        cache.set(key, employment, 3600)
-    return employment
+    newest = WageEstimate.objects.order_by("-release_id").values_list("release_id", flat=True).first() or 0
+    rows = WageEstimate.objects.filter(release_id=newest, area_id=NATIONAL, employment__isnull=False)
+    return {code: count for code, count in rows.values_list("occupation_id", "employment") if count is not None}
 
 
 def statistical_units(employment: dict[str, int]) -> set[str]:
@@ -146,22 +137,15 @@ def _program_split(units: set[str], employment: dict[str, int]) -> dict[str, dic
 
 
 _Splits = tuple[set[str], dict[str, int], dict[str, dict[str, Decimal]], dict[str, dict[str, Decimal]]]
-_splits_memo: tuple[int, _Splits] | None = None
 
 
+@versions.memoized("supply splits", maxsize=1)
 def _splits() -> _Splits:
     """Statistical units, employment and the census and program splits, kept in process memory per data
     version (unpickling them from a shared cache on every request would cost more than computing them)."""
-    global _splits_memo
-    version = data_version()
-    if _splits_memo is None or _splits_memo[0] != version:
-        employment = _national_employment()
-        units = statistical_units(employment)
-        _splits_memo = (
-            version,
-            (units, employment, _census_split(units, employment), _program_split(units, employment)),
-        )
-    return _splits_memo[1]
+    employment = _national_employment()
+    units = statistical_units(employment)
+    return units, employment, _census_split(units, employment), _program_split(units, employment)
 
 
 def national_market(occupation_code: str) -> MarketEstimate:
@@ -219,11 +203,7 @@ def national_market(occupation_code: str) -> MarketEstimate:
 
 def _completions(programs: dict[str, Decimal], state: str) -> tuple[int, str | None]:
     """Graduates of `programs` (weighted by each program's share) in the newest academic year."""
-    key = f"market:newest-academic-year:{data_version()}"
-    newest = cache.get(key)
-    if newest is None:
-        newest = Completions.objects.order_by("-academic_year").values_list("academic_year", flat=True).first() or ""
-        cache.set(key, newest, 3600)
+    newest = _newest_academic_year()
     if not newest:
         return 0, None
     rows = Completions.objects.filter(
@@ -231,6 +211,11 @@ def _completions(programs: dict[str, Decimal], state: str) -> tuple[int, str | N
     ).values_list("program_code", "total")
     total = sum(Decimal(count) * programs[program] for program, count in rows)
     return int(Decimal(total).to_integral_value(ROUND_HALF_UP)), newest
+
+
+@versions.memoized("newest academic year", maxsize=1)
+def _newest_academic_year() -> str:
+    return Completions.objects.order_by("-academic_year").values_list("academic_year", flat=True).first() or ""
 
 
 def local_market(national: MarketEstimate, area: Area) -> MarketEstimate:

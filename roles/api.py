@@ -1,13 +1,12 @@
 """GET /roles, GET /roles/{slug} (the role card) and GET /compare."""
 
-from functools import lru_cache
-
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from geo.api import place_or_problem
-from jobs.platform import platform_version
+from geo.models import NATIONAL
+from geo.schemas import AreaOut
 from lib.api import (
     ERRORS,
     MAX_PAGE_SIZE,
@@ -21,16 +20,19 @@ from lib.api import (
     paginate,
 )
 from lib.problems import ApiProblem
+from occupations.models import Occupation
+from occupations.schemas import OccupationPath, OccupationRef, OnetOut
 from roles.card import occupation_profile, role_card
 from roles.models import Category, Role
-from roles.schemas import RoleCardOut, RoleSummary, role_summary
+from roles.schemas import OccupationOut, RoleCardOut, RoleRef, RoleSummary, role_summary
 from roles.search import search_roles
-from sources.versions import data_version
-from wages.queries import NATIONAL, local_estimate
-from wages.schemas import AreaOut, ReleaseOut
+from sources import versions
+from wages.queries import local_estimate
+from wages.schemas import ReleaseOut
 
 router = Router(tags=["roles"])
 compare_router = Router(tags=["compare"])
+occupations_router = Router(tags=["occupations"])
 
 
 class RoleListQuery(Schema):
@@ -109,21 +111,24 @@ class RolePath(Schema):
 @router.get("/{slug}", response={200: RoleCardOut, **PLACE_ANSWERS, **ERRORS}, summary="Role card")
 def role(request: HttpRequest, path: Path[RolePath], query: Query[CardQuery]) -> HttpResponse:
     """Everything the role page shows, nationally and for `location`: the same figures as the page."""
-    # The cheapest read that still sees an edit at once: the role's id and when it last changed.
-    found = Role.objects.filter(slug=path.slug).values_list("pk", "updated_at").first()
-    if found is None:
+    if path.slug not in role_slugs():
         raise role_missing(path.slug)
     label = ""
     if query.location is not None:
         label = place_or_problem(query.location).label
-    body = card_body(data_version(), platform_version(), found[0], found[1].timestamp(), label)
-    return HttpResponse(body, content_type="application/json")
+    return HttpResponse(card_body(path.slug, label), content_type="application/json")
 
 
-@lru_cache(maxsize=4096)
-def card_body(version: int, platform: int, role_id: int, updated: float, label: str) -> bytes:
-    """A role card's JSON, kept in process memory per data version, platform version and role edit."""
-    role = Role.objects.select_related("category", "occupation").get(pk=role_id)
+@versions.memoized("role slugs", maxsize=1)
+def role_slugs() -> frozenset[str]:
+    return frozenset(Role.objects.values_list("slug", flat=True))
+
+
+@versions.memoized("role cards", maxsize=4096, depends_on=("data", "platform"))
+def card_body(slug: str, label: str) -> bytes:
+    """A role card's JSON, kept in process memory until the data (role edits included) or the platform's own
+    counts change. An unknown role is a problem, never kept."""
+    role = role_or_problem(slug)
     return RoleCardOut.of(role_card(role, label or None)).model_dump_json().encode()
 
 
@@ -194,11 +199,10 @@ def compare(request: HttpRequest, query: Query[CompareQuery]) -> CompareOut:
         if query.locations
         else []
     )
-    version = data_version()
     results = []
     release = None
     for role in chosen:
-        profile = occupation_profile(role.occupation_id, version)
+        profile = occupation_profile(role.occupation_id)
         release = profile.release
         if profile.national is None or release is None:
             continue
@@ -223,3 +227,27 @@ def compare(request: HttpRequest, query: Query[CompareQuery]) -> CompareOut:
     if release is None:
         raise ApiProblem(404, "No estimates", "No wage release is loaded.")
     return CompareOut(release=ReleaseOut.of(release), results=results)
+
+
+@occupations_router.get("/{soc_code}", response={200: OccupationOut, 404: Problem, **ERRORS}, summary="Occupation")
+def occupation(request: HttpRequest, path: Path[OccupationPath]) -> OccupationOut:
+    """A SOC occupation with its place in the hierarchy, its O*NET description and its roles."""
+    soc_code = path.soc_code
+    found = Occupation.objects.select_related("parent").filter(code=soc_code).first()
+    if found is None:
+        near = list(Occupation.objects.filter(code__startswith=soc_code[:5]).values_list("code", flat=True)[:5])
+        raise ApiProblem(404, "Unknown occupation", f"There is no occupation {soc_code}.", suggestions=near)
+    return OccupationOut(
+        code=found.code,
+        title=found.title,
+        level=found.level,
+        parent=OccupationRef(code=found.parent.code, title=found.parent.title) if found.parent else None,
+        children=[
+            OccupationRef(code=c, title=t) for c, t in found.children.order_by("code").values_list("code", "title")
+        ],
+        onet=[
+            OnetOut(code=o.code, title=o.title, description=o.description, job_zone=o.job_zone_id)
+            for o in found.onet_occupations.order_by("code")
+        ],
+        roles=[RoleRef.of(r) for r in Role.objects.filter(occupation=found).order_by("-is_curated", "title")],
+    )

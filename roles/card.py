@@ -2,16 +2,16 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
+from geo.models import NATIONAL
 from geo.resolve import Resolution, resolve
-from jobs.platform import PlatformCounts, platform_counts, platform_market
 from market.difficulty import MarketEstimate, local_market, national_market
+from market.platform import PlatformCounts, platform_counts, platform_market
 from occupations.models import EducationShare, OnetOccupation, Rating, RelatedOccupation, TechnologySkill
 from roles.models import Role
-from sources.versions import data_version
+from sources import versions
 from wages.models import Figure, Release, WageEstimate
-from wages.queries import NATIONAL, Change, change_between, current_release, local_estimate, national_estimates
+from wages.queries import Change, change_between, current_release, local_estimate, national_estimates
 
 # Relative standard errors above this (percent) mark a figure as less reliable.
 RSE_THRESHOLD = Decimal(10)
@@ -137,9 +137,9 @@ class OccupationProfile:
     typical_education: str
 
 
-@lru_cache(maxsize=2048)
-def occupation_profile(soc: str, version: int) -> OccupationProfile:
-    """`version` (the data version) is part of the memo key, so a new import is seen at once."""
+@versions.memoized("occupation profiles", maxsize=2048)
+def occupation_profile(soc: str) -> OccupationProfile:
+    """Kept in process memory until the data version changes, so a new import is seen at once."""
     release = current_release()
     national, history = national_estimates(soc, release) if release else (None, [])
     onet = OnetOccupation.objects.filter(occupation_id=soc).select_related("job_zone").order_by("code").first()
@@ -186,7 +186,7 @@ def occupation_profile(soc: str, version: int) -> OccupationProfile:
 
 
 def role_card(role: Role, location: str | None = None) -> RoleCard:
-    profile = occupation_profile(role.occupation_id, data_version())
+    profile = occupation_profile(role.occupation_id)
     platform = platform_counts(role.occupation_id)
     card = RoleCard(
         role=role,

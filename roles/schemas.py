@@ -6,11 +6,13 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from jobs.platform import PlatformCounts
+from geo.schemas import AreaOut
 from market.difficulty import MarketEstimate
+from market.platform import PlatformCounts
+from occupations.schemas import OccupationRef, OnetOut
 from roles.card import RoleCard
 from roles.models import Role
-from wages.schemas import AreaOut, WageOut
+from wages.schemas import WageOut
 
 
 class RoleSummary(Schema):
@@ -20,11 +22,6 @@ class RoleSummary(Schema):
     soc_code: str = Field(description="SOC code of the occupation the role's figures come from.")
     url: str = Field(description="The role page.")
     matched: str = Field("", description="The other title that matched the search, if not the role's own.")
-
-
-class OccupationRef(Schema):
-    code: str
-    title: str
 
 
 class ChangeOut(Schema):
@@ -139,6 +136,20 @@ class RoleRef(Schema):
     title: str
     url: str
 
+    @staticmethod
+    def of(role: Role) -> "RoleRef":
+        return RoleRef(slug=role.slug, title=role.title, url=role.get_absolute_url())
+
+
+class OccupationOut(Schema):
+    code: str = Field(description="SOC 2018 code.")
+    title: str
+    level: str = Field(description="total, major, minor, broad or detailed.")
+    parent: OccupationRef | None
+    children: list[OccupationRef]
+    onet: list[OnetOut] = Field(description="O*NET occupations describing it (O*NET 30.1).")
+    roles: list[RoleRef] = Field(description="Roles whose figures come from this occupation.")
+
 
 class RoleCardOut(Schema):
     slug: str
@@ -234,7 +245,7 @@ class RoleCardOut(Schema):
             )
             if zone
             else None,
-            related_roles=[RoleRef(slug=r.slug, title=r.title, url=r.get_absolute_url()) for r in card.related],
+            related_roles=[RoleRef.of(r) for r in card.related],
             citations=citations,
         )
 

@@ -5,16 +5,15 @@ The index lives in process memory (about 65,000 names) and is rebuilt when the d
 
 import math
 import re
-import threading
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
 
+from geo.models import NATIONAL
 from occupations.models import AlternateTitle, ReportedTitle
 from roles.models import Role
-from sources.versions import data_version
+from sources import versions
 from wages.models import WageEstimate
 
 
@@ -29,7 +28,6 @@ class RoleHit:
 
 @dataclass
 class _Index:
-    key: tuple[object, ...]
     names: list[str]  # normalized
     display: list[str]
     role_of: list[int]
@@ -50,7 +48,6 @@ class _Index:
             position += len(name) + 1
 
 
-_lock = threading.Lock()
 _PUNCTUATION = re.compile(r"[^a-z0-9+#]+")
 
 
@@ -59,15 +56,10 @@ def normalize(text: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
 
 
-_index: _Index | None = None
-
-
-def _current_key() -> tuple[object, ...]:
-    stats = Role.objects.aggregate(count=Count("id"), changed=Max("updated_at"))
-    return (data_version(), stats["count"], stats["changed"])
-
-
-def _build(key: tuple[object, ...]) -> _Index:
+@versions.memoized("role search index", maxsize=1)
+def _get_index() -> _Index:
+    """Every role's title and its occupation's O*NET titles; rebuilt when the data or the roles change (role edits
+    bump the data version)."""
     roles: list[RoleHit] = []
     names: list[str] = []
     display: list[str] = []
@@ -75,7 +67,7 @@ def _build(key: tuple[object, ...]) -> _Index:
     default_role: dict[str, int] = {}
     newest = WageEstimate.objects.order_by("-release_id").values_list("release_id", flat=True).first() or 0
     employment = dict(
-        WageEstimate.objects.filter(release_id=newest, area_id="0000000", employment__isnull=False).values_list(
+        WageEstimate.objects.filter(release_id=newest, area_id=NATIONAL, employment__isnull=False).values_list(
             "occupation_id", "employment"
         )
     )
@@ -100,16 +92,7 @@ def _build(key: tuple[object, ...]) -> _Index:
                 names.append(lowered)
                 display.append(title)
                 role_of.append(default_role[soc])
-    return _Index(key, names, display, role_of, roles, weight)
-
-
-def _get_index() -> _Index:
-    global _index
-    key = _current_key()
-    with _lock:
-        if _index is None or _index.key != key:
-            _index = _build(key)
-        return _index
+    return _Index(names, display, role_of, roles, weight)
 
 
 def _is_prefix(word: str, vocabulary: list[str]) -> bool:
@@ -181,6 +164,14 @@ def suggested_role(title: str) -> Role | None:
     return Role.objects.filter(slug=hit.slug).first() if hit else None
 
 
+def role_named(text: str) -> Role | None:
+    """A role named by its slug or its title (any case), else the closest match by the site's role search."""
+    text = text.strip()
+    found = Role.objects.filter(slug=text).first() or Role.objects.filter(title__iexact=text).first()
+    return found or suggested_role(text)
+
+
+@versions.memoized("role suggestions", maxsize=20_000)
 def suggest_role(title: str) -> RoleHit | None:
     """The role a job title most likely means: the best search hit, else the closest title by shared words."""
     hits = search_roles(title, limit=1)

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 
 from occupations.models import Occupation
 from roles.models import Category, Role
+from sources import versions
 
 CURATED = Path(__file__).resolve().parent / "fixtures" / "curated_roles.json"
 
@@ -51,6 +52,8 @@ def roles_sync() -> int:
             )
         )
     Role.objects.bulk_create(new, batch_size=500)
+    if new:
+        versions.bump("data")
     return len(new)
 
 
@@ -73,4 +76,13 @@ def curated_roles_load(*, path: Path = CURATED) -> int:
             },
         )
         count += 1
+    versions.bump("data")
     return count
+
+
+@transaction.atomic
+def role_save(*, role: Role) -> Role:
+    """Save an editor's change to a role (or create one): every page, search and role card shows it at once."""
+    role.save()
+    versions.bump("data")
+    return role

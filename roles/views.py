@@ -15,10 +15,11 @@ from roles.card import role_card
 from roles.models import Category, Role
 from roles.schemas import RoleCardOut
 from roles.search import search_roles
+from sources import versions
 
 
 @require_GET
-@cached_page()
+@cached_page(version=versions.cache_version)
 def home(request: HttpRequest) -> HttpResponse:
     categories = Category.objects.annotate(role_count=Count("roles")).filter(role_count__gt=0)
     featured = Role.objects.filter(is_curated=True).select_related("category")
@@ -26,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cached_page()
+@cached_page(version=versions.cache_version)
 def directory(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_LENGTH]
     category_slug = request.GET.get("category", "")
@@ -49,7 +50,7 @@ def _location(request: HttpRequest) -> str | None:
 
 
 @require_GET
-@cached_page()
+@cached_page(version=versions.cache_version)
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     role = get_object_or_404(Role.objects.select_related("category", "occupation"), slug=slug)
     location = _location(request)
@@ -70,7 +71,7 @@ def role_by_soc(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-@cached_page()
+@cached_page(version=versions.cache_version)
 def role_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The role page's figures as JSON (exactly the API's role card) or CSV."""
     role = get_object_or_404(Role.objects.select_related("category", "occupation"), slug=slug)

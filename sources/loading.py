@@ -11,9 +11,9 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from sources import versions
 from sources.models import ImportRun
 from sources.parsing import sha256_of
-from sources.versions import data_version_bump
 
 logger = logging.getLogger("rolescope.imports")
 
@@ -50,7 +50,7 @@ def recorded_import(*, source: str, path: Path, release: str = "") -> Iterator[I
     run.status = ImportRun.Status.SUCCEEDED
     run.finished_at = timezone.now()
     run.save()
-    data_version_bump()
+    versions.bump("data")
     logger.debug(
         "%s: %s read, %s written, %s rejected from %s in %.1fs",
         source,

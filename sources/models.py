@@ -33,3 +33,17 @@ class ImportRun(models.Model):
         if self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+
+class Version(models.Model):
+    """A named version that changes whenever what it names changes; caches and memos key on it.
+
+    `data`: an import succeeded or a role was edited. `platform`: a posting or a candidate profile changed.
+    `access`: an API key, a membership or an account's standing changed. Values only grow and never repeat,
+    even after a rolled-back change (each is at least the time of the bump, in microseconds)."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value}"

@@ -1,32 +1,27 @@
-"""GET /wages and GET /areas."""
+"""GET /wages and GET /releases."""
 
-from functools import lru_cache
-
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from geo.api import place_or_problem
+from geo.models import NATIONAL, Area
 from geo.resolve import gazetteer
 from lib.api import (
     AREA_PATTERN,
     ERRORS,
-    MAX_PAGE_SIZE,
     PLACE_ANSWERS,
     PLACE_MAX_LENGTH,
     PLACE_PATTERN,
     SOC_PATTERN,
-    Page,
     Problem,
-    paginate,
 )
 from lib.problems import ApiProblem
 from occupations.models import Occupation
-from sources.versions import data_version
-from wages.models import Area, Release, WageEstimate
-from wages.queries import NATIONAL
-from wages.schemas import AreaOut, WageOut
+from sources import versions
+from sources.schemas import ImportOut, newest_imports
+from wages.models import Release, WageEstimate
+from wages.schemas import ReleaseOut, WageOut
 
 router = Router(tags=["wages"])
 
@@ -70,14 +65,14 @@ def area_for(query: WageQuery) -> Area:
 def wages(request: HttpRequest, query: Query[WageQuery]) -> HttpResponse:
     """The full OEWS estimate for an occupation in an area (or the area a place resolves to)."""
     area = area_for(query)
-    body = wage_body(data_version(), query.occupation, area.code, query.release or 0)
+    body = wage_body(query.occupation, area.code, query.release or 0)
     return HttpResponse(body, content_type="application/json")
 
 
-@lru_cache(maxsize=20_000)
-def wage_body(version: int, occupation_code: str, area_code: str, year: int) -> bytes:
-    """One estimate's JSON, kept in process memory per data version (the figures change only with it).
-    Problems are raised, never cached."""
+@versions.memoized("wage answers", maxsize=20_000)
+def wage_body(occupation_code: str, area_code: str, year: int) -> bytes:
+    """One estimate's JSON, kept in process memory until the data version changes (the figures change only with
+    it). Problems are raised, never kept."""
     if not Occupation.objects.filter(code=occupation_code).exists():
         near = list(Occupation.objects.filter(code__startswith=occupation_code[:5]).values_list("code", flat=True)[:5])
         raise ApiProblem(404, "Unknown occupation", f"There is no occupation {occupation_code}.", suggestions=near)
@@ -102,23 +97,18 @@ def wage_body(version: int, occupation_code: str, area_code: str, year: int) -> 
     return WageOut.of(estimate).model_dump_json().encode()
 
 
-class AreaQuery(Schema):
-    q: str | None = Field(None, description="Words in the area's name, or the start of its code.", max_length=100)
-    type: Area.Kind | None = Field(None, description="Only areas of this kind.")
-    page: int = Field(1, ge=1, le=10_000)
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+class ReleasesOut(Schema):
+    oews: list[ReleaseOut] = Field(description="OEWS wage releases, newest first.")
+    imports: list[ImportOut] = Field(description="The newest successful import of each data set.")
 
 
-@router.get("/areas", response={200: Page[AreaOut], **ERRORS}, summary="OEWS areas")
-def areas(request: HttpRequest, query: Query[AreaQuery]) -> dict[str, object]:
-    """OEWS estimation areas by name or code."""
-    found = Area.objects.order_by("code")
-    if query.q:
-        text = query.q.strip()
-        found = found.filter(Q(name__icontains=text) | Q(code__startswith=text))
-    if query.type:
-        found = found.filter(kind=query.type)
-    count = found.count()
-    start = (query.page - 1) * query.page_size
-    items = [AreaOut.of(area) for area in found[start : start + query.page_size]]
-    return paginate(request, items, count=count, page=query.page, page_size=query.page_size)
+releases_router = Router(tags=["releases"])
+
+
+@releases_router.get("", response={200: ReleasesOut, **ERRORS}, summary="Data releases")
+def releases(request: HttpRequest) -> ReleasesOut:
+    """The data releases loaded, with where each came from."""
+    return ReleasesOut(
+        oews=[ReleaseOut.of(release) for release in Release.objects.order_by("-year")],
+        imports=newest_imports(),
+    )

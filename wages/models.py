@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import models
 
+from geo.models import Area
 from occupations.models import Occupation
 
 # BLS footnote symbols, kept as they are published instead of being turned into numbers.
@@ -56,28 +57,6 @@ class Release(models.Model):
     @property
     def citation(self) -> str:
         return f"U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics, {self.name}"
-
-
-class Area(models.Model):
-    """An OEWS estimation area, keyed by BLS's 7-digit area code."""
-
-    class Kind(models.TextChoices):
-        NATIONAL = "national"
-        STATE = "state"
-        TERRITORY = "territory"
-        METRO = "metro", "Metropolitan area"
-        NONMETRO = "nonmetro", "Nonmetropolitan area"
-
-    code = models.CharField(max_length=7, primary_key=True, help_text="0000000 national, 0600000 California...")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    name = models.CharField(max_length=200)
-    state_abbr = models.CharField(max_length=2, blank=True, help_text="Primary state (blank for national).")
-
-    class Meta:
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,9 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from geo.models import NATIONAL, Area
 from occupations.services import soc_ancestors
-from wages.models import Area, Release, WageEstimate
-
-NATIONAL = "0000000"
+from wages.models import Release, WageEstimate
 
 
 @dataclass(frozen=True)

@@ -3,18 +3,8 @@
 from ninja import Schema
 from pydantic import Field
 
-from wages.models import SPECIAL_VALUES, Area, Release, WageEstimate
-
-
-class AreaOut(Schema):
-    code: str = Field(description="BLS 7-digit OEWS area code: 0000000 national, 0600000 California, 0041940 a metro.")
-    name: str
-    kind: str = Field(description="national, state, territory, metro or nonmetro.")
-    state: str = Field(description="Primary state's postal abbreviation; empty for national.")
-
-    @staticmethod
-    def of(area: Area) -> "AreaOut":
-        return AreaOut(code=area.code, name=area.name, kind=area.kind, state=area.state_abbr)
+from geo.schemas import AreaOut
+from wages.models import SPECIAL_VALUES, Release, WageEstimate
 
 
 class ReleaseOut(Schema):

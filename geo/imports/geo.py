@@ -9,6 +9,7 @@ from geo.services import county_areas_refresh
 from sources.loading import TableWriter, progress, recorded_import
 from sources.models import ImportRun
 from sources.parsing import Row, find_file, read_delimited
+from sources.registry import DataSet, SnapshotFile, register
 
 CITY_COLUMNS = [
     "id",
@@ -182,3 +183,36 @@ def load(folder: Path) -> ImportRun:
         run.rows_written = sum(writer.written for writer in writers.values())
         county_areas_refresh()
     return run
+
+
+register(
+    DataSet(
+        name="geo",
+        title="US geography: cities, CBSA delineation, ZIP-county crosswalk",
+        order=40,
+        load=lambda data_dir: [load(data_dir / "geo")],
+        files=(
+            SnapshotFile(
+                "geo/uscities.csv",
+                CITY_COLUMNS,
+                "SimpleMaps US Cities Database (Basic)",
+                "CC BY 4.0, https://simplemaps.com/data/us-cities",
+                "2023 or later edition",
+            ),
+            SnapshotFile(
+                "geo/list1_2023_county_cbsa.csv",
+                CBSA_COLUMNS,
+                "Census/OMB CBSA delineation List 1",
+                "Public domain (U.S. Census Bureau)",
+                "July 2023",
+            ),
+            SnapshotFile(
+                "geo/ZIP_COUNTY_122024.csv",
+                ZIP_COLUMNS,
+                "HUD USPS ZIP-County crosswalk",
+                "Public (U.S. Department of Housing and Urban Development)",
+                "Q4 2024",
+            ),
+        ),
+    )
+)

@@ -10,17 +10,18 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
-from django.utils.text import slugify
+from pydantic import ValidationError
 
-from geo.resolve import resolve
-from jobs.models import Employer, Posting, annualise
-from jobs.services import lifetime
-from roles.models import Role
-from roles.search import suggested_role
+from accounts.models import Organisation
+from accounts.services import organisation_for_feed
+from jobs.models import Posting
+from jobs.schemas import PostingFields
+from jobs.services import FeedEntry, PostingInvalid, posting_upsert
+from sources import versions
 from sources.loading import recorded_import
 from sources.models import ImportRun
 from sources.parsing import DataFileError, open_text
+from sources.registry import DataSet, SnapshotFile, register
 
 CREDITS = {
     "linkedin": "LinkedIn Job Postings 2023-24 sample (Kaggle arshkon/linkedin-job-postings), CC BY-SA 4.0",
@@ -82,27 +83,19 @@ class RowError(ValueError):
     """A row that cannot be imported; the message says why."""
 
 
-@dataclass
-class PostingRow:
-    line: int
+@dataclass(frozen=True)
+class FeedRow:
+    """One posting as a feed gives it: for whom, what it says, and the feed's own id and dates."""
+
+    where: str  # "row 3 (line 5)" or "item 2", for messages
     employer: str
-    external_id: str
-    title: str
-    location_text: str = ""
-    arrangement: str = Posting.Arrangement.ONSITE
-    salary_min: Decimal | None = None
-    salary_max: Decimal | None = None
-    salary_period: str = ""
-    employment_type: str = Posting.EmploymentType.FULL_TIME
-    description: str = ""
-    apply_url: str = ""
-    posted_at: datetime | None = None
-    expires_at: datetime | None = None
+    fields: PostingFields
+    entry: FeedEntry
 
 
 @dataclass
 class FeedReport:
-    rows: list[PostingRow] = field(default_factory=list)
+    rows: list[FeedRow] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     source: str = ""
 
@@ -140,7 +133,16 @@ def _date(raw: str, what: str, *, end_of_day: bool = False) -> datetime | None:
     return datetime.combine(day, time.max if end_of_day else time.min, tzinfo=UTC)
 
 
-def _linkedin(row: dict[str, str], line: int) -> PostingRow:
+def _fields(**values: Any) -> PostingFields:
+    """The posting fields a row gives, or a RowError naming the first field out of bounds."""
+    try:
+        return PostingFields(**values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise RowError(f"{'.'.join(map(str, error['loc']))}: {error['msg']}") from None
+
+
+def _linkedin(row: dict[str, str], where: str, source: str) -> FeedRow:
     if not row["title"].strip() or not row["job_id"].strip():
         raise RowError("title and job_id are required")
     period = {"HOURLY": Posting.Period.HOUR, "YEARLY": Posting.Period.YEAR, "MONTHLY": "month"}.get(
@@ -153,53 +155,65 @@ def _linkedin(row: dict[str, str], line: int) -> PostingRow:
         low, high, period = (low * 12 if low else None), (high * 12 if high else None), Posting.Period.YEAR
     location = row["location"].strip()
     remote = row["remote_allowed"].strip() in ("1", "1.0")
-    return PostingRow(
-        line=line,
+    return FeedRow(
+        where=where,
         employer=row["company_name"].strip() or "Employer not named",
-        external_id=f"linkedin-{row['job_id'].strip()}",
-        title=row["title"].strip(),
-        location_text="" if location == "United States" else location,
-        arrangement=Posting.Arrangement.REMOTE if remote else Posting.Arrangement.ONSITE,
-        salary_min=low,
-        salary_max=high,
-        salary_period=period if (low or high) else "",
-        employment_type=EMPLOYMENT_TYPES.get(row["formatted_work_type"].strip().lower(), Posting.EmploymentType.OTHER),
-        description=row["description"].strip(),
-        apply_url=(row["application_url"] or row["job_posting_url"]).strip()[:500],
-        posted_at=_epoch_ms(row["listed_time"] or row["original_listed_time"], "listed_time"),
-        expires_at=_epoch_ms(row["expiry"], "expiry"),
+        fields=_fields(
+            title=row["title"].strip()[:300],
+            location="" if location == "United States" else location[:200],
+            arrangement=Posting.Arrangement.REMOTE if remote else Posting.Arrangement.ONSITE,
+            salary_min=low,
+            salary_max=high,
+            salary_period=period if (low or high) else "",
+            employment_type=EMPLOYMENT_TYPES.get(
+                row["formatted_work_type"].strip().lower(), Posting.EmploymentType.OTHER
+            ),
+            description=row["description"].strip(),
+            apply_url=(row["application_url"] or row["job_posting_url"]).strip()[:500],
+        ),
+        entry=FeedEntry(
+            external_id=f"linkedin-{row['job_id'].strip()}",
+            source=source,
+            posted_at=_epoch_ms(row["listed_time"] or row["original_listed_time"], "listed_time"),
+            expires_at=_epoch_ms(row["expiry"], "expiry"),
+        ),
     )
 
 
-def _usajobs(row: dict[str, str], line: int) -> PostingRow:
+def _usajobs(row: dict[str, str], where: str, source: str) -> FeedRow:
     if not row["position_title"].strip() or not row["control_number"].strip():
         raise RowError("position_title and control_number are required")
     first = row["locations"].split("|")[0].strip()
     parts = [part.strip() for part in first.split(",")]
     location = ", ".join(parts[:2]) if len(parts) >= 2 else ""
     period = Posting.Period.HOUR if "hour" in row["salary_type"].lower() else Posting.Period.YEAR
-    return PostingRow(
-        line=line,
+    return FeedRow(
+        where=where,
         employer=row["hiring_agency_name"].strip() or "U.S. federal government",
-        external_id=f"usajobs-{row['control_number'].strip()}",
-        title=row["position_title"].strip(),
-        location_text=location,
-        arrangement=Posting.Arrangement.HYBRID
-        if row["telework_eligible"].strip() == "Y"
-        else Posting.Arrangement.ONSITE,
-        salary_min=_money(row["minimum_salary"], "minimum_salary"),
-        salary_max=_money(row["maximum_salary"], "maximum_salary"),
-        salary_period=period,
-        employment_type=EMPLOYMENT_TYPES.get(row["work_schedule"].strip().lower(), Posting.EmploymentType.OTHER),
-        description=f"{row['hiring_department_name'].strip()}. Pay scale {row['pay_scale']} grade "
-        f"{row['minimum_grade']}-{row['maximum_grade']}; {row['appointment_type']}.",
-        apply_url=f"https://www.usajobs.gov/job/{row['control_number'].strip()}",
-        posted_at=_date(row["position_open_date"], "position_open_date"),
-        expires_at=_date(row["position_close_date"], "position_close_date", end_of_day=True),
+        fields=_fields(
+            title=row["position_title"].strip()[:300],
+            location=location[:200],
+            arrangement=Posting.Arrangement.HYBRID
+            if row["telework_eligible"].strip() == "Y"
+            else Posting.Arrangement.ONSITE,
+            salary_min=_money(row["minimum_salary"], "minimum_salary"),
+            salary_max=_money(row["maximum_salary"], "maximum_salary"),
+            salary_period=period,
+            employment_type=EMPLOYMENT_TYPES.get(row["work_schedule"].strip().lower(), Posting.EmploymentType.OTHER),
+            description=f"{row['hiring_department_name'].strip()}. Pay scale {row['pay_scale']} grade "
+            f"{row['minimum_grade']}-{row['maximum_grade']}; {row['appointment_type']}.",
+            apply_url=f"https://www.usajobs.gov/job/{row['control_number'].strip()}",
+        ),
+        entry=FeedEntry(
+            external_id=f"usajobs-{row['control_number'].strip()}",
+            source=source,
+            posted_at=_date(row["position_open_date"], "position_open_date"),
+            expires_at=_date(row["position_close_date"], "position_close_date", end_of_day=True),
+        ),
     )
 
 
-def _jsonld(item: Any, line: int) -> PostingRow:
+def _jsonld(item: Any, where: str, source: str) -> FeedRow:
     if not isinstance(item, dict) or item.get("@type") != "JobPosting":
         raise RowError("not a schema.org JobPosting object")
     title = str(item.get("title", "")).strip()
@@ -219,21 +233,30 @@ def _jsonld(item: Any, line: int) -> PostingRow:
     value = salary.get("value", {}) if isinstance(salary, dict) else {}
     unit = str(value.get("unitText", "")).upper() if isinstance(value, dict) else ""
     kind = str(item.get("employmentType", "")).replace("_", "-").lower()
-    return PostingRow(
-        line=line,
+    return FeedRow(
+        where=where,
         employer=employer,
-        external_id=external,
-        title=title,
-        location_text=location,
-        arrangement=Posting.Arrangement.REMOTE if item.get("jobLocationType") == "TELECOMMUTE" else "onsite",
-        salary_min=_money(str(value.get("minValue", "")), "baseSalary.minValue") if isinstance(value, dict) else None,
-        salary_max=_money(str(value.get("maxValue", "")), "baseSalary.maxValue") if isinstance(value, dict) else None,
-        salary_period={"HOUR": "hour", "YEAR": "year"}.get(unit, ""),
-        employment_type=EMPLOYMENT_TYPES.get(kind, Posting.EmploymentType.OTHER),
-        description=str(item.get("description", "")),
-        apply_url=str(item.get("url", ""))[:500],
-        posted_at=_date(str(item.get("datePosted", "")), "datePosted"),
-        expires_at=_date(str(item.get("validThrough", "")), "validThrough", end_of_day=True),
+        fields=_fields(
+            title=title[:300],
+            location=location[:200],
+            arrangement=Posting.Arrangement.REMOTE if item.get("jobLocationType") == "TELECOMMUTE" else "onsite",
+            salary_min=_money(str(value.get("minValue", "")), "baseSalary.minValue")
+            if isinstance(value, dict)
+            else None,
+            salary_max=_money(str(value.get("maxValue", "")), "baseSalary.maxValue")
+            if isinstance(value, dict)
+            else None,
+            salary_period={"HOUR": "hour", "YEAR": "year"}.get(unit, ""),
+            employment_type=EMPLOYMENT_TYPES.get(kind, Posting.EmploymentType.OTHER),
+            description=str(item.get("description", "")),
+            apply_url=str(item.get("url", ""))[:500],
+        ),
+        entry=FeedEntry(
+            external_id=external[:100],
+            source=source,
+            posted_at=_date(str(item.get("datePosted", "")), "datePosted"),
+            expires_at=_date(str(item.get("validThrough", "")), "validThrough", end_of_day=True),
+        ),
     )
 
 
@@ -249,7 +272,7 @@ def parse(path: Path) -> FeedReport:
         report.source = CREDITS["jsonld"]
         for index, item in enumerate(items, start=1):
             try:
-                report.rows.append(_jsonld(item, index))
+                report.rows.append(_jsonld(item, f"item {index}", report.source))
             except RowError as exc:
                 report.errors.append(f"item {index}: {exc}")
         return report
@@ -268,7 +291,7 @@ def parse(path: Path) -> FeedReport:
             where = f"row {number} (line {ended + 1})"
             ended = reader.line_num
             try:
-                report.rows.append(parse_row(row, ended))
+                report.rows.append(parse_row(row, where, report.source))
             except RowError as exc:
                 report.errors.append(f"{where}: {exc}")
             except (KeyError, AttributeError):
@@ -276,56 +299,57 @@ def parse(path: Path) -> FeedReport:
     return report
 
 
-def _employer(name: str, cache: dict[str, Employer]) -> Employer:
-    if name not in cache:
-        slug = slugify(name)[:200] or "employer"
-        employer = Employer.objects.filter(slug=slug).first() or Employer.objects.create(name=name, slug=slug)
-        cache[name] = employer
-    return cache[name]
-
-
-def load(path: Path, *, employer: Employer | None = None) -> tuple[ImportRun, list[str]]:
-    """Create or update the feed's postings (one transaction); returns the run and the rejected rows.
-    With `employer` (an organisation's own feed, through the API), every posting is that employer's."""
+def load(path: Path, *, employer: Organisation | None = None) -> tuple[ImportRun, list[str]]:
+    """Create or update the feed's postings (one transaction) through the one posting write path; returns the run
+    and the rejected rows. With `employer` (an organisation's own feed, through the API), every posting is that
+    organisation's; otherwise each is its named employer's."""
     report = parse(path)
-    now = timezone.now()
-    employers: dict[str, Employer] = {}
-    roles: dict[str, Role | None] = {}
-    with recorded_import(source="postings", path=path, release=report.source) as run:
+    organisations: dict[str, Organisation] = {}
+    errors = list(report.errors)
+    with recorded_import(source="postings", path=path, release=report.source) as run, versions.batch():
         for row in report.rows:
-            if row.title not in roles:
-                roles[row.title] = suggested_role(row.title)
-            place = resolve(row.location_text).place if row.location_text else None
-            posted = row.posted_at or now
-            expires = row.expires_at or posted + lifetime()
-            status = Posting.Status.EXPIRED if expires <= now else Posting.Status.PUBLISHED
-            Posting.objects.update_or_create(
-                employer=employer or _employer(row.employer, employers),
-                external_id=row.external_id,
-                defaults={
-                    "title": row.title[:300],
-                    "role": roles[row.title],
-                    "location_text": row.location_text[:200],
-                    "location_label": place.label if place else "",
-                    "area": place.area if place else None,
-                    "arrangement": row.arrangement,
-                    "salary_min": row.salary_min,
-                    "salary_max": row.salary_max,
-                    "salary_period": row.salary_period,
-                    "annual_min": annualise(row.salary_min, row.salary_period),
-                    "annual_max": annualise(row.salary_max, row.salary_period),
-                    "employment_type": row.employment_type,
-                    "description": row.description,
-                    # Only web links: a feed must not be able to plant a javascript: URL in the Apply button.
-                    "apply_url": row.apply_url if row.apply_url.startswith(("https://", "http://")) else "",
-                    "status": status,
-                    "posted_at": posted,
-                    "expires_at": expires,
-                    "source": report.source,
-                },
-            )
+            if employer is None and row.employer not in organisations:
+                organisations[row.employer] = organisation_for_feed(row.employer)
+            try:
+                posting_upsert(organisation=employer or organisations[row.employer], fields=row.fields, feed=row.entry)
+            except PostingInvalid as invalid:
+                errors.append(f"{row.where}: {invalid}")
+                continue
+            run.rows_written += 1
         run.rows_read = len(report.rows) + len(report.errors)
-        run.rows_written = len(report.rows)
-        run.rows_rejected = len(report.errors)
-        run.error = "\n".join(report.errors)[:10_000]
-    return run, report.errors
+        run.rows_rejected = len(errors)
+        run.error = "\n".join(errors)[:10_000]
+    return run, errors
+
+
+def load_folder(data_dir: Path) -> list[ImportRun]:
+    """The sample feeds of a data folder, when it has them (after the roles, which postings are matched to)."""
+    folder = data_dir / "postings"
+    feeds = sorted(folder.glob("*.csv")) + sorted(folder.glob("*.csv.gz"))
+    return [load(feed)[0] for feed in feeds]
+
+
+register(
+    DataSet(
+        name="postings",
+        title="Sample job postings",
+        order=70,
+        load=load_folder,
+        files=(
+            SnapshotFile(
+                "postings/linkedin_2023_24_postings_sample500.csv",
+                LINKEDIN_COLUMNS,
+                "LinkedIn Job Postings 2023-24, 500-row sample (Kaggle arshkon/linkedin-job-postings)",
+                "CC BY-SA 4.0",
+                "2024-04 sample",
+            ),
+            SnapshotFile(
+                "postings/usajobs_product_manager_jobs.csv",
+                USAJOBS_COLUMNS,
+                "USAJOBS announcements matching 'product manager' (OPM historical jobs)",
+                "Public domain (OPM)",
+                "2017-2025 announcements",
+            ),
+        ),
+    )
+)

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import Profile
-from jobs.services import employer_create
+from accounts.services import organisation_create
 
 PASSWORD = "a long and unusual passphrase"
 
@@ -19,7 +19,7 @@ def fresh_cache():
 
 def member(username: str, organisation: str) -> User:
     user = User.objects.create_user(username, f"{username}@example.org", PASSWORD)
-    employer_create(user=user, name=organisation)
+    organisation_create(user=user, name=organisation)
     return user
 
 

@@ -7,11 +7,12 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from jobs.models import Candidate, Employer, Posting
+from accounts.models import Organisation
+from geo.models import Area
+from jobs.models import Candidate, Posting
 from jobs.tests.conftest import PASSWORD, candidate, signed_in
 from market.difficulty import local_market, national_market
 from roles.models import Role
-from wages.models import Area
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_switching_to_open_to_work_changes_the_roles_supply_count():
 
 
 def make_postings(role: Role, area: Area, count: int) -> None:
-    employer = Employer.objects.create(name="Market Test Co", slug="market-test-co")
+    employer = Organisation.objects.create(name="Market Test Co", slug="market-test-co")
     now = timezone.now()
     for number in range(count):
         Posting.objects.create(

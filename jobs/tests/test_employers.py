@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import Profile
-from jobs.models import Employer, Posting
+from accounts.models import Organisation, Profile
+from jobs.models import Posting
 from jobs.services import postings_expire
 from jobs.tests.conftest import PASSWORD, POSTING, candidate, member, oews_row, signed_in
 from roles.search import suggest_role
@@ -197,7 +197,7 @@ def test_organisation_profile_and_rename(acme):
         {"name": "Acme Robots Inc", "website": "https://acme.example", "location": "Austin, TX", "description": "*Hi*"},
     )
     assert response.status_code == 302
-    employer = Employer.objects.get(pk=posting.employer_id)
+    employer = Organisation.objects.get(pk=posting.employer_id)
     assert employer.name == "Acme Robots Inc"
     page = Client().get(employer.get_absolute_url()).content.decode()
     assert "<em>Hi</em>" in page and posting.get_absolute_url() in page

@@ -11,8 +11,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.models import Organisation
 from jobs.imports import postings
-from jobs.models import Employer, Posting
+from jobs.models import Posting
 from jobs.services import postings_expire
 from wages.models import WageEstimate
 
@@ -106,7 +107,7 @@ def test_unknown_layout_is_refused(tmp_path):
 
 
 def make_posting(**fields):
-    employer = Employer.objects.get_or_create(slug="acme", defaults={"name": "Acme"})[0]
+    employer = Organisation.objects.get_or_create(slug="acme", defaults={"name": "Acme"})[0]
     defaults = {
         "employer": employer,
         "title": "Software Developer",
@@ -120,7 +121,11 @@ def make_posting(**fields):
         "annual_max": 120000,
     }
     defaults.update(fields)
-    return Posting.objects.create(**defaults)
+    posting = Posting.objects.create(**defaults)
+    # A fixture in a given state, made directly: it keeps the search text as posting_upsert would.
+    posting.search_text = posting.search_document()
+    posting.save(update_fields=["search_text"])
+    return posting
 
 
 def test_listing_filters_and_pay_comparison(client):

@@ -8,6 +8,7 @@ from market.models import Projection
 from sources.loading import TableWriter, recorded_import
 from sources.models import ImportRun
 from sources.parsing import DataFileError, Row, read_xlsx
+from sources.registry import DataSet, SnapshotFile, register
 
 TITLE = "2024 National Employment Matrix title"
 CODE = "2024 National Employment Matrix code"
@@ -117,3 +118,29 @@ def load(path: Path) -> ImportRun:
         run.rows_read = len(main) + len(separations)
         run.rows_written = writer.written
     return run
+
+
+def load_folder(data_dir: Path) -> list[ImportRun]:
+    workbooks = sorted((data_dir / "projections").glob("occupation*.xlsx"))
+    if not workbooks:
+        raise DataFileError(data_dir / "projections", None, "no Employment Projections occupation*.xlsx")
+    return [load(workbooks[-1])]
+
+
+register(
+    DataSet(
+        name="projections",
+        title="BLS Employment Projections",
+        order=30,
+        load=load_folder,
+        files=(
+            SnapshotFile(
+                "projections/occupation_2024-34.xlsx",
+                None,
+                "BLS Employment Projections 2024-34 (occupation.xlsx)",
+                "Public domain (U.S. Bureau of Labor Statistics)",
+                "2024-34",
+            ),
+        ),
+    )
+)

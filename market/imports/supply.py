@@ -7,6 +7,7 @@ from market.models import CensusOccupation, Completions, Program, ProgramOccupat
 from sources.loading import TableWriter, progress, recorded_import
 from sources.models import ImportRun
 from sources.parsing import DataFileError, Row, find_file, read_delimited
+from sources.registry import DataSet, SnapshotFile, register
 
 NO_MATCH = ("99-9999", "99.9999")
 CIP_CODE = re.compile(r"^\d{2}(\.\d{2}(\d{2})?)?$")
@@ -156,3 +157,64 @@ def load(data_dir: Path) -> list[ImportRun]:
         load_crosswalk(data_dir / "cip-soc"),
         load_completions(data_dir / "ipeds-completions"),
     ]
+
+
+NCES = "Public domain (NCES IPEDS)"
+
+register(
+    DataSet(
+        name="supply",
+        title="Candidate supply: CPS unemployment, CIP-SOC crosswalk, IPEDS completions",
+        order=50,
+        load=load,
+        records=("cps", "cip_soc", "ipeds"),
+        files=(
+            SnapshotFile(
+                "cps-unemployment/census_2018_occupation_codes.csv",
+                CENSUS_CODE_COLUMNS,
+                "Census 2018 occupation code list",
+                "Public domain (U.S. Census Bureau)",
+                "2018 codes",
+            ),
+            SnapshotFile(
+                "cps-unemployment/cps_unemployment_by_detailed_occupation_2025.csv",
+                UNEMPLOYMENT_COLUMNS,
+                "BLS CPS table 25b, unemployment by detailed occupation",
+                "Public domain (U.S. Bureau of Labor Statistics)",
+                "2025 annual averages",
+            ),
+            SnapshotFile(
+                "cip-soc/CIPCode2020.csv", PROGRAM_COLUMNS, "NCES CIP 2020", "Public domain (NCES)", "CIP 2020"
+            ),
+            SnapshotFile(
+                "cip-soc/CIP2020_SOC2018_Crosswalk.csv",
+                CROSSWALK_COLUMNS,
+                "NCES/BLS CIP 2020-SOC 2018 crosswalk",
+                "Public domain (NCES, BLS)",
+                "CIP 2020 / SOC 2018",
+            ),
+            *(
+                SnapshotFile(
+                    f"ipeds-completions/completions_national_cip6_awlevel_c{year}.csv",
+                    COMPLETIONS_COLUMNS,
+                    "IPEDS Completions, national (50 states + DC)",
+                    NCES,
+                    f"C{year}_A",
+                )
+                for year in (2022, 2023, 2024)
+            ),
+            # Listed after the sample postings in the manifest, where the first snapshot put them.
+            *(
+                SnapshotFile(
+                    f"ipeds-completions/completions_state_cip6_awlevel_c{year}.csv.gz",
+                    STATE_COMPLETIONS_COLUMNS,
+                    "IPEDS Completions, by state",
+                    NCES,
+                    f"C{year}_A",
+                    manifest_position=1000,
+                )
+                for year in (2022, 2023, 2024)
+            ),
+        ),
+    )
+)

@@ -27,6 +27,7 @@ from occupations.services import occupation_hierarchy_refresh
 from sources.loading import TableWriter, progress, recorded_import
 from sources.models import ImportRun
 from sources.parsing import DataFileError, Row, find_file, read_delimited
+from sources.registry import DataSet, SnapshotFile, register
 
 CODE = "O*NET-SOC Code"
 ONET_CODE = re.compile(r"^\d{2}-\d{4}\.\d{2}$")
@@ -340,3 +341,19 @@ def load(path: Path, *, release: str | None = None) -> ImportRun:
             OnetLoader(folder, run).load()
             occupation_hierarchy_refresh()
     return run
+
+
+LICENSE = "CC BY 4.0 (O*NET 30.1 Database, USDOL/ETA)"
+
+register(
+    DataSet(
+        name="onet",
+        title="O*NET Database",
+        order=20,
+        load=lambda data_dir: [load(data_dir / "onet")],
+        files=tuple(
+            SnapshotFile(f"onet/{name}.txt", columns or None, "O*NET 30.1 Database", LICENSE, "O*NET 30.1", "\t")
+            for name, columns in FILES.items()
+        ),
+    )
+)

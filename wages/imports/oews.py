@@ -10,12 +10,16 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from geo.models import Area
+from geo.services import county_areas_refresh
 from occupations.models import Occupation
 from occupations.services import occupation_hierarchy_refresh
 from sources.loading import TableWriter, progress, recorded_import
 from sources.models import ImportRun
 from sources.parsing import DataFileError, Row, read_delimited, read_xlsx
-from wages.models import ESTIMATE_FIELDS, SPECIAL_VALUES, Area, Release, WageEstimate
+from sources.pipeline import published_dates
+from sources.registry import DataSet, SnapshotFile, register
+from wages.models import ESTIMATE_FIELDS, SPECIAL_VALUES, Release, WageEstimate
 
 # BLS column for each estimate field, in the same order as ESTIMATE_FIELDS.
 COLUMNS = dict(
@@ -210,7 +214,60 @@ def load(path: Path, *, year: int | None = None, published: date | None = None) 
             raise DataFileError(path, None, "no cross-industry estimates in the file")
         run.rows_written = writer.written
         occupation_hierarchy_refresh()
-        from geo.services import county_areas_refresh  # geo depends on the areas loaded here
-
         county_areas_refresh()
     return run
+
+
+def release_files(data_dir: Path) -> list[tuple[int, Path]]:
+    """One file per OEWS release year in a data folder, oldest first; the plain text form is preferred to .xlsx."""
+    by_year: dict[int, list[Path]] = {}
+    for path in sorted(data_dir.glob("oews*/*")):
+        year = release_year_from_name(path)
+        if year and re.search(r"\.(csv|csv\.gz|xlsx)$", path.name):
+            by_year.setdefault(year, []).append(path)
+    preference = (".gz", ".csv", ".xlsx")
+    return [(year, min(paths, key=lambda p: preference.index(p.suffix))) for year, paths in sorted(by_year.items())]
+
+
+def load_folder(data_dir: Path) -> list[ImportRun]:
+    """Every OEWS release in a data folder, oldest first, with the publication dates its manifest records."""
+    published = published_dates(data_dir)
+    runs = [load(path, year=year, published=published.get(year)) for year, path in release_files(data_dir)]
+    if not runs:
+        raise DataFileError(data_dir / "oews*", None, "no OEWS files (e.g. oews-2025/all_data_M_2025*.csv.gz)")
+    return runs
+
+
+LICENSE = "Public domain (U.S. Bureau of Labor Statistics)"
+SNAPSHOT_COLUMNS = [*REQUIRED, "ANNUAL", "HOURLY"]
+
+register(
+    DataSet(
+        name="oews",
+        title="BLS Occupational Employment and Wage Statistics",
+        order=10,
+        load=load_folder,
+        files=(
+            SnapshotFile(
+                "oews-2025/all_data_M_2025_cross_industry.csv.gz",
+                SNAPSHOT_COLUMNS,
+                "BLS OEWS May 2025, cross-industry, all areas",
+                LICENSE,
+                "May 2025",
+                published="2026-05-15",
+                release_year=2025,
+            ),
+            *(
+                SnapshotFile(
+                    f"oews-history/national_M{year}_dl.csv",
+                    SNAPSHOT_COLUMNS,
+                    f"BLS OEWS May {year}, national",
+                    LICENSE,
+                    f"May {year}",
+                    release_year=year,
+                )
+                for year in (2022, 2023, 2024)
+            ),
+        ),
+    )
+)

@@ -9,9 +9,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from conftest import requires_shared_data
+from geo.models import Area
 from sources.models import ImportRun
 from wages.imports import oews
-from wages.models import Area, Release, WageEstimate
+from wages.models import Release, WageEstimate
 
 pytestmark = pytest.mark.django_db
 

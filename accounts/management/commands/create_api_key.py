@@ -3,8 +3,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.models import Organisation
 from accounts.services import api_key_create
-from jobs.models import Employer
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
             raise CommandError("--rate must be a positive number of requests a minute.")
         employer = None
         if options["employer"]:
-            employer = Employer.objects.filter(slug=options["employer"]).first()
+            employer = Organisation.objects.filter(slug=options["employer"]).first()
             if employer is None:
                 raise CommandError(f"No employer with the slug '{options['employer']}'.")
         user, created = User.objects.get_or_create(username=options["username"])

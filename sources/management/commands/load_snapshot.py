@@ -4,11 +4,11 @@ from django.conf import settings
 from django.core.management.base import CommandParser
 from django.utils import timezone
 
+from sources import versions
 from sources.commands import ImportCommand
 from sources.models import ImportRun
 from sources.parsing import sha256_of
 from sources.pipeline import MANIFEST, import_all
-from sources.versions import data_version_bump
 
 
 class Command(ImportCommand):
@@ -36,4 +36,4 @@ class Command(ImportCommand):
             finished_at=timezone.now(),
             status=ImportRun.Status.SUCCEEDED,
         )
-        data_version_bump()
+        versions.bump("data")

@@ -1,0 +1,81 @@
+"""rolescope's own market signal: postings open now and candidates open to work, by occupation and area.
+
+Where both counts reach settings.PLATFORM_MARKET_MINIMUM for a role's occupation in an area, the role page and
+API use them as job openings and candidate supply, labelled as rolescope data; otherwise they show the public
+estimates (market.difficulty) and say how far the platform's own counts are from the threshold.
+
+The job board counts them: it registers a count source at start-up, so this module imports no app above it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from geo.models import Area
+from market.difficulty import Citation, MarketEstimate
+from sources import versions
+
+# (occupation code, area code or None for the nation) -> (postings open now, candidates open to work)
+CountSource = Callable[[str, str | None], tuple[int, int]]
+# Counts also go stale as postings pass their date, which changes no version: recount at most this often.
+COUNTS_SECONDS = 300.0
+
+_source: CountSource | None = None
+
+
+def register_count_source(source: CountSource) -> None:
+    global _source
+    _source = source
+
+
+@dataclass(frozen=True)
+class PlatformCounts:
+    """Active postings and open-to-work candidates for one occupation in one area (or the whole country)."""
+
+    area_name: str
+    active_postings: int
+    open_candidates: int
+    minimum: int
+
+    @property
+    def sufficient(self) -> bool:
+        return self.active_postings >= self.minimum and self.open_candidates >= self.minimum
+
+
+@versions.memoized("platform counts", maxsize=20_000, depends_on=("platform",), ttl=COUNTS_SECONDS)
+def _counted(occupation_code: str, area_code: str | None) -> tuple[int, int]:
+    return _source(occupation_code, area_code) if _source is not None else (0, 0)
+
+
+def platform_counts(occupation_code: str, area: Area | None = None) -> PlatformCounts:
+    postings, candidates = _counted(occupation_code, area.code if area else None)
+    return PlatformCounts(
+        area_name=area.name if area else "United States",
+        active_postings=postings,
+        open_candidates=candidates,
+        minimum=settings.PLATFORM_MARKET_MINIMUM,
+    )
+
+
+def platform_market(counts: PlatformCounts, occupation_code: str) -> MarketEstimate:
+    """The market estimate from rolescope's own counts: openings = postings open now, supply = candidates
+    open to work now (no new-entrant term: graduates who sign up are among the candidates)."""
+    today = timezone.localdate().isoformat()
+    return MarketEstimate(
+        occupation_code=occupation_code,
+        area_name=counts.area_name,
+        openings=counts.active_postings,
+        experienced=counts.open_candidates,
+        new_entrants=0,
+        basis="rolescope",
+        notes=[
+            f"rolescope data: {counts.active_postings:,} postings open and {counts.open_candidates:,} candidates "
+            f"open to work on {today}, at or above the threshold of {counts.minimum:,} each."
+        ],
+        citations=[
+            Citation("Job openings", f"rolescope postings open on {today}"),
+            Citation("Candidate supply", f"rolescope candidates open to work on {today}"),
+        ],
+    )
