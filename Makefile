@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck check openapi snapshot bench-import bench-pages bench-api bench-jobs api-fuzz clean
+.PHONY: run test lint typecheck imports check openapi snapshot bench-import bench-pages bench-api bench-jobs api-fuzz clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	DEBUG=true $(BIN)/mypy .
 
-check: lint typecheck
+# The layer contract (docs/architecture.md): each app imports only the apps below it.
+imports: $(STAMP)
+	$(BIN)/lint-imports
+
+check: lint typecheck imports
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
 openapi: $(STAMP)

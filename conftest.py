@@ -51,3 +51,33 @@ def pytest_collection_modifyitems(items):
 def fresh_versions():
     """Each test reads the versions afresh: a version bumped in a test that was rolled back is not current."""
     versions.forget()
+
+
+@pytest.fixture
+def personas(db):
+    """One person of each kind (accounts.testing lists what each may do)."""
+    from accounts.testing import make_personas
+
+    return make_personas()
+
+
+@pytest.fixture
+def query_baseline(db):
+    """`query_baseline(app, name, client, url, params)`: the request's SQL queries equal the app's recorded
+    baseline (lib.testing.query_counts). The request is made once first, so process memos are warm; the page cache
+    is then emptied and the versions forgotten, so the counted request renders the page and reads the versions
+    (one query) as a request to a warm worker does."""
+    from django.core.cache import cache
+
+    from lib.testing.query_counts import expected_query_count
+
+    def check(app_label: str, name: str, client, url: str, params: dict | None = None) -> None:
+        warm = client.get(url, params or {})
+        assert warm.status_code == 200, (url, warm.status_code)
+        cache.clear()
+        versions.forget()
+        with expected_query_count(app_label, name):
+            response = client.get(url, params or {})
+        assert response.status_code == 200, (url, response.status_code)
+
+    return check

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import ApiKeyForm, SignUpForm
-from accounts.middleware import client_ip
 from accounts.models import ApiKey, Profile
 from accounts.panels import account_panels
 from accounts.permissions import is_editor, organisation_of, profile_of
@@ -23,6 +22,7 @@ from accounts.services import (
     organisation_join,
 )
 from accounts.signin import signin_blocked, signin_failed, signin_succeeded
+from lib.http import client_ip
 
 MAX_ACTIVE_KEYS = 10
 

@@ -5,8 +5,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from accounts.api_auth import AUTH, THROTTLE, InvalidKey, caller_key
 from geo.api import areas_router
 from geo.api import router as geo_router
 from jobs.api import router as jobs_router
@@ -42,17 +43,15 @@ class RolescopeAPI(NinjaAPI):
         """Problem responses (300 and 4xx) are documented as application/problem+json, keys as optional security."""
         schema = super().get_openapi_schema(*args, **kwargs)
         for path in schema["paths"].values():
-            for operation in path.values():
+            for method, operation in path.items():
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content", {})
                     if int(status) >= 300 and "application/json" in content:
                         content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
-                operation["security"] = [{}, {"ApiKeyHeader": []}, {"BearerKey": []}]
-        components = schema.setdefault("components", {})
-        components["securitySchemes"] = {
-            "ApiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
-            "BearerKey": {"type": "http", "scheme": "bearer"},
-        }
+                # The schemes come from the auth classes. Reads need no key (`{}`: anonymous, limited per
+                # address); writes do.
+                if method == "get":
+                    operation["security"] = [{}, *operation.get("security", [])]
         return schema
 
 
@@ -62,6 +61,8 @@ api = RolescopeAPI(
     description=DESCRIPTION.strip(),
     urls_namespace="api-v1",
     servers=[{"url": "/", "description": "This rolescope instance"}],
+    auth=AUTH,
+    throttle=THROTTLE,
 )
 api.add_router("/roles", roles_router)
 api.add_router("/compare", compare_router)
@@ -71,6 +72,37 @@ api.add_router("/areas", areas_router)
 api.add_router("/locations", geo_router)
 api.add_router("/releases", releases_router)
 api.add_router("/jobs", jobs_router)
+
+
+@api.exception_handler(AuthenticationError)
+def on_no_key(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem_response(
+        401, "API key required", "Send an API key (X-API-Key) created by a member of an employer organisation."
+    )
+
+
+@api.exception_handler(InvalidKey)
+def on_invalid_key(request: HttpRequest, exc: InvalidKey) -> HttpResponse:
+    return problem_response(
+        401,
+        "Invalid API key",
+        "The API key is not valid or has been revoked. Create a key on your account page, or call without one at "
+        "the anonymous rate.",
+    )
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    quota = getattr(request, "rate_quota", None)
+    keyed = caller_key(request) is not None
+    limit = quota.limit if quota else "a limited number of"
+    wait = quota.reset_seconds if quota else 60
+    return problem_response(
+        429,
+        "Too many requests",
+        f"This {'key' if keyed else 'address'} may make {limit} requests a minute. Try again in {wait} seconds"
+        f"{'' if keyed else ', or use an API key for a higher limit'}.",
+    )
 
 
 @api.exception_handler(ApiProblem)

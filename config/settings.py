@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "accounts.middleware.ApiAccessMiddleware",
+    "lib.api_http.ApiHttpMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,14 +1,15 @@
 """GET /locations/resolve and GET /areas."""
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.pagination import paginate
 from pydantic import Field
 
 from geo.models import Area
 from geo.resolve import Outcome, Place, Resolution, resolve
 from geo.schemas import AreaOut
-from lib.api import ERRORS, MAX_PAGE_SIZE, PLACE_MAX_LENGTH, PLACE_PATTERN, Page, Problem, paginate
+from lib.api import ERRORS, PLACE_MAX_LENGTH, PLACE_PATTERN, PagePagination, Problem
 from lib.problems import ApiProblem
 
 router = Router(tags=["locations"])
@@ -50,7 +51,12 @@ class ResolveQuery(Schema):
     )
 
 
-@router.get("/resolve", response={200: ResolutionOut, 404: Problem, **ERRORS}, summary="Resolve a place")
+@router.get(
+    "/resolve",
+    response={200: ResolutionOut, 404: Problem, **ERRORS},
+    summary="Resolve a place",
+    operation_id="resolve_location",
+)
 def resolve_location(request: HttpRequest, query: Query[ResolveQuery]) -> ResolutionOut:
     """The OEWS area a place resolves to, or the choices when the name is ambiguous."""
     result = resolve(query.q)
@@ -66,12 +72,11 @@ areas_router = Router(tags=["wages"])
 class AreaQuery(Schema):
     q: str | None = Field(None, description="Words in the area's name, or the start of its code.", max_length=100)
     type: Area.Kind | None = Field(None, description="Only areas of this kind.")
-    page: int = Field(1, ge=1, le=10_000)
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
-@areas_router.get("", response={200: Page[AreaOut], **ERRORS}, summary="OEWS areas")
-def areas(request: HttpRequest, query: Query[AreaQuery]) -> dict[str, object]:
+@areas_router.get("", response={200: list[AreaOut], **ERRORS}, summary="OEWS areas", operation_id="list_areas")
+@paginate(PagePagination, page_size=50, prepare=lambda areas: [AreaOut.of(area) for area in areas])
+def areas(request: HttpRequest, query: Query[AreaQuery]) -> QuerySet[Area]:
     """OEWS estimation areas by name or code."""
     found = Area.objects.order_by("code")
     if query.q:
@@ -79,7 +84,4 @@ def areas(request: HttpRequest, query: Query[AreaQuery]) -> dict[str, object]:
         found = found.filter(Q(name__icontains=text) | Q(code__startswith=text))
     if query.type:
         found = found.filter(kind=query.type)
-    count = found.count()
-    start = (query.page - 1) * query.page_size
-    items = [AreaOut.of(area) for area in found[start : start + query.page_size]]
-    return paginate(request, items, count=count, page=query.page, page_size=query.page_size)
+    return found

@@ -5,11 +5,14 @@ from pathlib import Path as FilePath
 from typing import Any, Literal
 
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Schema, Status
+from ninja.pagination import paginate
 from pydantic import Field, ValidationError
 
-from accounts.models import ApiKey, Organisation
+from accounts.api_auth import KEY_REQUIRED, caller_key
+from accounts.models import Organisation
 from accounts.permissions import is_editor
 from geo.api import place_or_problem
 from jobs.imports import postings as feeds
@@ -20,14 +23,12 @@ from jobs.search import JobSearch, search_postings
 from jobs.services import PostingInvalid, posting_close, posting_publish, posting_renew, posting_upsert
 from lib.api import (
     ERRORS,
-    MAX_PAGE_SIZE,
     PLACE_ANSWERS,
     PLACE_MAX_LENGTH,
     PLACE_PATTERN,
     SLUG_PATTERN,
-    Page,
+    PagePagination,
     Problem,
-    paginate,
 )
 from lib.problems import ApiProblem
 from roles.api import category_or_problem, role_or_problem
@@ -50,12 +51,22 @@ class JobListQuery(Schema):
     days: int | None = Field(None, ge=1, le=3650, description="Posted within this many days.")
     sort: Literal["newest", "salary"] = "newest"
     include_expired: bool = Field(False, description="Also postings past their date.")
-    page: int = Field(1, ge=1, le=10_000)
-    page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
 
 
-@router.get("", response={200: Page[JobOut], **PLACE_ANSWERS, **ERRORS}, summary="Search job postings")
-def jobs(request: HttpRequest, query: Query[JobListQuery]) -> dict[str, object]:
+def _jobs_out(postings: list[Posting]) -> list[JobOut]:
+    """One page of postings, with their pay comparisons read in one query."""
+    comparisons = pay_comparisons(postings)
+    return [JobOut.of(posting, comparisons.get(posting.pk)) for posting in postings]
+
+
+@router.get(
+    "",
+    response={200: list[JobOut], **PLACE_ANSWERS, **ERRORS},
+    summary="Search job postings",
+    operation_id="list_jobs",
+)
+@paginate(PagePagination, page_size=25, prepare=_jobs_out)
+def jobs(request: HttpRequest, query: Query[JobListQuery]) -> QuerySet[Posting]:
     """Open postings (and, with `include_expired`, past ones), newest first or by pay, each with how its pay
     compares with the local OEWS band for its role."""
     found, _ = search_postings(
@@ -71,12 +82,7 @@ def jobs(request: HttpRequest, query: Query[JobListQuery]) -> dict[str, object]:
             include_expired=query.include_expired,
         )
     )
-    start = (query.page - 1) * query.page_size
-    count = found.count()
-    items = list(found[start : start + query.page_size])
-    comparisons = pay_comparisons(items)
-    results = [JobOut.of(posting, comparisons.get(posting.pk)) for posting in items]
-    return paginate(request, results, count=count, page=query.page, page_size=query.page_size)
+    return found
 
 
 class FeedImportOut(Schema):
@@ -102,6 +108,8 @@ FEED_BODY = {
     "/import",
     response={200: FeedImportOut, 413: Problem, 415: Problem, **WRITE_ERRORS},
     summary="Import a feed",
+    auth=KEY_REQUIRED,
+    operation_id="import_jobs",
     openapi_extra=FEED_BODY,
 )
 def job_import(request: HttpRequest) -> FeedImportOut:
@@ -132,13 +140,9 @@ class JobPath(Schema):
     job_id: int = Field(ge=1, le=2_147_483_647, description="The posting's id.")
 
 
-def _key(request: HttpRequest) -> ApiKey | None:
-    return getattr(request, "api_key", None)
-
-
 def _writer(request: HttpRequest) -> tuple[User, Organisation | None]:
     """The key's user and organisation; refuses keys that may not write postings."""
-    key = _key(request)
+    key = caller_key(request)
     if key is None:
         raise ApiProblem(401, "API key required", "Send an API key (X-API-Key) created by an employer member.")
     if key.employer is None and not is_editor(key.user):
@@ -161,9 +165,11 @@ def _posting_for_write(request: HttpRequest, job_id: int) -> Posting:
     return posting
 
 
-@router.get("/{job_id}", response={200: JobOut, 404: Problem, **ERRORS}, summary="One job posting")
+@router.get(
+    "/{job_id}", response={200: JobOut, 404: Problem, **ERRORS}, summary="One job posting", operation_id="get_job"
+)
 def job(request: HttpRequest, path: Path[JobPath]) -> JobOut | HttpResponse:
-    key = _key(request)
+    key = caller_key(request)
     visible = Posting.objects.visible_to(organisation=key.employer if key else None)
     posting = visible.select_related("employer", "role", "area").filter(pk=path.job_id).first()
     if posting is None:
@@ -194,7 +200,13 @@ def _answer(posting: Posting) -> JobOut:
     return JobOut.of(posting, pay_comparisons([posting]).get(posting.pk))
 
 
-@router.post("", response={201: JobOut, **WRITE_ERRORS}, summary="Create a job posting")
+@router.post(
+    "",
+    response={201: JobOut, **WRITE_ERRORS},
+    summary="Create a job posting",
+    operation_id="create_job",
+    auth=KEY_REQUIRED,
+)
 def job_create(request: HttpRequest, body: JobIn) -> Status[JobOut]:
     """A posting for the key's organisation: a draft, or published at once with `publish`."""
     user, employer = _writer(request)
@@ -212,7 +224,13 @@ def _nullable(name: str) -> bool:
     return type(None) in getattr(annotation, "__args__", ())
 
 
-@router.patch("/{job_id}", response={200: JobOut, **WRITE_ERRORS}, summary="Change a job posting")
+@router.patch(
+    "/{job_id}",
+    response={200: JobOut, **WRITE_ERRORS},
+    summary="Change a job posting",
+    operation_id="update_job",
+    auth=KEY_REQUIRED,
+)
 def job_update(request: HttpRequest, path: Path[JobPath], body: JobPatch) -> JobOut:
     """Change the fields sent; the others keep their values. The whole posting is validated again."""
     posting = _posting_for_write(request, path.job_id)
@@ -236,7 +254,13 @@ class JobAction(Schema):
     )
 
 
-@router.post("/{job_id}/{action}", response={200: JobOut, **WRITE_ERRORS}, summary="Publish, close or renew")
+@router.post(
+    "/{job_id}/{action}",
+    response={200: JobOut, **WRITE_ERRORS},
+    summary="Publish, close or renew",
+    operation_id="change_job_status",
+    auth=KEY_REQUIRED,
+)
 def job_action(request: HttpRequest, path: Path[JobAction]) -> JobOut:
     posting = _posting_for_write(request, path.job_id)
     {"publish": posting_publish, "close": posting_close, "renew": posting_renew}[path.action](posting=posting)

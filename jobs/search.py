@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from geo.resolve import Place
@@ -55,5 +55,6 @@ def search_postings(search: JobSearch) -> tuple[QuerySet[Posting], list[str]]:
     if search.days:
         postings = postings.filter(posted_at__gte=timezone.now() - timedelta(days=search.days))
     if search.sort == "salary":
-        return postings.order_by("-annual_max", "-posted_at", "-id"), notes
+        # Postings without pay go last on every database (PostgreSQL would put NULLs first in descending order).
+        return postings.order_by(F("annual_max").desc(nulls_last=True), "-posted_at", "-id"), notes
     return postings.order_by("-posted_at", "-id"), notes

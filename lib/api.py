@@ -1,12 +1,13 @@
-"""Shared pieces of the public API contract: problem documents and pagination."""
+"""Shared pieces of the public API contract: problem documents, pagination, patterns for common fields."""
 
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Schema
-from pydantic import Field
-
-T = TypeVar("T")
+from ninja.pagination import PaginationBase
+from pydantic import Field, create_model
 
 MAX_PAGE_SIZE = 100
 # Patterns shared by the schemas, so invalid values are refused by validation with the field named.
@@ -32,15 +33,6 @@ class Problem(Schema):
     choices: list[str] | None = Field(None, description="The values that match, when the input is ambiguous.")
 
 
-class Page(Schema, Generic[T]):
-    count: int = Field(description="Items in all pages.")
-    page: int = Field(description="This page's number, from 1.")
-    page_size: int = Field(description="Items a page.")
-    next: str | None = Field(description="URL of the next page.")
-    previous: str | None = Field(description="URL of the previous page.")
-    results: list[T]
-
-
 # Error responses every endpoint can give, documented once; PLACE_ANSWERS for endpoints that take a place.
 ERRORS: dict[int, Any] = {401: Problem, 422: Problem, 429: Problem}
 PLACE_ANSWERS: dict[int, Any] = {300: Problem, 404: Problem}
@@ -57,13 +49,51 @@ def page_links(request: HttpRequest, *, count: int, page: int, page_size: int) -
     return (link(page + 1) if page < last else None, link(page - 1) if page > 1 and page <= last + 1 else None)
 
 
-def paginate(request: HttpRequest, items: list[Any], *, count: int, page: int, page_size: int) -> dict[str, Any]:
-    following, preceding = page_links(request, count=count, page=page, page_size=page_size)
-    return {
-        "count": count,
-        "page": page,
-        "page_size": page_size,
-        "next": following,
-        "previous": preceding,
-        "results": items,
-    }
+@cache
+def _page_query(page_size: int) -> type[Schema]:
+    """The page and page_size query parameters, with this endpoint's default page size."""
+    return create_model(
+        f"PageQuery{page_size}",
+        __base__=Schema,
+        page=(int, Field(1, ge=1, le=10_000, description="The page, from 1.")),
+        page_size=(int, Field(page_size, ge=1, le=MAX_PAGE_SIZE, description="Items a page.")),
+    )
+
+
+class PagePagination(PaginationBase):
+    """Numbered pages: `page` and `page_size` in, `count`, `next` and `previous` (absolute links) out. `prepare`
+    turns one page of items into what the endpoint answers, in one go (e.g. with one query for all of them)."""
+
+    items_attribute = "results"
+
+    class Output(Schema):
+        count: int = Field(description="Items in all pages.")
+        page: int = Field(description="This page's number, from 1.")
+        page_size: int = Field(description="Items a page.")
+        next: str | None = Field(description="URL of the next page.")
+        previous: str | None = Field(description="URL of the previous page.")
+        results: list[Any]
+
+    def __init__(
+        self, *, page_size: int = 25, prepare: Callable[[list[Any]], list[Any]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.Input = _page_query(page_size)  # type: ignore[assignment]
+        self.prepare = prepare
+
+    def paginate_queryset(  # type: ignore[override]  # a list (search hits) or a QuerySet
+        self, queryset: Sequence[Any], pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        count = self._items_count(queryset)  # type: ignore[arg-type]
+        page, page_size = pagination.page, pagination.page_size
+        start = (page - 1) * page_size
+        items = list(queryset[start : start + page_size])
+        following, preceding = page_links(request, count=count, page=page, page_size=page_size)
+        return {
+            "count": count,
+            "page": page,
+            "page_size": page_size,
+            "next": following,
+            "previous": preceding,
+            "results": self.prepare(items) if self.prepare else items,
+        }

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
@@ -55,3 +56,14 @@ def cached_page(*, version: Callable[[], str], timeout: int = 3600, max_age: int
         return wrapper
 
     return decorator
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The caller's address; behind API_TRUSTED_PROXIES proxies, the one they saw."""
+    proxies = settings.API_TRUSTED_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-min(proxies, len(hops))]
+    return str(request.META.get("REMOTE_ADDR", "unknown"))

@@ -1,7 +1,9 @@
 """GET /roles, GET /roles/{slug} (the role card) and GET /compare."""
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Schema
+from ninja.pagination import paginate
 from pydantic import Field
 
 from geo.api import place_or_problem
@@ -9,15 +11,13 @@ from geo.models import NATIONAL
 from geo.schemas import AreaOut
 from lib.api import (
     ERRORS,
-    MAX_PAGE_SIZE,
     PLACE_ANSWERS,
     PLACE_MAX_LENGTH,
     PLACE_PATTERN,
     PLACE_START,
     SLUG_PATTERN,
-    Page,
+    PagePagination,
     Problem,
-    paginate,
 )
 from lib.problems import ApiProblem
 from occupations.models import Occupation
@@ -25,7 +25,7 @@ from occupations.schemas import OccupationPath, OccupationRef, OnetOut
 from roles.card import occupation_profile, role_card
 from roles.models import Category, Role
 from roles.schemas import OccupationOut, RoleCardOut, RoleRef, RoleSummary, role_summary
-from roles.search import search_roles
+from roles.search import RoleHit, search_roles
 from sources import versions
 from wages.queries import local_estimate
 from wages.schemas import ReleaseOut
@@ -42,8 +42,6 @@ class RoleListQuery(Schema):
     category: str | None = Field(
         None, description="Category slug, e.g. technical.", max_length=50, pattern=SLUG_PATTERN
     )
-    page: int = Field(1, ge=1, le=10_000)
-    page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
 
 
 def role_missing(slug: str) -> ApiProblem:
@@ -70,24 +68,33 @@ def category_or_problem(slug: str) -> Category:
     return category
 
 
-@router.get("", response={200: Page[RoleSummary], 404: Problem, **ERRORS}, summary="Search and list roles")
-def roles(request: HttpRequest, query: Query[RoleListQuery]) -> dict[str, object]:
+def _role_summaries(items: list[Role | RoleHit]) -> list[RoleSummary]:
+    """One page of roles (or search hits, with the title that matched), with one query for the hits' roles."""
+    slugs = [item.slug for item in items if isinstance(item, RoleHit)]
+    by_slug = Role.objects.select_related("category").in_bulk(slugs, field_name="slug") if slugs else {}
+    summaries = []
+    for item in items:
+        if isinstance(item, Role):
+            summaries.append(role_summary(item))
+        elif item.slug in by_slug:
+            summaries.append(role_summary(by_slug[item.slug], item.matched))
+    return summaries
+
+
+@router.get(
+    "",
+    response={200: list[RoleSummary], 404: Problem, **ERRORS},
+    summary="Search and list roles",
+    operation_id="list_roles",
+)
+@paginate(PagePagination, page_size=25, prepare=_role_summaries)
+def roles(request: HttpRequest, query: Query[RoleListQuery]) -> list[RoleHit] | QuerySet[Role]:
     """Roles A-Z, or the best matches for `q`; each with the SOC code of its figures."""
     category = category_or_problem(query.category) if query.category else None
-    start = (query.page - 1) * query.page_size
     if query.q and query.q.strip():
-        hits = [h for h in search_roles(query.q, limit=100) if category is None or h.category == category.name]
-        count = len(hits)
-        page_hits = hits[start : start + query.page_size]
-        by_slug = Role.objects.select_related("category").in_bulk([h.slug for h in page_hits], field_name="slug")
-        items = [role_summary(by_slug[h.slug], h.matched) for h in page_hits if h.slug in by_slug]
-    else:
-        found = Role.objects.select_related("category").order_by("title")
-        if category is not None:
-            found = found.filter(category=category)
-        count = found.count()
-        items = [role_summary(role) for role in found[start : start + query.page_size]]
-    return paginate(request, items, count=count, page=query.page, page_size=query.page_size)
+        return [hit for hit in search_roles(query.q, limit=100) if category is None or hit.category == category.name]
+    found = Role.objects.select_related("category").order_by("title")
+    return found.filter(category=category) if category is not None else found
 
 
 class CardQuery(Schema):
@@ -108,7 +115,9 @@ class RolePath(Schema):
     )
 
 
-@router.get("/{slug}", response={200: RoleCardOut, **PLACE_ANSWERS, **ERRORS}, summary="Role card")
+@router.get(
+    "/{slug}", response={200: RoleCardOut, **PLACE_ANSWERS, **ERRORS}, summary="Role card", operation_id="get_role_card"
+)
 def role(request: HttpRequest, path: Path[RolePath], query: Query[CardQuery]) -> HttpResponse:
     """Everything the role page shows, nationally and for `location`: the same figures as the page."""
     if path.slug not in role_slugs():
@@ -190,7 +199,12 @@ def split_list(raw: str, field: str, separators: str) -> list[str]:
     return items
 
 
-@compare_router.get("", response={200: CompareOut, **PLACE_ANSWERS, **ERRORS}, summary="Compare roles and places")
+@compare_router.get(
+    "",
+    response={200: CompareOut, **PLACE_ANSWERS, **ERRORS},
+    summary="Compare roles and places",
+    operation_id="compare",
+)
 def compare(request: HttpRequest, query: Query[CompareQuery]) -> CompareOut:
     """Median, 25th and 75th percentile annual wage for up to 10 roles in up to 10 places."""
     chosen = [role_or_problem(slug) for slug in split_list(query.roles, "roles", ",")]
@@ -229,7 +243,12 @@ def compare(request: HttpRequest, query: Query[CompareQuery]) -> CompareOut:
     return CompareOut(release=ReleaseOut.of(release), results=results)
 
 
-@occupations_router.get("/{soc_code}", response={200: OccupationOut, 404: Problem, **ERRORS}, summary="Occupation")
+@occupations_router.get(
+    "/{soc_code}",
+    response={200: OccupationOut, 404: Problem, **ERRORS},
+    summary="Occupation",
+    operation_id="get_occupation",
+)
 def occupation(request: HttpRequest, path: Path[OccupationPath]) -> OccupationOut:
     """A SOC occupation with its place in the hierarchy, its O*NET description and its roles."""
     soc_code = path.soc_code

@@ -61,7 +61,12 @@ def area_for(query: WageQuery) -> Area:
     return area or areas[NATIONAL]
 
 
-@router.get("/wages", response={200: WageOut, 409: Problem, **PLACE_ANSWERS, **ERRORS}, summary="OEWS estimate")
+@router.get(
+    "/wages",
+    response={200: WageOut, 409: Problem, **PLACE_ANSWERS, **ERRORS},
+    summary="OEWS estimate",
+    operation_id="get_wages",
+)
 def wages(request: HttpRequest, query: Query[WageQuery]) -> HttpResponse:
     """The full OEWS estimate for an occupation in an area (or the area a place resolves to)."""
     area = area_for(query)
@@ -105,7 +110,7 @@ class ReleasesOut(Schema):
 releases_router = Router(tags=["releases"])
 
 
-@releases_router.get("", response={200: ReleasesOut, **ERRORS}, summary="Data releases")
+@releases_router.get("", response={200: ReleasesOut, **ERRORS}, summary="Data releases", operation_id="list_releases")
 def releases(request: HttpRequest) -> ReleasesOut:
     """The data releases loaded, with where each came from."""
     return ReleasesOut(

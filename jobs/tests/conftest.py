@@ -2,37 +2,14 @@ import csv
 import gzip
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
-from django.test import Client
 
-from accounts.models import Profile
-from accounts.services import organisation_create
-
-PASSWORD = "a long and unusual passphrase"
+from accounts.testing import member
 
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
     cache.clear()
-
-
-def member(username: str, organisation: str) -> User:
-    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD)
-    organisation_create(user=user, name=organisation)
-    return user
-
-
-def candidate(username: str) -> User:
-    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD)
-    Profile.objects.create(user=user, kind=Profile.Kind.CANDIDATE)
-    return user
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

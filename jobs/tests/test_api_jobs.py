@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from accounts.services import api_key_create
+from accounts.testing import PASSWORD, member
 from jobs.models import Posting
-from jobs.tests.conftest import PASSWORD, member
 
 pytestmark = pytest.mark.django_db
 

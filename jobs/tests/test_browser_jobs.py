@@ -3,8 +3,9 @@ they are open to work and the role page's supply count changes. Skipped like rol
 
 import pytest
 
+from accounts.testing import PASSWORD
 from jobs.models import Posting
-from jobs.tests.conftest import PASSWORD, oews_row
+from jobs.tests.conftest import oews_row
 from roles.tests.test_browser import ARTIFACTS, AXE, browser, page, server  # noqa: F401 (fixtures)
 
 # The live server writes (sign-ups, postings), so this module commits instead of rolling back: it runs after

@@ -8,9 +8,9 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Organisation
+from accounts.testing import PASSWORD, candidate, signed_in
 from geo.models import Area
 from jobs.models import Candidate, Posting
-from jobs.tests.conftest import PASSWORD, candidate, signed_in
 from market.difficulty import local_market, national_market
 from roles.models import Role
 

@@ -13,9 +13,10 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Organisation, Profile
+from accounts.testing import PASSWORD, candidate, member, signed_in
 from jobs.models import Posting
 from jobs.services import postings_expire
-from jobs.tests.conftest import PASSWORD, POSTING, candidate, member, oews_row, signed_in
+from jobs.tests.conftest import POSTING, oews_row
 from roles.search import suggest_role
 
 pytestmark = pytest.mark.django_db

@@ -206,3 +206,14 @@ def test_expiry_is_idempotent():
 def test_role_page_returns_to_its_job_listings(client):
     body = client.get("/roles/back-end-developer/").content.decode()
     assert '<a href="/jobs/?role=back-end-developer">Return to job listings</a>' in body
+
+
+def test_sorting_by_pay_puts_postings_without_pay_last_on_every_database(client):
+    unpaid = make_posting(
+        title="Volunteer coordinator", salary_min=None, salary_max=None, annual_min=None, annual_max=None
+    )
+    paid = make_posting(title="Paid coordinator")
+    page = client.get("/jobs/", {"sort": "salary", "q": "coordinator"}).content.decode()
+    assert page.index(paid.title) < page.index(unpaid.title)
+    listed = client.get("/api/v1/jobs", {"sort": "salary", "q": "coordinator"}).json()["results"]
+    assert [job["title"] for job in listed] == [paid.title, unpaid.title]

@@ -1,0 +1,109 @@
+"""Who is calling the API and how much they may call it, as django-ninja security and throttle classes: the
+OpenAPI security schemes come from these classes, and `request.auth` is the caller (an `ApiKey`, or `ANONYMOUS`).
+
+Keys are optional: a call without one is anonymous and limited per address. A key that is sent but is not valid
+is refused (401), never quietly treated as anonymous.
+"""
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja.errors import AuthenticationError
+from ninja.security import APIKeyHeader, HttpBearer
+from ninja.throttling import BaseThrottle
+
+from accounts.models import ApiKey
+from accounts.services import api_key_check
+from lib.http import client_ip
+from lib.ratelimit import Quota, quota_take
+
+
+class Anonymous:
+    """The caller without a key."""
+
+    def __bool__(self) -> bool:
+        return True  # django-ninja takes a falsy answer as "not authenticated"
+
+    def __repr__(self) -> str:
+        return "ANONYMOUS"
+
+
+ANONYMOUS = Anonymous()
+
+
+class InvalidKey(AuthenticationError):
+    """A key was sent, and it is not a valid, active key."""
+
+
+def _checked(key: str) -> ApiKey:
+    found = api_key_check(key.strip())
+    if found is None:
+        raise InvalidKey(401, "invalid key")
+    return found
+
+
+# The class names are the security schemes' names in the OpenAPI document.
+class ApiKeyHeader(APIKeyHeader):
+    """`X-API-Key: <key>`."""
+
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> ApiKey | None:
+        return _checked(key) if key is not None else None
+
+
+class BearerKey(HttpBearer):
+    """`Authorization: Bearer <key>`."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.headers.get("Authorization", "").lower().startswith("bearer "):
+            return None  # no key here: the next way in decides
+        return super().__call__(request)
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiKey:
+        return _checked(token)
+
+
+def anonymous(request: HttpRequest) -> Anonymous:
+    """No key: allowed, at the anonymous rate."""
+    return ANONYMOUS
+
+
+AUTH: list[Callable[[HttpRequest], Any]] = [ApiKeyHeader(), BearerKey(), anonymous]  # reads: a key is optional
+KEY_REQUIRED: list[Callable[[HttpRequest], Any]] = [ApiKeyHeader(), BearerKey()]  # writes
+
+
+def caller_key(request: HttpRequest) -> ApiKey | None:
+    """The API key of this call, if it came with one."""
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, ApiKey) else None
+
+
+class QuotaThrottle(BaseThrottle):
+    """Fixed one-minute windows counted atomically in the shared cache (`lib.ratelimit`): per key when the call
+    has one (the key's own limit, else API_KEY_RATE_PER_MINUTE), else per address (API_ANON_RATE_PER_MINUTE).
+    The quota is left on the request for the RateLimit-* headers."""
+
+    def __init__(self) -> None:
+        self._last = threading.local()  # wait() is asked right after allow_request(), on the same thread
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        key = caller_key(request)
+        if key is not None:
+            identity, limit = f"key:{key.pk}", key.rate_limit_per_minute or settings.API_KEY_RATE_PER_MINUTE
+        else:
+            identity, limit = f"ip:{client_ip(request)}", settings.API_ANON_RATE_PER_MINUTE
+        quota = quota_take(identity, limit)
+        request.rate_quota = quota  # type: ignore[attr-defined]
+        self._last.quota = quota
+        return not quota.exceeded
+
+    def wait(self) -> float | None:
+        quota: Quota | None = getattr(self._last, "quota", None)
+        return float(quota.reset_seconds) if quota else None
+
+
+THROTTLE: list[BaseThrottle] = [QuotaThrottle()]
