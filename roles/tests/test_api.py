@@ -1,10 +1,6 @@
-"""GET /api/v1/roles, /roles/{slug}, /occupations/{code}, /locations/resolve, /compare, /releases."""
-
-import json
-from pathlib import Path
+"""GET /api/v1/roles, /roles/{slug}, /occupations/{code} and /compare."""
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 
 pytestmark = pytest.mark.django_db
@@ -87,13 +83,6 @@ def test_occupation(client):
     assert [r["slug"] for r in body["roles"]] == ["back-end-developer", "web-developers"]
 
 
-def test_resolve(client):
-    body = client.get("/api/v1/locations/resolve", {"q": "Juneau, AK"}).json()
-    assert body["area"]["code"] == "0200006" and body["label"] == "Juneau, AK"
-    ambiguous = client.get("/api/v1/locations/resolve", {"q": "Springfield"}).json()
-    assert ambiguous["area"] is None and "Springfield, IL" in ambiguous["choices"]
-
-
 def test_compare_roles_and_places(client):
     body = client.get(
         "/api/v1/compare", {"roles": "software-developers,registered-nurses", "locations": "Austin, TX;94086"}
@@ -109,28 +98,3 @@ def test_compare_roles_and_places(client):
     assert cells[("registered-nurses", "0041940")]["annual_median"] == sj["annual"]["median"]
     national = client.get("/api/v1/compare", {"roles": "software-developers"}).json()["results"]
     assert national[0]["area"]["code"] == "0000000" and national[0]["annual_median"] == 135_980
-
-
-def test_releases_with_provenance(client):
-    body = client.get("/api/v1/releases").json()
-    assert [r["name"] for r in body["oews"]] == ["May 2025", "May 2024", "May 2023", "May 2022"]
-    sources = {i["source"] for i in body["imports"]}
-    assert {"oews", "onet", "projections", "geo", "cps", "cip_soc", "ipeds"} <= sources
-    onet = next(i for i in body["imports"] if i["source"] == "onet")
-    assert onet["release"] == "O*NET 30.1" and "/" not in onet["file_name"]
-
-
-def test_committed_openapi_schema_is_current(client):
-    committed = json.loads((Path(settings.BASE_DIR) / "openapi.json").read_text())
-    generated = client.get("/api/v1/openapi.json").json()
-    assert generated == committed, "Run `make openapi` and commit openapi.json"
-    assert generated["openapi"].startswith("3.1")
-    for path, operations in generated["paths"].items():
-        for operation in operations.values():
-            assert operation.get("description") or operation.get("summary"), path
-            assert {"401", "422", "429"} <= set(operation["responses"]), path
-
-
-def test_docs_page(client):
-    response = client.get("/api/v1/docs")
-    assert response.status_code == 200 and b"openapi.json" in response.content

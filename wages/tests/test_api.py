@@ -1,8 +1,7 @@
-"""GET /api/v1/wages and /api/v1/areas, checked against the BLS file."""
+"""GET /api/v1/wages and /api/v1/releases, checked against the BLS file."""
 
 import csv
 import gzip
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -113,20 +112,10 @@ def test_etag_and_304(client):
     assert again.status_code == 304
 
 
-def test_areas_search_filter_and_pagination(client):
-    body = client.get("/api/v1/areas", {"type": "metro", "page_size": 100}).json()
-    assert body["count"] == 393 and len(body["results"]) == 100
-    assert parse_qs(urlsplit(body["next"]).query) == {"type": ["metro"], "page": ["2"], "page_size": ["100"]}
-    assert body["previous"] is None
-    last = client.get("/api/v1/areas", {"type": "metro", "page_size": 100, "page": 4}).json()
-    assert len(last["results"]) == 93 and last["next"] is None
-    assert parse_qs(urlsplit(last["previous"]).query)["page"] == ["3"]
-    found = client.get("/api/v1/areas", {"q": "San Jose"}).json()
-    assert [a["code"] for a in found["results"]] == ["0041940"]
-    assert client.get("/api/v1/areas", {"type": "galaxy"}).status_code == 422
-    assert client.get("/api/v1/areas", {"page_size": 1000}).status_code == 422
-
-
-def test_areas_query_count_does_not_grow_with_the_page(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
-        client.get("/api/v1/areas", {"page_size": 100})
+def test_releases_with_provenance(client):
+    body = client.get("/api/v1/releases").json()
+    assert [r["name"] for r in body["oews"]] == ["May 2025", "May 2024", "May 2023", "May 2022"]
+    sources = {i["source"] for i in body["imports"]}
+    assert {"oews", "onet", "projections", "geo", "cps", "cip_soc", "ipeds"} <= sources
+    onet = next(i for i in body["imports"] if i["source"] == "onet")
+    assert onet["release"] == "O*NET 30.1" and "/" not in onet["file_name"]
