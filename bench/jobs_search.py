@@ -33,8 +33,9 @@ def child(database_url: str) -> None:
     from django.test import Client
     from django.utils import timezone
 
+    from accounts.models import Organisation
     from geo.models import Area
-    from jobs.models import Employer, Posting
+    from jobs.models import Posting
     from lib.db import refresh_statistics
     from roles.models import Role
     from sources.loading import TableWriter
@@ -46,7 +47,7 @@ def child(database_url: str) -> None:
     areas = list(Area.objects.filter(kind="metro").values_list("code", flat=True))
     now = timezone.now()
     with transaction.atomic():
-        employer = Employer.objects.create(name="Benchmark employer", slug=f"bench-{rng.random()}")
+        employer = Organisation.objects.create(name="Benchmark employer", slug=f"bench-{rng.random()}")
         writer = TableWriter(
             Posting,
             [
