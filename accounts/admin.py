@@ -3,12 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
 from accounts.models import ApiKey, Organisation, Profile
-from accounts.services import api_key_create, api_key_revoke
+from accounts.services import api_key_create, api_key_revoke, user_deactivate
 
 
 @admin.register(Organisation)
@@ -16,6 +18,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "location", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: ModelForm[Any], change: bool) -> None:
+        obj.render_description()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ApiKey)
@@ -74,3 +80,25 @@ class ProfileAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["user__username", "user__email", "employer__name"]
     autocomplete_fields = ["user", "employer"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    """Django's user admin; deactivating an account also revokes its API keys, on every server at once."""
+
+    actions = ["deactivate"]
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm[Any], change: bool) -> None:
+        was_active = change and User.objects.filter(pk=obj.pk, is_active=True).exists()
+        super().save_model(request, obj, form, change)
+        if was_active and not obj.is_active:
+            user_deactivate(user=obj)
+
+    @admin.action(description="Deactivate the selected accounts (and revoke their keys)")
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            user_deactivate(user=user)
+        messages.success(request, f"{queryset.count()} account(s) deactivated.")

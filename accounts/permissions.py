@@ -32,3 +32,9 @@ def organisation_of(user: User | AnonymousUser) -> Organisation | None:
     """The organisation `user` is an employer member of, if any."""
     profile = profile_of(user)
     return profile.employer if profile and profile.kind == Profile.Kind.EMPLOYER else None
+
+
+def is_organisation_admin(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    """Admins of an organisation invite and remove its members."""
+    profile = profile_of(user)
+    return bool(profile and profile.employer_id == organisation.pk and profile.organisation_admin)

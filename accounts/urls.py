@@ -8,6 +8,9 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
     path("join/<str:token>/", views.join_organisation, name="join"),
+    path("organisation/", views.organisation_people, name="organisation"),
+    path("organisation/invitations/<int:pk>/withdraw/", views.invitation_withdraw, name="withdraw"),
+    path("organisation/members/<int:user_id>/remove/", views.member_remove_view, name="remove-member"),
     path("signup/", views.sign_up, name="signup"),
     path("login/", views.SignInView.as_view(), name="login"),
     path(

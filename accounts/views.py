@@ -1,25 +1,35 @@
+from datetime import UTC, datetime, time
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
+from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.forms import ApiKeyForm, SignUpForm
-from accounts.models import ApiKey, Profile
+from accounts.forms import ApiKeyForm, InvitationForm, SignUpForm
+from accounts.models import ApiKey, Invitation, Profile
 from accounts.panels import account_panels
-from accounts.permissions import is_editor, organisation_of, profile_of
+from accounts.permissions import is_editor, is_organisation_admin, organisation_of, profile_of
 from accounts.services import (
+    INVITE_DAYS,
     InviteError,
+    MembershipError,
     api_key_create,
     api_key_revoke,
-    invite_organisation,
+    invitation_accept,
+    invitation_create,
+    invitation_for,
+    invitation_revoke,
+    member_remove,
     organisation_create,
-    organisation_join,
+    organisation_members,
 )
 from accounts.signin import signin_blocked, signin_failed, signin_succeeded
 from lib.http import client_ip
@@ -40,10 +50,28 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         if keys.filter(revoked_at__isnull=True).count() >= MAX_ACTIVE_KEYS:
             form.add_error(None, f"You have {MAX_ACTIVE_KEYS} active keys; revoke one before creating another.")
         else:
-            _, new_key = api_key_create(user=user, name=form.cleaned_data["name"], employer=organisation_of(user))
+            organisation = organisation_of(user)
+            may_write = organisation is not None or is_editor(user)
+            scopes = [ApiKey.Scope.READ]
+            if may_write and form.cleaned_data["can_write"]:
+                scopes.append(ApiKey.Scope.POSTINGS_WRITE)
+            day = form.cleaned_data["expires_on"]
+            _, new_key = api_key_create(
+                user=user,
+                name=form.cleaned_data["name"],
+                employer=organisation,
+                scopes=tuple(scopes),
+                expires_at=datetime.combine(day, time.min, tzinfo=UTC) if day else None,
+            )
             form = ApiKeyForm()
     status = 400 if request.method == "POST" and form.errors else 200
-    return render(request, "accounts/keys.html", {"keys": keys, "form": form, "new_key": new_key}, status=status)
+    context = {
+        "keys": keys.select_related("employer"),
+        "form": form,
+        "new_key": new_key,
+        "may_write": organisation_of(user) is not None or is_editor(user),
+    }
+    return render(request, "accounts/keys.html", context, status=status)
 
 
 @login_required
@@ -111,16 +139,102 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def join_organisation(request: HttpRequest, token: str) -> HttpResponse:
-    """Accept an invitation a member shared: become a member of their organisation."""
+    """Accept an invitation: join the organisation, once, with the account of the address it was sent to."""
     user = request.user
     assert isinstance(user, User)  # login_required
     try:
-        organisation = invite_organisation(token)
+        invitation = invitation_for(token)
         if request.method == "POST":
-            organisation_join(user=user, organisation=organisation)
+            organisation = invitation_accept(token=token, user=user)
             messages.success(request, f"You are now a member of {organisation.name}.")
             return redirect("accounts:home")
     except InviteError as exc:
         return render(request, "accounts/join.html", {"error": str(exc)}, status=400)
-    context = {"organisation": organisation, "already": organisation_of(user) == organisation}
+    context = {"organisation": invitation.organisation, "already": organisation_of(user) == invitation.organisation}
     return render(request, "accounts/join.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_people(request: HttpRequest) -> HttpResponse:
+    """The organisation's members and invitations. Its admins invite (by email; the link is shown once and sent),
+    withdraw invitations and remove members."""
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    organisation = organisation_of(user)
+    if organisation is None:
+        return render(request, "accounts/no_organisation.html", status=403)
+    admin = is_organisation_admin(user, organisation)
+    form = InvitationForm(request.POST or None)
+    link = None
+    if request.method == "POST":
+        if not admin:
+            return render(request, "accounts/no_organisation.html", {"not_admin": True}, status=403)
+        if form.is_valid():
+            try:
+                invitation, token = invitation_create(
+                    organisation=organisation,
+                    email=form.cleaned_data["email"],
+                    invited_by=user,
+                    admin=form.cleaned_data["admin"],
+                )
+            except MembershipError as exc:
+                form.add_error("email", str(exc))
+            else:
+                link = request.build_absolute_uri(reverse("accounts:join", args=[token]))
+                send_mail(
+                    f"Join {organisation.name} on rolescope",
+                    f"{user.username} invites you to post jobs for {organisation.name} on rolescope.\n\n"
+                    f"Open this link, signed in with this address, within {INVITE_DAYS} days:\n{link}\n",
+                    None,
+                    [invitation.email],
+                )
+                messages.success(request, f"Invitation sent to {invitation.email}.")
+                form = InvitationForm()
+    members = organisation_members(organisation).select_related("profile")
+    context = {
+        "organisation": organisation,
+        "admin": admin,
+        "members": members,
+        "invitations": [i for i in organisation.invitations.select_related("invited_by") if i.is_pending],
+        "form": form,
+        "link": link,
+        "invite_days": INVITE_DAYS,
+    }
+    return render(request, "accounts/organisation.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    invitation = get_object_or_404(Invitation, pk=pk, organisation=organisation_of(user))  # another's: 404
+    try:
+        invitation_revoke(invitation=invitation, acting_user=user)
+    except MembershipError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The invitation for {invitation.email} is withdrawn.")
+    return redirect("accounts:organisation")
+
+
+@login_required
+@require_POST
+def member_remove_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    organisation = organisation_of(user)
+    member = get_object_or_404(User, pk=user_id, profile__employer=organisation) if organisation else None
+    if member is None or organisation is None:
+        raise Http404("No such member.")
+    try:
+        member_remove(organisation=organisation, member=member, acting_user=user)
+    except MembershipError as exc:
+        messages.error(request, str(exc))
+        return redirect("accounts:organisation")
+    if member == user:
+        messages.success(request, f"You have left {organisation.name}.")
+        return redirect("accounts:home")
+    messages.success(request, f"{member.username} is no longer a member; their keys for {organisation.name} stopped.")
+    return redirect("accounts:organisation")

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from pydantic import Field, ValidationError
 
 from accounts.api_auth import KEY_REQUIRED, caller_key
-from accounts.models import Organisation
+from accounts.models import ApiKey, Organisation
 from accounts.permissions import is_editor
 from geo.api import place_or_problem
 from jobs.imports import postings as feeds
@@ -122,18 +122,35 @@ def job_import(request: HttpRequest) -> FeedImportOut:
     suffix = {"application/json": ".json", "text/csv": ".csv"}.get(kind)
     if suffix is None:
         raise ApiProblem(415, "Unsupported feed type", "Send Content-Type application/json or text/csv.")
-    if len(request.body) > MAX_FEED_BYTES:
-        raise ApiProblem(413, "Feed too large", f"Send at most {MAX_FEED_BYTES:,} bytes a request.")
+    body = _feed_body(request)
     with tempfile.TemporaryDirectory() as folder:
         path = FilePath(folder) / f"feed{suffix}"
-        path.write_bytes(request.body)
+        path.write_bytes(body)
         try:
             run, errors = feeds.load(path, employer=employer)
+        except feeds.FeedTooLarge as exc:
+            raise ApiProblem(413, "Feed too large", str(exc).replace(str(path), "the feed")) from None
         except DataFileError as exc:
             raise ApiProblem(400, "Unreadable feed", str(exc).replace(str(path), "the feed")) from None
     return FeedImportOut(
         rows_read=run.rows_read or 0, imported=run.rows_written or 0, rejected=errors, source=run.release
     )
+
+
+def _feed_body(request: HttpRequest) -> bytes:
+    """The request's body, up to MAX_FEED_BYTES (read from the stream: Django's smaller in-memory limit for request
+    bodies is for forms). Larger is a 413, whatever Content-Length says."""
+    too_large = ApiProblem(413, "Feed too large", f"Send at most {MAX_FEED_BYTES:,} bytes a request.")
+    try:
+        declared = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_FEED_BYTES:
+        raise too_large
+    body = request.read(MAX_FEED_BYTES + 1)
+    if len(body) > MAX_FEED_BYTES:
+        raise too_large
+    return body
 
 
 class JobPath(Schema):
@@ -150,6 +167,12 @@ def _writer(request: HttpRequest) -> tuple[User, Organisation | None]:
             403,
             "Key not scoped to an organisation",
             "Only keys created by an employer organisation's members can write postings.",
+        )
+    if not key.allows(ApiKey.Scope.POSTINGS_WRITE):
+        raise ApiProblem(
+            403,
+            "Key may only read",
+            "This key does not have the postings:write scope; create a key that may change postings.",
         )
     return key.user, key.employer
 

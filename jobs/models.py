@@ -77,7 +77,10 @@ class Posting(models.Model):
     annual_min = models.PositiveIntegerField(null=True, blank=True, help_text="Pay a year (hourly x 2,080).")
     annual_max = models.PositiveIntegerField(null=True, blank=True, help_text="Pay a year (hourly x 2,080).")
     employment_type = models.CharField(max_length=10, choices=EmploymentType.choices, default=EmploymentType.FULL_TIME)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, help_text="Markdown for postings written here; plain text from feeds.")
+    description_html = models.TextField(
+        blank=True, editable=False, help_text="The description as safe HTML, rendered when it was saved."
+    )
     apply_url = models.URLField(max_length=500, blank=True)
     apply_email = models.EmailField(blank=True)
     status = models.CharField(max_length=9, choices=Status.choices, default=Status.DRAFT)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Schema
-from pydantic import Field, create_model
+from pydantic import Field, create_model, field_validator
 from pydantic.fields import FieldInfo
 
 from jobs.models import Posting
@@ -33,6 +33,13 @@ class PostingFields(Schema):
     description: str = Field("", max_length=20_000, description="Markdown.")
     apply_url: str = Field("", max_length=500)
     apply_email: str = Field("", max_length=254)
+
+    @field_validator("title", "role", "location", "description", "apply_url", "apply_email")
+    @classmethod
+    def no_nul(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError("must not contain a NUL character")
+        return value
 
     @classmethod
     def of(cls, posting: Posting) -> "PostingFields":

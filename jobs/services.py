@@ -18,6 +18,7 @@ from accounts.services import organisation_update
 from geo.resolve import Place, resolve
 from jobs.models import Candidate, Posting, annualise
 from jobs.schemas import PostingFields
+from lib.markdown import plain_html, render_markdown
 from roles.models import Role
 from roles.search import role_named, suggested_role
 from sources import versions
@@ -178,6 +179,8 @@ def posting_upsert(
     posting.annual_min = annualise(posting.salary_min, posting.salary_period)
     posting.annual_max = annualise(posting.salary_max, posting.salary_period)
     posting.description = fields.description
+    # Rendered once, here: pages, the API and JSON-LD read the stored HTML. Feeds' descriptions are plain text.
+    posting.description_html = plain_html(fields.description) if feed else render_markdown(fields.description)
     posting.apply_url = checked.apply_url
     posting.apply_email = fields.apply_email.strip()
     if posting.pk is None and acting_user is not None:

@@ -9,15 +9,13 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Organisation
 from accounts.permissions import is_editor, organisation_of
-from accounts.services import INVITE_DAYS, invite_token, organisation_members
+from accounts.services import organisation_members
 from geo.resolve import resolve
 from jobs.forms import CandidateForm, EmployerForm, PostingForm
-from jobs.markdown import render_markdown
 from jobs.models import Candidate, Posting
 from jobs.pay import pay_comparisons
 from jobs.search import JobSearch, search_postings
@@ -112,8 +110,7 @@ def _json_ld(posting: Posting) -> str:
         "@type": "JobPosting",
         "title": posting.title,
         # Sanitised HTML for postings written here (schema.org allows HTML); feeds' plain text as it came.
-        "description": (posting.description if posting.source else render_markdown(posting.description))
-        or posting.title,
+        "description": (posting.description if posting.source else posting.description_html) or posting.title,
         "identifier": {
             "@type": "PropertyValue",
             "name": posting.employer.name,
@@ -166,7 +163,7 @@ def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "pay": pay_comparisons([posting]).get(posting.pk),
         "json_ld": _json_ld(posting),
         # Postings written here are Markdown; imported feeds' descriptions are plain text, shown as such.
-        "description_html": "" if posting.source else render_markdown(posting.description),
+        "description_html": posting.description_html,
         "can_manage": can_manage,
         "permalink": request.build_absolute_uri(posting.get_absolute_url()),
         "is_live": posting.is_live,
@@ -181,7 +178,7 @@ def employer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "employer": employer,
         "postings": postings,
-        "about": render_markdown(employer.description),
+        "about": employer.description_html,
         "is_member": organisation_of(request.user) == employer,
     }
     return render(request, "jobs/employer.html", context)
@@ -281,8 +278,6 @@ def employer_edit(request: HttpRequest) -> HttpResponse:
         "form": form,
         "employer": employer,
         "members": organisation_members(employer),
-        "invite_url": request.build_absolute_uri(reverse("accounts:join", args=[invite_token(employer)])),
-        "invite_days": INVITE_DAYS,
     }
     return render(request, "jobs/employer_form.html", context, status=400 if form.errors else 200)
 

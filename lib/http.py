@@ -7,9 +7,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
+
+from lib.problems import problem_response
 
 View = Callable[..., HttpResponse]
 
@@ -67,3 +69,20 @@ def client_ip(request: HttpRequest) -> str:
         if hops:
             return hops[-min(proxies, len(hops))]
     return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+class RefuseNulMiddleware:
+    """A NUL character can be in no address rolescope answers (PostgreSQL cannot even store one): a request whose
+    path or query has one is a 400 with a message, never a server error deeper in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            detail = "The address contains a NUL character (%00), which no search or name can contain."
+            if request.path.startswith("/api/"):
+                return problem_response(400, "Bad request", detail)
+            return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -79,6 +79,11 @@ EMPLOYMENT_TYPES = {
 }
 
 
+MAX_ROWS = 2_000  # postings a feed import takes at once (about 3 ms each)
+MAX_EXTERNAL_ID = 100
+MAX_EMPLOYER = 200
+
+
 class RowError(ValueError):
     """A row that cannot be imported; the message says why."""
 
@@ -145,6 +150,7 @@ def _fields(**values: Any) -> PostingFields:
 def _linkedin(row: dict[str, str], where: str, source: str) -> FeedRow:
     if not row["title"].strip() or not row["job_id"].strip():
         raise RowError("title and job_id are required")
+    _identity(f"linkedin-{row['job_id'].strip()}", row["company_name"].strip())
     period = {"HOURLY": Posting.Period.HOUR, "YEARLY": Posting.Period.YEAR, "MONTHLY": "month"}.get(
         row["pay_period"].strip(), ""
     )
@@ -183,6 +189,7 @@ def _linkedin(row: dict[str, str], where: str, source: str) -> FeedRow:
 def _usajobs(row: dict[str, str], where: str, source: str) -> FeedRow:
     if not row["position_title"].strip() or not row["control_number"].strip():
         raise RowError("position_title and control_number are required")
+    _identity(f"usajobs-{row['control_number'].strip()}", row["hiring_agency_name"].strip())
     first = row["locations"].split("|")[0].strip()
     parts = [part.strip() for part in first.split(",")]
     location = ", ".join(parts[:2]) if len(parts) >= 2 else ""
@@ -213,6 +220,26 @@ def _usajobs(row: dict[str, str], where: str, source: str) -> FeedRow:
     )
 
 
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and value else value
+
+
+def _location(place: Any) -> str:
+    """ "City, Region" from a schema.org jobLocation: a Place (or a list of them) whose address is a PostalAddress,
+    or plain text."""
+    place = _first(place)
+    address = _first(place.get("address")) if isinstance(place, dict) else place
+    if isinstance(address, str):
+        return address.strip()
+    if not isinstance(address, dict):
+        return ""
+    return ", ".join(
+        str(address[key]).strip()
+        for key in ("addressLocality", "addressRegion")
+        if isinstance(address.get(key), (str, int)) and str(address[key]).strip()
+    )
+
+
 def _jsonld(item: Any, where: str, source: str) -> FeedRow:
     if not isinstance(item, dict) or item.get("@type") != "JobPosting":
         raise RowError("not a schema.org JobPosting object")
@@ -223,12 +250,8 @@ def _jsonld(item: Any, where: str, source: str) -> FeedRow:
     employer = str(organisation.get("name", "") if isinstance(organisation, dict) else organisation).strip()
     if not title or not external or not employer:
         raise RowError("title, identifier and hiringOrganization.name are required")
-    place = item.get("jobLocation") or {}
-    place = place[0] if isinstance(place, list) and place else place
-    address = place.get("address", {}) if isinstance(place, dict) else {}
-    location = ", ".join(
-        str(address.get(key, "")).strip() for key in ("addressLocality", "addressRegion") if address.get(key)
-    )
+    _identity(external, employer)
+    location = _location(item.get("jobLocation"))
     salary = item.get("baseSalary") or {}
     value = salary.get("value", {}) if isinstance(salary, dict) else {}
     unit = str(value.get("unitText", "")).upper() if isinstance(value, dict) else ""
@@ -252,7 +275,7 @@ def _jsonld(item: Any, where: str, source: str) -> FeedRow:
             apply_url=str(item.get("url", ""))[:500],
         ),
         entry=FeedEntry(
-            external_id=external[:100],
+            external_id=external,
             source=source,
             posted_at=_date(str(item.get("datePosted", "")), "datePosted"),
             expires_at=_date(str(item.get("validThrough", "")), "validThrough", end_of_day=True),
@@ -260,15 +283,45 @@ def _jsonld(item: Any, where: str, source: str) -> FeedRow:
     )
 
 
+def _identity(external_id: str, employer: str) -> None:
+    """A row's id in the feed and its employer's name must fit where they are kept."""
+    if len(external_id) > MAX_EXTERNAL_ID:
+        raise RowError(f"the identifier is longer than {MAX_EXTERNAL_ID} characters")
+    if len(employer) > MAX_EMPLOYER:
+        raise RowError(f"the employer's name is longer than {MAX_EMPLOYER} characters")
+    if "\x00" in external_id or "\x00" in employer:
+        raise RowError("the identifier or the employer's name contains a NUL character")
+
+
 def parse(path: Path) -> FeedReport:
-    """Read a feed; pure. Each bad row becomes an error line, the others rows."""
+    """Read a feed; pure. Each bad row becomes an error line, the others rows; a feed that cannot be read as a
+    whole (not UTF-8, not JSON, not an array of objects, too many rows, an unknown layout) is a DataFileError."""
+    try:
+        report = _parse(path)
+    except UnicodeDecodeError as exc:
+        raise DataFileError(path, None, f"not UTF-8 text (byte {exc.start} cannot be read)") from None
+    except csv.Error as exc:
+        raise DataFileError(path, None, f"not a readable CSV file ({exc})") from None
+    if len(report.rows) + len(report.errors) > MAX_ROWS:
+        raise FeedTooLarge(path, None, f"more than {MAX_ROWS:,} postings; split the feed")
+    return report
+
+
+class FeedTooLarge(DataFileError):
+    """A feed with more rows than one import takes."""
+
+
+def _parse(path: Path) -> FeedReport:
     report = FeedReport()
     if path.suffix.lower() == ".json":
         try:
             items = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (OSError, json.JSONDecodeError) as exc:
             raise DataFileError(path, None, f"not a JSON feed ({exc})") from None
-        items = items if isinstance(items, list) else [items]
+        except RecursionError:
+            raise DataFileError(path, None, "not a JSON feed: it is nested too deeply") from None
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise DataFileError(path, None, "a JSON feed is an array of schema.org JobPosting objects")
         report.source = CREDITS["jsonld"]
         for index, item in enumerate(items, start=1):
             try:

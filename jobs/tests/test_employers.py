@@ -1,10 +1,8 @@
 """Employers post on the site: sign-up, organisation profile, write/publish/close/renew, Markdown, permissions."""
 
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
@@ -12,7 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import Organisation, Profile
+from accounts.models import Invitation, Organisation, Profile
 from accounts.testing import PASSWORD, candidate, member, signed_in
 from jobs.models import Posting
 from jobs.services import postings_expire
@@ -230,25 +228,19 @@ def test_hourly_pay_is_annualised_for_the_minimum_pay_filter(acme):
     assert posting.get_absolute_url() not in Client().get("/jobs/", {"min_salary": "130000"}).content.decode()
 
 
-@contextmanager
-def mock_time(when):
-    """Signed tokens read time.time(); move it forward (the database and everything else stay real)."""
-    with mock.patch("django.core.signing.time", mock.Mock(time=lambda: when.timestamp())):
-        yield
-
-
-def invite_link(client: Client) -> str:
-    page = client.get("/jobs/manage/organisation/").content.decode()
+def invite(client: Client, email: str) -> str:
+    """An organisation admin invites `email`; the link is shown once on the members page (and emailed)."""
+    page = client.post("/accounts/organisation/", {"email": email}).content.decode()
     found = re.search(r'id="invite-link" type="text" readonly value="http://testserver([^"]+)"', page)
-    assert found, "the organisation page shows an invitation link"
+    assert found, "the members page shows the new invitation's link"
     return found.group(1)
 
 
 def test_members_invite_colleagues_who_then_manage_the_same_postings(acme, globex):
     client = signed_in(acme)
     posting = post_job(client)
-    link = invite_link(client)
     colleague = candidate("cole")
+    link = invite(client, colleague.email)
     other = signed_in(colleague)
     assert "Join Acme Robotics" in other.get(link).content.decode()
     assert other.post(link).status_code == 302
@@ -256,8 +248,11 @@ def test_members_invite_colleagues_who_then_manage_the_same_postings(acme, globe
     assert colleague.profile.kind == "employer" and colleague.profile.employer == posting.employer
     assert other.post(f"/jobs/manage/{posting.pk}/close/").status_code == 302
     assert "cole" in client.get("/jobs/manage/organisation/").content.decode()
-    # A member of another organisation cannot take the link; nor can anyone with a forged one.
-    refused = signed_in(globex).post(link)
+    # The link worked once; a member of another organisation cannot take one; a forged one is refused.
+    again = signed_in(candidate("carl")).post(link)
+    assert again.status_code == 400 and "has been used" in again.content.decode()
+    gus = User.objects.get(username="gus")
+    refused = signed_in(gus).post(invite(client, gus.email))
     assert refused.status_code == 400 and "already a member of another organisation" in refused.content.decode()
     assert User.objects.get(username="gus").profile.employer.name == "Globex"
     forged = signed_in(candidate("fred")).post(link[:-3] + "xx/")
@@ -267,9 +262,9 @@ def test_members_invite_colleagues_who_then_manage_the_same_postings(acme, globe
 
 def test_invitations_expire(acme):
     client = signed_in(acme)
-    link = invite_link(client)
-    later = timezone.now() + timedelta(days=8)
-    with mock_time(later):
-        expired = signed_in(candidate("late")).post(link)
+    late = candidate("late")
+    link = invite(client, late.email)
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))  # eight days later
+    expired = signed_in(late).post(link)
     assert expired.status_code == 400 and "expired" in expired.content.decode()
     assert User.objects.get(username="late").profile.kind == "candidate"
