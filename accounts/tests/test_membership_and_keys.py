@@ -26,7 +26,9 @@ def publish(key: str):
 
 def invite(client: Client, email: str, **extra) -> str:
     page = client.post("/accounts/organisation/", {"email": email, **extra}).content.decode()
-    return re.search(r'id="invite-link" type="text" readonly value="http://testserver([^"]+)"', page).group(1)
+    found = re.search(r'id="invite-link" type="text" readonly value="http://testserver([^"]+)"', page)
+    assert found, "the members page shows the new invitation's link"
+    return found.group(1)
 
 
 @pytest.fixture
