@@ -17,6 +17,7 @@ from ninja.throttling import BaseThrottle
 
 from accounts.models import ApiKey
 from accounts.services import api_key_check
+from accounts.throttle import invalid_key_presented, invalid_keys_blocked
 from lib.http import client_ip
 from lib.ratelimit import Quota, quota_take
 
@@ -38,9 +39,16 @@ class InvalidKey(AuthenticationError):
     """A key was sent, and it is not a valid, active key."""
 
 
-def _checked(key: str) -> ApiKey:
+class KeyGuessing(AuthenticationError):
+    """Too many wrong keys from one address (accounts.throttle): it may not try more for a while."""
+
+
+def _checked(request: HttpRequest, key: str) -> ApiKey:
+    if invalid_keys_blocked(request):
+        raise KeyGuessing(429, "too many wrong keys")
     found = api_key_check(key.strip())
     if found is None:
+        invalid_key_presented(request)
         raise InvalidKey(401, "invalid key")
     return found
 
@@ -52,7 +60,7 @@ class ApiKeyHeader(APIKeyHeader):
     param_name = "X-API-Key"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> ApiKey | None:
-        return _checked(key) if key is not None else None
+        return _checked(request, key) if key is not None else None
 
 
 class BearerKey(HttpBearer):
@@ -64,7 +72,7 @@ class BearerKey(HttpBearer):
         return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiKey:
-        return _checked(token)
+        return _checked(request, token)
 
 
 def anonymous(request: HttpRequest) -> Anonymous:

@@ -12,10 +12,12 @@ urlpatterns = [
     path("organisation/invitations/<int:pk>/withdraw/", views.invitation_withdraw, name="withdraw"),
     path("organisation/members/<int:user_id>/remove/", views.member_remove_view, name="remove-member"),
     path("signup/", views.sign_up, name="signup"),
+    path("signup/sent/", views.sign_up_sent, name="signup_sent"),
+    path("confirm/<uidb64>/<token>/", views.sign_up_confirm, name="confirm"),
     path("login/", views.SignInView.as_view(), name="login"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             success_url=reverse_lazy("accounts:password_reset_done"),
             template_name="accounts/password_reset_form.html",
             email_template_name="accounts/password_reset_email.txt",

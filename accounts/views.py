@@ -1,16 +1,23 @@
 from datetime import UTC, datetime, time
+from typing import Any
 
-from django.contrib import messages
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import ApiKeyForm, InvitationForm, SignUpForm
@@ -31,8 +38,8 @@ from accounts.services import (
     organisation_create,
     organisation_members,
 )
-from accounts.signin import signin_blocked, signin_failed, signin_succeeded
-from lib.http import client_ip
+from accounts.throttle import reset_allowed, signin_blocked, signin_failed, signin_succeeded
+from accounts.validators import MAX_PASSWORD_LENGTH
 
 MAX_ACTIVE_KEYS = 10
 
@@ -84,18 +91,23 @@ def api_key_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class SignInView(auth_views.LoginView):
-    """Django's sign-in, refused for a while after too many failures for the username or the address."""
+    """Django's sign-in, paused for an account (or an address) after too many failures (accounts.throttle). A
+    password longer than any we accept is a failure without being hashed."""
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         username = request.POST.get("username", "")[:150]
-        if signin_blocked(username, client_ip(request)):
-            form = self.get_form()
+        form = self.get_form()
+        if signin_blocked(request, username):
             form.add_error(None, "Too many failed sign-ins. Wait 15 minutes, or reset your password.")
             return self.render_to_response(self.get_context_data(form=form), status=429)
+        if len(request.POST.get("password", "")) > MAX_PASSWORD_LENGTH:
+            signin_failed(request, username)
+            form.add_error(None, f"Passwords have at most {MAX_PASSWORD_LENGTH} characters.")
+            return self.render_to_response(self.get_context_data(form=form))
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        signin_failed(self.request.POST.get("username", "")[:150], client_ip(self.request))
+        signin_failed(self.request, self.request.POST.get("username", "")[:150])
         return super().form_invalid(form)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
@@ -103,22 +115,84 @@ class SignInView(auth_views.LoginView):
         return super().form_valid(form)
 
 
+class AdminSignInView(SignInView):
+    """The admin's sign-in page, with the same throttle as the site's (it had none)."""
+
+    authentication_form = AdminAuthenticationForm
+    template_name = "admin/login.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**admin.site.each_context(self.request), **super().get_context_data(**kwargs)}
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("admin:index")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by email, limited per address and per email (accounts.throttle). A refusal looks like a
+    success, so the form tells nobody whether an address has an account, and sends nothing."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if not reset_allowed(self.request, form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
+    """A new account, confirmed by email. The answer is the same whether or not the address already has an
+    account (then the email says so instead), so sign-up tells nobody who has one."""
     if request.user.is_authenticated:
         return redirect("accounts:home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            if form.cleaned_data["kind"] == Profile.Kind.EMPLOYER:
-                organisation_create(user=user, name=form.cleaned_data["organisation"])
-            else:
-                Profile.objects.create(user=user, kind=Profile.Kind.CANDIDATE)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome to rolescope: your account is ready.")
-        return redirect("accounts:home")
+        email = form.cleaned_data["email"]
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None:
+            _send(request, "accounts/signup_existing_email.txt", email, {"user": existing})
+        else:
+            with transaction.atomic():
+                user = form.save(commit=False)
+                user.is_active = False  # until the address is confirmed
+                user.save()
+                if form.cleaned_data["kind"] == Profile.Kind.EMPLOYER:
+                    organisation_create(user=user, name=form.cleaned_data["organisation"])
+                else:
+                    Profile.objects.create(user=user, kind=Profile.Kind.CANDIDATE)
+            token = default_token_generator.make_token(user)
+            link = reverse("accounts:confirm", args=[urlsafe_base64_encode(force_bytes(user.pk)), token])
+            context = {"user": user, "link": request.build_absolute_uri(link)}
+            _send(request, "accounts/signup_confirm.txt", email, context)
+        return redirect("accounts:signup_sent")
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _send(request: HttpRequest, template: str, email: str, context: dict[str, Any]) -> None:
+    """An email from a template whose first paragraph is the subject."""
+    body = render_to_string(template, {**context, "site": request.get_host()})
+    subject, _, text = body.strip().partition("\n\n")
+    send_mail(subject.strip(), text, None, [email])
+
+
+@require_GET
+def sign_up_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_sent.html", {"debug": settings.DEBUG})
+
+
+@require_GET
+def sign_up_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link in the sign-up email: the account is confirmed and signed in (once; the link then stops working)."""
+    try:
+        user = User.objects.filter(pk=int(urlsafe_base64_decode(uidb64).decode())).first()
+    except (ValueError, UnicodeDecodeError):
+        user = None
+    if user is None or user.is_active or not default_token_generator.check_token(user, token):
+        return render(request, "accounts/signup_confirm_failed.html", status=400)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, "Welcome to rolescope: your account is ready.")
+    return redirect("accounts:home")
 
 
 @login_required

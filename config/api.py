@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from accounts.api_auth import AUTH, THROTTLE, InvalidKey, caller_key
+from accounts.api_auth import AUTH, THROTTLE, InvalidKey, KeyGuessing, caller_key
 from geo.api import areas_router
 from geo.api import router as geo_router
 from jobs.api import router as jobs_router
@@ -79,6 +79,15 @@ def on_no_key(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return problem_response(
         401, "API key required", "Send an API key (X-API-Key) created by a member of an employer organisation."
     )
+
+
+@api.exception_handler(KeyGuessing)
+def on_key_guessing(request: HttpRequest, exc: KeyGuessing) -> HttpResponse:
+    response = problem_response(
+        429, "Too many wrong keys", "This address sent too many wrong API keys; try again in a minute."
+    )
+    response["Retry-After"] = "60"
+    return response
 
 
 @api.exception_handler(InvalidKey)

@@ -147,13 +147,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.MaximumLengthValidator"},
 ]
 # Job listings: a posting's default lifetime, and how many active postings AND open-to-work candidates a role
 # needs in an area before its market figures use rolescope's own counts instead of the public estimates.
 POSTING_LIFETIME_DAYS = env_int("POSTING_LIFETIME_DAYS", 30)
 PLATFORM_MARKET_MINIMUM = env_int("PLATFORM_MARKET_MINIMUM", 20)
-# Failed sign-ins allowed per username and per address in 15 minutes before sign-in is refused for a while.
+# Sign-in, password reset and API key throttles (accounts.throttle): failed sign-ins per account and per address
+# in 15 minutes, reset requests per address and per email in 15 minutes, wrong API keys per address a minute.
 SIGNIN_ATTEMPTS_PER_15_MINUTES = env_int("SIGNIN_ATTEMPTS_PER_15_MINUTES", 10)
+SIGNIN_ADDRESS_ATTEMPTS_PER_15_MINUTES = env_int("SIGNIN_ADDRESS_ATTEMPTS_PER_15_MINUTES", 100)
+RESETS_PER_15_MINUTES = env_int("RESETS_PER_15_MINUTES", 5)
+INVALID_KEYS_PER_MINUTE = env_int("INVALID_KEYS_PER_MINUTE", 20)
+# Public pages that do work on each request (figure downloads, autocomplete): requests per address a minute.
+PAGE_WORK_RATE_PER_MINUTE = env_int("PAGE_WORK_RATE_PER_MINUTE", 240)
 # Password-reset mail: printed to the console unless EMAIL_HOST is set (then SMTP).
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"

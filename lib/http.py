@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
 from lib.problems import problem_response
+from lib.ratelimit import quota_take
 
 View = Callable[..., HttpResponse]
 
@@ -86,3 +87,26 @@ class RefuseNulMiddleware:
                 return problem_response(400, "Bad request", detail)
             return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+def rate_limited(*, per_minute: Callable[[], int]) -> Callable[[View], View]:
+    """Limit a public view that does work (downloads, autocomplete) per address: over `per_minute()` requests in
+    a minute, a 429 with Retry-After."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            quota = quota_take(f"page:{view.__module__}.{view.__name__}:{client_ip(request)}", per_minute())
+            if quota.exceeded:
+                response = HttpResponse(
+                    f"Too many requests: at most {quota.limit} a minute. Try again in {quota.reset_seconds} seconds.",
+                    status=429,
+                    content_type="text/plain; charset=utf-8",
+                )
+                response["Retry-After"] = str(quota.reset_seconds)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -32,3 +32,21 @@ def quota_take(identity: str, limit: int) -> Quota:
         used = 1 if cache.add(key, 1, WINDOW_SECONDS + 5) else cache.incr(key)
     reset = int((window + 1) * WINDOW_SECONDS - now) or 1
     return Quota(limit=limit, remaining=limit - used, reset_seconds=reset)
+
+
+def window_count(key: str, window_seconds: int) -> int:
+    """Count one event under `key` in a fixed window of `window_seconds`; returns the count so far."""
+    bucket = f"{key}:{int(time.time() // window_seconds)}"
+    try:
+        return int(cache.incr(bucket))
+    except ValueError:
+        return 1 if cache.add(bucket, 1, window_seconds + 5) else int(cache.incr(bucket))
+
+
+def window_peek(key: str, window_seconds: int) -> int:
+    """How many events `key` has counted in the current window, without counting one."""
+    return int(cache.get(f"{key}:{int(time.time() // window_seconds)}") or 0)
+
+
+def window_clear(key: str, window_seconds: int) -> None:
+    cache.delete(f"{key}:{int(time.time() // window_seconds)}")

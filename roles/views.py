@@ -2,6 +2,7 @@ import csv
 import io
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from geo.resolve import MAX_LENGTH, autocomplete
-from lib.http import cached_page
+from lib.http import cached_page, rate_limited
 from roles.card import role_card
 from roles.models import Category, Role
 from roles.schemas import RoleCardOut
@@ -70,7 +71,12 @@ def role_by_soc(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(role.get_absolute_url() + (f"?{query}" if query else ""), permanent=False)
 
 
+def _work_rate() -> int:
+    return settings.PAGE_WORK_RATE_PER_MINUTE
+
+
 @require_GET
+@rate_limited(per_minute=_work_rate)
 @cached_page(version=versions.cache_version)
 def role_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The role page's figures as JSON (exactly the API's role card) or CSV."""
@@ -118,11 +124,13 @@ def role_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
 
 @require_GET
+@rate_limited(per_minute=_work_rate)
 def place_autocomplete(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": autocomplete(request.GET.get("q", ""))})
 
 
 @require_GET
+@rate_limited(per_minute=_work_rate)
 def role_autocomplete(request: HttpRequest) -> JsonResponse:
     hits = search_roles(request.GET.get("q", ""), limit=8)
     return JsonResponse(

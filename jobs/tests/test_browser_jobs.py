@@ -1,7 +1,10 @@
 """Chromium: an employer signs up and posts a job that search finds with its pay comparison; a candidate says
 they are open to work and the role page's supply count changes. Skipped like roles/tests/test_browser.py."""
 
+import re
+
 import pytest
+from django.core import mail
 
 from accounts.testing import PASSWORD
 from jobs.models import Posting
@@ -24,6 +27,11 @@ def sign_up(page, server: str, username: str, *, organisation: str = "") -> None
         page.get_by_label("Organisation name").fill(organisation)
     assert serious_violations(page) == []
     page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(f"{server}/accounts/signup/sent/")
+    assert serious_violations(page) == []
+    # The live server runs in this process: its email is in the test outbox. Open the confirmation link.
+    link = re.search(r"http://[^/]+(/accounts/confirm/\S+/)", mail.outbox[-1].body).group(1)
+    page.goto(f"{server}{link}")
     page.wait_for_url(f"{server}/accounts/")
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -38,9 +39,10 @@ def test_employer_sign_up_creates_the_organisation_and_its_first_member(client):
             "organisation": "Initech",
         },
     )
-    assert response.status_code == 302 and response["Location"] == "/accounts/"
+    assert response.status_code == 302 and response["Location"] == "/accounts/signup/sent/"
     profile = User.objects.get(username="erin").profile
     assert profile.kind == "employer" and profile.employer.name == "Initech" and profile.employer.slug == "initech"
+    client.get(re.search(r"http://testserver(/accounts/confirm/\S+/)", mail.outbox[-1].body).group(1))
     assert "Post a job" in client.get("/jobs/manage/").content.decode()
 
 
