@@ -30,8 +30,9 @@ def sign_up(page, server: str, username: str, *, organisation: str = "") -> None
     page.wait_for_url(f"{server}/accounts/signup/sent/")
     assert serious_violations(page) == []
     # The live server runs in this process: its email is in the test outbox. Open the confirmation link.
-    link = re.search(r"http://[^/]+(/accounts/confirm/\S+/)", mail.outbox[-1].body).group(1)
-    page.goto(f"{server}{link}")
+    link = re.search(r"http://[^/]+(/accounts/confirm/\S+/)", str(mail.outbox[-1].body))
+    assert link, "the confirmation email has a link"
+    page.goto(f"{server}{link.group(1)}")
     page.wait_for_url(f"{server}/accounts/")
 
 
