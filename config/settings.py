@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sources.probes.ProbeMiddleware",  # /healthz and /readyz, before the Host check and the HTTPS redirect
     "django.middleware.security.SecurityMiddleware",
     "lib.http.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -98,9 +99,12 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, failing open when Redis is away (lib/cache.py): a Redis outage is never an outage.
+            "BACKEND": "lib.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "rolescope"),
+            # Seconds to wait for Redis before serving without it.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
 else:

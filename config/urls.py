@@ -3,10 +3,8 @@ from django.urls import include, path
 
 from accounts.views import AdminSignInView
 from config.api import api
-from sources.views import healthz
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
     path("admin/login/", AdminSignInView.as_view(), name="admin-login"),  # the site's sign-in throttle, for staff
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 
 from lib.problems import problem_response
 from lib.ratelimit import quota_take
@@ -17,17 +17,26 @@ from lib.ratelimit import quota_take
 View = Callable[..., HttpResponse]
 
 
-def cached_page(*, version: Callable[[], str], timeout: int = 3600, max_age: int = 300) -> Callable[[View], View]:
-    """Cache a GET view's 200 responses for anonymous visitors. `version()` (what the page shows depends on, e.g.
-    the data and platform versions) is part of the key, so a change serves new pages at once.
-    Sends ETag, Last-Modified and answers 304."""
+MAX_KEYED_VALUE = 200  # a parameter longer than this is not worth an entry: the page is rendered, not kept
+
+
+def cached_page(
+    *, version: Callable[[], str], params: tuple[str, ...] = (), timeout: int = 3600, max_age: int = 300
+) -> Callable[[View], View]:
+    """Cache a GET view's 200 responses for anonymous visitors. The key is the path, the query `params` the view
+    reads (any other parameter, `?utm_source=...` say, shares the entry: unread parameters cannot fill the cache),
+    and `version()` (what the page shows depends on, e.g. the data and platform versions), so a change serves new
+    pages at once. Sends ETag, Last-Modified and answers 304."""
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
                 return view(request, *args, **kwargs)
-            digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+            read = [(name, value) for name in params for value in request.GET.getlist(name)]
+            if any(len(value) > MAX_KEYED_VALUE for _, value in read):
+                return view(request, *args, **kwargs)
+            digest = hashlib.sha256(f"{request.path}?{urlencode(read)}".encode()).hexdigest()[:32]
             key = f"page:{view.__module__}.{view.__name__}:{version()}:{digest}"
             entry = cache.get(key)
             if entry is None:

@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cached_page(version=versions.cache_version)
+@cached_page(version=versions.cache_version, params=("q", "category"))
 def directory(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_LENGTH]
     category_slug = request.GET.get("category", "")
@@ -51,7 +51,7 @@ def _location(request: HttpRequest) -> str | None:
 
 
 @require_GET
-@cached_page(version=versions.cache_version)
+@cached_page(version=versions.cache_version, params=("location",))
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     role = get_object_or_404(Role.objects.select_related("category", "occupation"), slug=slug)
     location = _location(request)
@@ -77,7 +77,7 @@ def _work_rate() -> int:
 
 @require_GET
 @rate_limited(per_minute=_work_rate)
-@cached_page(version=versions.cache_version)
+@cached_page(version=versions.cache_version, params=("location",))
 def role_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The role page's figures as JSON (exactly the API's role card) or CSV."""
     role = get_object_or_404(Role.objects.select_related("category", "occupation"), slug=slug)

@@ -1,15 +1,24 @@
-"""GET /healthz: database reachable and the data releases that are loaded."""
+"""The probes: /healthz says the process answers; /readyz says it can serve, or names what is missing."""
 
 import pytest
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_database_and_loaded_releases(client):
-    response = client.get("/healthz")
+def test_healthz_is_liveness_without_database_or_host(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = Client(HTTP_HOST="10.1.2.3:8000").get("/healthz")  # not an allowed host: probes still answer
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_readyz_reports_database_migrations_data_cache_and_releases():
+    response = Client(HTTP_HOST="10.1.2.3").get("/readyz")
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "ok" and body["database"] == "ok"
+    assert body["status"] == "ok"
+    assert body["checks"] == {"database": "ok", "migrations": "ok", "data": "ok", "cache": "ok"}
     releases = {(item["source"], item["release"]) for item in body["releases"]}
     assert {
         ("oews", "May 2025"),
@@ -18,8 +27,25 @@ def test_healthz_reports_database_and_loaded_releases(client):
         ("projections", "Employment Projections 2024-34"),
     } <= releases
     assert all(len(item["sha256"]) in (0, 64) for item in body["releases"])
-    assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_healthz_is_get_only(client):
+def test_readyz_names_what_is_missing():
+    from sources.models import ImportRun
+
+    ImportRun.objects.filter(source="onet").update(status=ImportRun.Status.FAILED)
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["data"] and "onet" in response.json()["checks"]["data"]
+
+
+def test_readyz_reports_an_unreachable_cache(settings):
+    # Redis away (nothing listens on port 9): the site still serves (lib/cache.py), and /readyz says why not ready.
+    settings.CACHES = {"default": {"BACKEND": "lib.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:9/0"}}
+    response = Client().get("/readyz")
+    assert response.status_code == 503 and response.json()["failing"] == ["cache"]
+    assert Client().get("/roles/back-end-developer/", {"location": "Austin, TX"}).status_code == 200
+
+
+def test_probes_are_get_only(client):
     assert client.post("/healthz").status_code == 405
+    assert client.post("/readyz").status_code == 405
