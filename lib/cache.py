@@ -131,7 +131,7 @@ class ResilientRedisCache(RedisCache):
     def ping(self) -> bool:
         """Whether Redis answers now (for /readyz): asked even while the breaker is open."""
         try:
-            return bool(self._cache.get_client(write=True).ping())
+            return bool(self._cache.get_client(write=True).ping())  # type: ignore[attr-defined]
         except Exception as error:
             self.health.failed("ping", error)
             return False

@@ -78,7 +78,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def readyz(request: HttpRequest) -> HttpResponse:
     checks, releases = readiness()
     failing = [name for name, result in checks.items() if result != "ok"]
-    body = {"status": "ok" if not failing else "unavailable", "checks": checks, "releases": releases}
+    body: dict[str, object] = {"status": "ok" if not failing else "unavailable", "checks": checks, "releases": releases}
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=503 if failing else 200)

@@ -41,9 +41,10 @@ def test_d7_every_page_and_api_call_is_served_while_redis_is_away(settings):
 
 
 def _page_entries() -> int:
-    if hasattr(cache, "_cache") and isinstance(cache._cache, dict):  # local memory
-        return sum(":page:" in key for key in cache._cache)
-    client = cache._cache.get_client()  # Redis
+    store = getattr(cache, "_cache", None)
+    if isinstance(store, dict):  # local memory
+        return sum(":page:" in key for key in store)
+    client = store.get_client()  # Redis
     return len(client.keys(f"*{cache.key_prefix}*:page:*"))
 
 
