@@ -1,6 +1,8 @@
 """The shared cache: a Redis outage is not an outage (audit D7), and only the parameters a page reads make cache
 entries (audit D8)."""
 
+from typing import Any
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -41,7 +43,7 @@ def test_d7_every_page_and_api_call_is_served_while_redis_is_away(settings):
 
 
 def _page_entries() -> int:
-    store = getattr(cache, "_cache", None)
+    store: Any = getattr(cache, "_cache", None)
     if isinstance(store, dict):  # local memory
         return sum(":page:" in key for key in store)
     client = store.get_client()  # Redis
