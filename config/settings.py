@@ -196,6 +196,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "roles:home"
 
+# Seconds an import waits for another one to finish before stopping with a message (sources.locks).
+IMPORT_LOCK_WAIT_SECONDS = env_int("IMPORT_LOCK_WAIT_SECONDS", 900)
+
 # Where `import_all` and the snapshot builder find the full public data sets by default.
 ROLESCOPE_DATA_DIR = Path(env_str("ROLESCOPE_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 ROLESCOPE_SNAPSHOT_DIR = BASE_DIR / "data" / "snapshot"

@@ -9,7 +9,7 @@ from pydantic import Field
 from geo.models import Area
 from geo.resolve import Outcome, Place, Resolution, resolve
 from geo.schemas import AreaOut
-from lib.api import ERRORS, PLACE_MAX_LENGTH, PLACE_PATTERN, PagePagination, Problem
+from lib.api import ERRORS, PLACE_MAX_LENGTH, PLACE_PATTERN, TEXT_PATTERN, PagePagination, Problem
 from lib.problems import ApiProblem
 
 router = Router(tags=["locations"])
@@ -70,7 +70,9 @@ areas_router = Router(tags=["wages"])
 
 
 class AreaQuery(Schema):
-    q: str | None = Field(None, description="Words in the area's name, or the start of its code.", max_length=100)
+    q: str | None = Field(
+        None, description="Words in the area's name, or the start of its code.", max_length=100, pattern=TEXT_PATTERN
+    )
     type: Area.Kind | None = Field(None, description="Only areas of this kind.")
 
 

@@ -27,6 +27,7 @@ from lib.api import (
     PLACE_MAX_LENGTH,
     PLACE_PATTERN,
     SLUG_PATTERN,
+    TEXT_PATTERN,
     PagePagination,
     Problem,
 )
@@ -40,7 +41,9 @@ MAX_FEED_BYTES = 5_000_000
 
 
 class JobListQuery(Schema):
-    q: str | None = Field(None, description="Words in the title, employer, role or description.", max_length=100)
+    q: str | None = Field(
+        None, description="Words in the title, employer, role or description.", max_length=100, pattern=TEXT_PATTERN
+    )
     role: str | None = Field(None, description="Role slug.", max_length=120, pattern=SLUG_PATTERN)
     category: str | None = Field(None, description="Category slug.", max_length=50, pattern=SLUG_PATTERN)
     location: str | None = Field(

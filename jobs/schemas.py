@@ -7,11 +7,12 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Schema
-from pydantic import Field, create_model, field_validator
+from pydantic import ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 
 from jobs.models import Posting
 from jobs.pay import PayComparison
+from lib.api import TEXT_PATTERN
 
 Arrangement = Literal["onsite", "hybrid", "remote"]
 EmploymentType = Literal["full_time", "part_time", "contract", "temporary", "internship", "volunteer", "other"]
@@ -22,24 +23,23 @@ class PostingFields(Schema):
     """What the writer of a posting says about it. The rules between fields (a place unless remote, a period for
     any pay, the lower end at most the upper, somewhere to apply) are checked by `jobs.services.posting_upsert`."""
 
-    title: str = Field(min_length=1, max_length=300)
-    role: str | None = Field(None, max_length=200, description="Role slug or title; empty: suggested from the title.")
-    location: str | None = Field(None, max_length=200, description="A place; may be empty only for remote jobs.")
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is an error, never quietly ignored
+
+    title: str = Field(min_length=1, max_length=300, pattern=TEXT_PATTERN)
+    role: str | None = Field(
+        None, max_length=200, pattern=TEXT_PATTERN, description="Role slug or title; empty: suggested from the title."
+    )
+    location: str | None = Field(
+        None, max_length=200, pattern=TEXT_PATTERN, description="A place; may be empty only for remote jobs."
+    )
     arrangement: Arrangement = "onsite"
     employment_type: EmploymentType = "full_time"
     salary_min: float | None = Field(None, ge=0, le=MAX_PAY)
     salary_max: float | None = Field(None, ge=0, le=MAX_PAY)
     salary_period: Literal["hour", "year", ""] = ""
-    description: str = Field("", max_length=20_000, description="Markdown.")
-    apply_url: str = Field("", max_length=500)
-    apply_email: str = Field("", max_length=254)
-
-    @field_validator("title", "role", "location", "description", "apply_url", "apply_email")
-    @classmethod
-    def no_nul(cls, value: str | None) -> str | None:
-        if value is not None and "\x00" in value:
-            raise ValueError("must not contain a NUL character")
-        return value
+    description: str = Field("", max_length=20_000, pattern=TEXT_PATTERN, description="Markdown.")
+    apply_url: str = Field("", max_length=500, pattern=TEXT_PATTERN)
+    apply_email: str = Field("", max_length=254, pattern=TEXT_PATTERN)
 
     @classmethod
     def of(cls, posting: Posting) -> "PostingFields":
@@ -73,16 +73,67 @@ def _optional(info: FieldInfo) -> tuple[Any, FieldInfo]:
     return (info.annotation | None, changed)  # type: ignore[operator]
 
 
+# What the server checks across fields, stated in the schema as far as JSON Schema can (`jobs.services._check`):
+# a place unless the job is remote; a period for any pay; hourly pay at most $1,000; somewhere to apply. Beyond it
+# (the description says so): the place must be one rolescope knows, a role must match one, and the pay's lower end
+# must be at most its upper end.
+WRITE_RULES: list[dict[str, Any]] = [
+    {
+        "if": {"properties": {"arrangement": {"not": {"const": "remote"}}}},
+        "then": {"required": ["location"], "properties": {"location": {"type": "string", "minLength": 1}}},
+    },
+    {
+        "if": {
+            "anyOf": [
+                {"required": ["salary_min"], "properties": {"salary_min": {"type": "number"}}},
+                {"required": ["salary_max"], "properties": {"salary_max": {"type": "number"}}},
+            ]
+        },
+        "then": {"required": ["salary_period"], "properties": {"salary_period": {"enum": ["hour", "year"]}}},
+    },
+    {
+        "if": {"required": ["salary_period"], "properties": {"salary_period": {"const": "hour"}}},
+        "then": {
+            "properties": {
+                "salary_min": {"anyOf": [{"type": "null"}, {"maximum": 1000}]},
+                "salary_max": {"anyOf": [{"type": "null"}, {"maximum": 1000}]},
+            }
+        },
+    },
+    {
+        "anyOf": [
+            {"required": ["apply_url"], "properties": {"apply_url": {"pattern": "^https?://[^\\s]+$"}}},
+            {"required": ["apply_email"], "properties": {"apply_email": {"pattern": "^[^@\\s]+@[^@\\s]+$"}}},
+        ]
+    },
+]
+WRITE_RULES_TEXT = (
+    " The place must be one rolescope knows (as /locations/resolve answers), a role must name one (a slug or a"
+    " title), and the pay's lower end must be at most its upper end; otherwise 422, naming the field."
+)
+
+
 class JobIn(PostingFields):
+    """A new posting."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"allOf": WRITE_RULES, "description": "A new posting." + WRITE_RULES_TEXT},
+    )
+
     publish: bool = Field(False, description="Publish at once (else it is saved as a draft).")
 
 
 JobPatch = create_model(
     "JobPatch",
     __base__=Schema,
-    __doc__="The fields to change; the others keep their values. The whole posting is validated again.",
+    __config__=None,
+    __doc__="The fields to change; the others keep their values (null too, for a field that cannot be empty). The"
+    " posting as changed must follow the rules of a new one." + WRITE_RULES_TEXT,
     **{name: _optional(info) for name, info in PostingFields.model_fields.items()},  # type: ignore[call-overload]
 )
+JobPatch.model_config["extra"] = "forbid"
+JobPatch.model_rebuild(force=True)
 
 
 class PayComparisonOut(Schema):

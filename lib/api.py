@@ -17,7 +17,9 @@ SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 # At least one letter or digit. Spelled out rather than \S: JSON Schema (ECMA) and pydantic (Rust regex) disagree
 # on which characters are spaces (U+0085, U+FEFF), and the schema must accept exactly what the server does.
 PLACE_START = "0-9A-Za-zÀ-ɏ"
-PLACE_PATTERN = f"[{PLACE_START}]"
+# No NUL anywhere: no name or search can contain one (a request with one is a 400, see lib.http).
+TEXT_PATTERN = r"^[^\x00]*$"
+PLACE_PATTERN = rf"^[^\x00]*[{PLACE_START}][^\x00]*$"
 PLACE_MAX_LENGTH = 100
 
 
@@ -33,8 +35,10 @@ class Problem(Schema):
     choices: list[str] | None = Field(None, description="The values that match, when the input is ambiguous.")
 
 
-# Error responses every endpoint can give, documented once; PLACE_ANSWERS for endpoints that take a place.
-ERRORS: dict[int, Any] = {401: Problem, 422: Problem, 429: Problem}
+# Error responses every endpoint can give, documented once: 400 (a NUL character in the address), 401 (a wrong
+# key), 414 (an address longer than the server reads), 422 (a field out of bounds), 429 (over the limit).
+# PLACE_ANSWERS for endpoints that take a place.
+ERRORS: dict[int, Any] = {400: Problem, 401: Problem, 414: Problem, 422: Problem, 429: Problem}
 PLACE_ANSWERS: dict[int, Any] = {300: Problem, 404: Problem}
 
 

@@ -16,6 +16,7 @@ from lib.api import (
     PLACE_PATTERN,
     PLACE_START,
     SLUG_PATTERN,
+    TEXT_PATTERN,
     PagePagination,
     Problem,
 )
@@ -37,7 +38,10 @@ occupations_router = Router(tags=["occupations"])
 
 class RoleListQuery(Schema):
     q: str | None = Field(
-        None, description="Search titles, O*NET alternate and reported titles (typo tolerant).", max_length=100
+        None,
+        description="Search titles, O*NET alternate and reported titles (typo tolerant).",
+        max_length=100,
+        pattern=TEXT_PATTERN,
     )
     category: str | None = Field(
         None, description="Category slug, e.g. technical.", max_length=50, pattern=SLUG_PATTERN
@@ -154,7 +158,7 @@ class CompareQuery(Schema):
         examples=["Austin, TX;94086"],
         max_length=1100,
         # 1-10 places of <= 100 characters, each starting with a letter or digit
-        pattern=f"^ *[{PLACE_START}][^;|]{{0,99}}([;|] *[{PLACE_START}][^;|]{{0,99}}){{0,9}}$",
+        pattern=f"^ *[{PLACE_START}][^;|\\x00]{{0,99}}([;|] *[{PLACE_START}][^;|\\x00]{{0,99}}){{0,9}}$",
     )
 
 

@@ -3,7 +3,7 @@
 import logging
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from sources import versions
+from sources.locks import holder, import_lock
 from sources.models import ImportRun
 from sources.parsing import sha256_of
 
@@ -28,15 +29,29 @@ def progress(rows: Iterable[T], description: str, total: int | None = None) -> I
 
 
 @contextmanager
-def recorded_import(*, source: str, path: Path, release: str = "") -> Iterator[ImportRun]:
+def recorded_import(*, source: str, path: Path, release: str = "", exclusive: bool = True) -> Iterator[ImportRun]:
     """Run one import as a single transaction and record it in `ImportRun`, success or failure.
 
     The run record is written outside the transaction, so a failed import is remembered while
-    everything it wrote is rolled back and the previous data stays as it was.
+    everything it wrote is rolled back and the previous data stays as it was. A data set's import holds the
+    import lock (sources.locks); an organisation's feed of postings (`exclusive=False`) runs beside others.
     """
+    lock = import_lock() if exclusive else nullcontext()
+    with lock, _recorded(source=source, path=path, release=release, exclusive=exclusive) as run:
+        yield run
+
+
+@contextmanager
+def _recorded(*, source: str, path: Path, release: str, exclusive: bool) -> Iterator[ImportRun]:
     sha256 = sha256_of(path) if path.is_file() else ""
     run = ImportRun.objects.create(
-        source=source, file_name=str(path), sha256=sha256, release=release, started_at=timezone.now()
+        source=source,
+        file_name=str(path),
+        sha256=sha256,
+        release=release,
+        started_at=timezone.now(),
+        holder=holder(),
+        exclusive=exclusive,
     )
     try:
         with transaction.atomic():

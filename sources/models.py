@@ -20,6 +20,10 @@ class ImportRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     error = models.TextField(blank=True)
+    holder = models.CharField(max_length=200, blank=True, help_text="host:process that ran it.")
+    exclusive = models.BooleanField(
+        default=True, help_text="Ran under the import lock (data sets); feeds of postings run beside them."
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -47,3 +51,13 @@ class Version(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} = {self.value}"
+
+
+class ImportLock(models.Model):
+    """The import lock on SQLite (PostgreSQL uses an advisory lock): who holds it and since when."""
+
+    holder = models.CharField(max_length=200, blank=True, help_text="host:process, empty when free.")
+    acquired_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.holder or "free"

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from lib.db import refresh_statistics
+from sources.locks import import_lock
 from sources.models import ImportRun
 from sources.parsing import DataFileError
 from sources.registry import data_sets
@@ -36,7 +37,8 @@ def import_all(data_dir: Path) -> list[ImportRun]:
     if not data_dir.is_dir():
         raise DataFileError(data_dir, None, "not a folder")
     runs: list[ImportRun] = []
-    for data_set in data_sets():
-        runs.extend(data_set.load(data_dir))
+    with import_lock():  # one load at a time, across every data set
+        for data_set in data_sets():
+            runs.extend(data_set.load(data_dir))
     refresh_statistics()
     return runs

@@ -359,7 +359,9 @@ def load(path: Path, *, employer: Organisation | None = None) -> tuple[ImportRun
     report = parse(path)
     organisations: dict[str, Organisation] = {}
     errors = list(report.errors)
-    with recorded_import(source="postings", path=path, release=report.source) as run, versions.batch():
+    # An organisation's own feed (through the API) runs beside data imports; a sample feed is part of the data.
+    recorded = recorded_import(source="postings", path=path, release=report.source, exclusive=employer is None)
+    with recorded as run, versions.batch():
         for row in report.rows:
             if employer is None and row.employer not in organisations:
                 organisations[row.employer] = organisation_for_feed(row.employer)

@@ -1,11 +1,12 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 from sources import versions
 from sources.commands import ImportCommand
+from sources.locks import ImportBusy, holder, import_lock
 from sources.models import ImportRun
 from sources.parsing import sha256_of
 from sources.pipeline import MANIFEST, import_all
@@ -20,8 +21,15 @@ class Command(ImportCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            with import_lock():  # two servers starting together: the second waits, then finds the data loaded
+                self.load(if_needed=options["if_needed"])
+        except ImportBusy as exc:
+            raise CommandError(str(exc)) from exc
+
+    def load(self, *, if_needed: bool) -> None:
         done = ImportRun.objects.filter(source="snapshot", status=ImportRun.Status.SUCCEEDED)
-        if options["if_needed"] and done.exists():
+        if if_needed and done.exists():
             self.stdout.write("Bundled data already loaded.")
             return
         snapshot = settings.ROLESCOPE_SNAPSHOT_DIR
@@ -35,5 +43,6 @@ class Command(ImportCommand):
             started_at=started,
             finished_at=timezone.now(),
             status=ImportRun.Status.SUCCEEDED,
+            holder=holder(),
         )
         versions.bump("data")
