@@ -4,7 +4,7 @@ feed rows are parsed into it, and the API's create (`JobIn`), change (`JobPatch`
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, create_model
@@ -118,7 +118,7 @@ class JobIn(PostingFields):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"allOf": WRITE_RULES, "description": "A new posting." + WRITE_RULES_TEXT},
+        json_schema_extra={"allOf": cast(Any, WRITE_RULES), "description": "A new posting." + WRITE_RULES_TEXT},
     )
 
     publish: bool = Field(False, description="Publish at once (else it is saved as a draft).")

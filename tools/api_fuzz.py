@@ -16,7 +16,7 @@ from tools.serve import ROOT, gunicorn, manage, production_env, scratch_database
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--max-examples", type=int, default=100)
+    parser.add_argument("--max-examples", type=int, default=120)
     args = parser.parse_args()
     # Writes with an organisation's key: the run creates and changes postings, so it uses a scratch database.
     with scratch_database() as database_url, gunicorn(workers=2, database_url=database_url) as (base, key):
