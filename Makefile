@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck imports check openapi snapshot bench-import bench-pages bench-api bench-jobs api-fuzz clean
+.PHONY: run test lint typecheck imports check audit openapi snapshot bench-import bench-pages bench-api bench-jobs api-fuzz clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ bench-api: $(STAMP)
 
 bench-jobs: $(STAMP)
 	$(BIN)/python bench/jobs_search.py
+
+# Known vulnerabilities in the pinned dependencies (needs network access to the advisory services; see tools/audit.py).
+audit: $(STAMP)
+	$(BIN)/python tools/audit.py
 
 # Schemathesis against the live app (gunicorn on loopback): responses must match openapi.json, no 500s.
 api-fuzz: $(STAMP)
