@@ -11,6 +11,7 @@ from accounts.api_auth import AUTH, THROTTLE, InvalidKey, KeyGuessing, caller_ke
 from geo.api import areas_router
 from geo.api import router as geo_router
 from jobs.api import router as jobs_router
+from lib.api import field_message
 from lib.problems import PROBLEM_CONTENT_TYPE, ApiProblem, problem_response
 from roles.api import compare_router, occupations_router
 from roles.api import router as roles_router
@@ -124,7 +125,8 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     errors = []
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body")]
-        errors.append({"field": ".".join(location) or "request", "message": str(error.get("msg", "is not valid"))})
+        message = field_message(str(error.get("msg", "is not valid")))
+        errors.append({"field": ".".join(location) or "request", "message": message})
     summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return problem_response(422, "Invalid request", f"Check these fields: {summary}.", errors=errors)
 

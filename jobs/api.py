@@ -30,6 +30,7 @@ from lib.api import (
     TEXT_PATTERN,
     PagePagination,
     Problem,
+    field_message,
 )
 from lib.problems import ApiProblem
 from roles.api import category_or_problem, role_or_problem
@@ -269,7 +270,9 @@ def job_update(request: HttpRequest, path: Path[JobPath], body: JobPatch) -> Job
     try:
         fields = PostingFields(**(PostingFields.of(posting).model_dump() | change))
     except ValidationError as exc:
-        raise _invalid([{"field": ".".join(map(str, e["loc"])), "message": e["msg"]} for e in exc.errors()]) from None
+        raise _invalid(
+            [{"field": ".".join(map(str, e["loc"])), "message": field_message(e["msg"])} for e in exc.errors()]
+        ) from None
     return _answer(_saved(posting.employer, fields, posting_id=posting.pk))
 
 

@@ -23,6 +23,13 @@ PLACE_PATTERN = rf"^[^\x00]*[{PLACE_START}][^\x00]*$"
 PLACE_MAX_LENGTH = 100
 
 
+def field_message(message: str) -> str:
+    """A validation message as a person can act on it (pydantic names patterns, not what they mean)."""
+    if TEXT_PATTERN in message or "\\x00" in message:
+        return "must not contain a NUL character"
+    return message
+
+
 class Problem(Schema):
     """An RFC 9457 problem document."""
 

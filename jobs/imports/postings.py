@@ -17,6 +17,7 @@ from accounts.services import organisation_for_feed
 from jobs.models import Posting
 from jobs.schemas import PostingFields
 from jobs.services import FeedEntry, PostingInvalid, posting_upsert
+from lib.api import field_message
 from sources import versions
 from sources.loading import recorded_import
 from sources.models import ImportRun
@@ -144,7 +145,7 @@ def _fields(**values: Any) -> PostingFields:
         return PostingFields(**values)
     except ValidationError as exc:
         error = exc.errors()[0]
-        raise RowError(f"{'.'.join(map(str, error['loc']))}: {error['msg']}") from None
+        raise RowError(f"{'.'.join(map(str, error['loc']))}: {field_message(error['msg'])}") from None
 
 
 def _linkedin(row: dict[str, str], where: str, source: str) -> FeedRow:

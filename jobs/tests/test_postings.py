@@ -15,6 +15,7 @@ from accounts.models import Organisation
 from jobs.imports import postings
 from jobs.models import Posting
 from jobs.services import postings_expire
+from lib.markdown import render_markdown
 from wages.models import WageEstimate
 
 pytestmark = pytest.mark.django_db
@@ -122,9 +123,10 @@ def make_posting(**fields):
     }
     defaults.update(fields)
     posting = Posting.objects.create(**defaults)
-    # A fixture in a given state, made directly: it keeps the search text as posting_upsert would.
+    # A fixture in a given state, made directly: it keeps the search text and HTML as posting_upsert would.
     posting.search_text = posting.search_document()
-    posting.save(update_fields=["search_text"])
+    posting.description_html = render_markdown(posting.description)
+    posting.save(update_fields=["search_text", "description_html"])
     return posting
 
 
