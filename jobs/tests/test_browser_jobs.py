@@ -56,6 +56,14 @@ def employer_posts_a_job_and_finds_it_with_its_pay_comparison(server, page, snap
     page.goto(f"{server}/jobs/manage/organisation/")
     assert "ada" in page.locator("#members-heading + ul").inner_text()
     assert serious_violations(page) == []
+    page.get_by_role("link", name="Invite colleagues and manage members").click()
+    page.get_by_label("Their email address").fill("cole@example.org")
+    page.get_by_role("button", name="Send the invitation").click()
+    assert "/accounts/join/" in page.locator("#invite-link").input_value()
+    assert serious_violations(page) == []  # members, invitations, the link
+    page.goto(f"{server}/accounts/keys/")
+    assert page.get_by_label("It may change postings").is_checked()
+    assert serious_violations(page) == []
     page.goto(f"{server}/accounts/")
     page.get_by_role("link", name="post a job").click()
     assert serious_violations(page) == []
