@@ -1,7 +1,7 @@
 """GET /locations/resolve and GET /areas."""
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
@@ -10,7 +10,7 @@ from geo.models import Area
 from geo.resolve import Outcome, Place, Resolution, resolve
 from geo.schemas import AreaOut
 from lib.api import ERRORS, PLACE_MAX_LENGTH, PLACE_PATTERN, TEXT_PATTERN, PagePagination, Problem
-from lib.problems import ApiProblem
+from lib.problems import ApiProblem, problem_response
 
 router = Router(tags=["locations"])
 
@@ -18,6 +18,15 @@ router = Router(tags=["locations"])
 def place_or_problem(text: str, field: str = "location") -> Place:
     """The place `text` names, or the problem to answer with: ambiguous, unknown or invalid."""
     return _place_or_problem(resolve(text), field)
+
+
+def place_problem(result: Resolution, field: str = "location") -> HttpResponse:
+    """The problem answer for a place that did not resolve, for views outside the API (downloads)."""
+    try:
+        _place_or_problem(result, field)
+    except ApiProblem as problem:
+        return problem_response(problem.status, problem.title, problem.detail, **problem.extra)
+    raise ValueError(f"{result.query!r} resolves to a place")
 
 
 def _place_or_problem(result: Resolution, field: str) -> Place:

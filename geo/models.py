@@ -77,13 +77,17 @@ class County(models.Model):
     name = models.CharField(max_length=100)
     state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="counties")
     cbsa = models.ForeignKey(Cbsa, null=True, blank=True, on_delete=models.SET_NULL, related_name="counties")
+    published_area_code = models.CharField(
+        max_length=7, blank=True, help_text="The OEWS area BLS assigns it (metro or nonmetro; OFLC geography)."
+    )
     oews_area = models.ForeignKey(
         Area,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="counties",
-        help_text="Metro area; else the state's only nonmetro area; else the state.",
+        help_text="The area whose estimates apply: the published one when loaded; else its metro area, the "
+        "state's only nonmetro area, or the state.",
     )
 
     class Meta:

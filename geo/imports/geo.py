@@ -1,12 +1,14 @@
-"""Import the geography folder: SimpleMaps cities, the OMB county->CBSA delineation, HUD ZIP->county."""
+"""Import the geography folder (SimpleMaps cities, the OMB county->CBSA delineation, HUD ZIP->county) and the
+OEWS area of every county (DOL OFLC geography: metro and nonmetropolitan areas)."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from geo.models import Cbsa, City, County, State, ZipCounty
+from geo.names import county_key
 from geo.services import county_areas_refresh
-from sources.loading import TableWriter, progress, recorded_import
+from sources.loading import TableWriter, logger, progress, recorded_import
 from sources.models import ImportRun
 from sources.parsing import Row, find_file, read_delimited
 from sources.registry import DataSet, SnapshotFile, register
@@ -36,7 +38,9 @@ ZIP_COLUMNS = [
     "OTH_RATIO",
     "TOT_RATIO",
 ]
+AREA_COLUMNS = ["Area", "AreaName", "StateAb", "CountyTownName"]
 FILES = {"cities": "uscities.csv", "delineation": "list1_*county_cbsa.csv", "zips": "ZIP_COUNTY_*.csv"}
+AREAS_FILE = "oflc_geography_*.csv"
 
 
 def fips(row: Row, column: str, width: int) -> str:
@@ -61,13 +65,30 @@ class Geography:
     counties: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # fips -> (name, cbsa)
     cities: list[tuple[object, ...]] = field(default_factory=list)
     zips: list[tuple[object, ...]] = field(default_factory=list)
+    # county_key -> (OEWS area code, the county's full name), from the OFLC geography file
+    county_areas: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     rows_read: int = 0
     rows_skipped: int = 0
 
 
-def parse(folder: Path) -> Geography:
-    """Read the three files into one consistent picture; pure (no database)."""
+def area_code(row: Row) -> str:
+    """The OFLC file writes OEWS area codes without leading zeros (14580 Bozeman, 100001 a nonmetro area)."""
+    raw = row.text("Area")
+    if not raw.isdigit() or len(raw) > 7:
+        raise row.error(f"column Area: {row['Area']!r} is not an OEWS area code")
+    return raw.zfill(7)
+
+
+def parse(folder: Path, areas_file: Path | None = None) -> Geography:
+    """Read the files into one consistent picture; pure (no database)."""
     geo = Geography()
+    if areas_file is not None:
+        for row in progress(read_delimited(areas_file, AREA_COLUMNS), "counties' OEWS areas"):
+            geo.rows_read += 1
+            key = county_key(row.text("StateAb"), row.text("CountyTownName"))
+            if key in geo.county_areas:
+                raise row.error(f"county {row.text('CountyTownName')}, {row.text('StateAb')} appears twice")
+            geo.county_areas[key] = (area_code(row), row.text("CountyTownName"))
     for row in progress(read_delimited(find_file(folder, FILES["cities"]), CITY_COLUMNS), "cities"):
         geo.rows_read += 1
         county = fips(row, "county_fips", 5)
@@ -125,18 +146,42 @@ def parse(folder: Path) -> Geography:
     return geo
 
 
-def load(folder: Path) -> ImportRun:
-    """Replace all geography with the contents of `folder`, atomically."""
-    with recorded_import(
-        source="geo", path=folder, release="SimpleMaps cities; OMB CBSA July 2023; HUD ZIP Q4 2024"
-    ) as run:
-        geo = parse(folder)
+def join_county_areas(geo: Geography) -> dict[str, tuple[str, str]]:
+    """county FIPS -> (OEWS area code, full name): by state and name. A county the sources give no name (a few
+    appear only in the ZIP crosswalk) takes the one county of its state left unmatched in the OFLC file, when there
+    is exactly one of each."""
+    joined: dict[str, tuple[str, str]] = {}
+    unnamed: dict[str, list[str]] = {}
+    for county_fips, (name, _) in geo.counties.items():
+        abbr = geo.states[county_fips[:2]][0]
+        found = geo.county_areas.get(county_key(abbr, name, county_fips)) if name else None
+        if found is not None:
+            joined[county_fips] = found
+        elif not name:
+            unnamed.setdefault(abbr, []).append(county_fips)
+    used = {county_key(geo.states[fips[:2]][0], geo.counties[fips][0], fips) for fips in joined}
+    for abbr, fipses in unnamed.items():
+        left = [value for key, value in geo.county_areas.items() if key[0] == abbr and key not in used]
+        if len(fipses) == 1 and len(left) == 1:
+            logger.info("County %s, named in no source, is %s (the only one of %s left).", fipses[0], left[0][1], abbr)
+            joined[fipses[0]] = left[0]
+    return joined
+
+
+def load(folder: Path, *, areas_file: Path | None = None) -> ImportRun:
+    """Replace all geography with the contents of `folder` (and, with `areas_file`, every county's OEWS area),
+    atomically."""
+    release = "SimpleMaps cities; OMB CBSA July 2023; HUD ZIP Q4 2024"
+    if areas_file is not None:
+        release += "; OFLC OEWS areas 2025-26"
+    with recorded_import(source="geo", path=folder, release=release) as run:
+        geo = parse(folder, areas_file)
         for model in (ZipCounty, City, County, Cbsa, State):
             model.objects.all().delete()
         writers = {
             State: TableWriter(State, ["fips", "abbr", "name"]),
             Cbsa: TableWriter(Cbsa, ["code", "title", "kind"]),
-            County: TableWriter(County, ["fips", "name", "state", "cbsa"]),
+            County: TableWriter(County, ["fips", "name", "state", "cbsa", "published_area_code"]),
             City: TableWriter(
                 City,
                 [
@@ -170,8 +215,20 @@ def load(folder: Path) -> ImportRun:
             writers[State].add((state_fips, abbr, name))
         for code, (title, kind) in sorted(geo.cbsas.items()):
             writers[Cbsa].add((code, title, kind))
+        unjoined = []
+        published_by_county = join_county_areas(geo)
         for county_fips, (name, cbsa) in sorted(geo.counties.items()):
-            writers[County].add((county_fips, name or f"County {county_fips}", county_fips[:2], cbsa))
+            published = published_by_county.get(county_fips)
+            if published is None and geo.county_areas:
+                unjoined.append(f"{name or 'unnamed'} ({county_fips})")
+            full_name = published[1] if published else name or f"County {county_fips}"
+            writers[County].add((county_fips, full_name, county_fips[:2], cbsa, published[0] if published else ""))
+        if unjoined:
+            logger.warning(
+                "%s counties have no OEWS area in the OFLC file (named differently, or unnamed in the sources): %s",
+                len(unjoined),
+                ", ".join(unjoined),
+            )
         for city in geo.cities:
             writers[City].add(city)
         for zip_row in geo.zips:
@@ -190,7 +247,7 @@ register(
         name="geo",
         title="US geography: cities, CBSA delineation, ZIP-county crosswalk",
         order=40,
-        load=lambda data_dir: [load(data_dir / "geo")],
+        load=lambda data_dir: [load(data_dir / "geo", areas_file=find_file(data_dir / "oews-areas", AREAS_FILE))],
         files=(
             SnapshotFile(
                 "geo/uscities.csv",
@@ -212,6 +269,13 @@ register(
                 "HUD USPS ZIP-County crosswalk",
                 "Public (U.S. Department of Housing and Urban Development)",
                 "Q4 2024",
+            ),
+            SnapshotFile(
+                "oews-areas/oflc_geography_2025_26.csv",
+                AREA_COLUMNS,
+                "DOL OFLC FLAG wage data 2025-26, Geography (OEWS areas by county)",
+                "Public domain (U.S. Department of Labor)",
+                "July 2025 - June 2026",
             ),
         ),
     )

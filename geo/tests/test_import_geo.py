@@ -1,5 +1,6 @@
 """Geography import and the county -> OEWS area mapping."""
 
+import csv
 import gzip
 from decimal import Decimal
 
@@ -34,10 +35,32 @@ def test_juneau_maps_to_the_alaska_nonmetropolitan_area():
     assert city.county.oews_area.name == "Alaska nonmetropolitan area"
 
 
-def test_non_metro_county_in_a_state_with_several_nonmetro_areas_falls_back_to_the_state():
-    # Alabama has four nonmetro areas and no county list to choose among them.
-    county = County.objects.filter(state__abbr="AL", cbsa__isnull=True).select_related("oews_area").first()
-    assert county is not None and county.oews_area.code == "0100000"
+def oflc_rows(snapshot_dir):
+    with gzip.open(snapshot_dir / "oews-areas/oflc_geography_2025_26.csv.gz", "rt", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_rural_counties_reach_their_nonmetropolitan_area(snapshot_dir):
+    # Before, a county outside any metro in a state with several nonmetro areas got the statewide estimate.
+    rows = {(r["StateAb"], r["CountyTownName"]): r["Area"].zfill(7) for r in oflc_rows(snapshot_dir)}
+    county = County.objects.select_related("oews_area").get(state__abbr="MT", name="Park County")
+    assert county.oews_area.code == rows[("MT", "Park County")] == "3000003"
+    assert county.oews_area.name == "Southwest Montana nonmetropolitan area"
+    assert County.objects.get(state__abbr="MT", name="Gallatin County").oews_area_id == "0014580"  # Bozeman, MT
+    rural_alabama = County.objects.filter(state__abbr="AL", cbsa__isnull=True).select_related("oews_area")
+    assert rural_alabama.count() > 20
+    for county in rural_alabama:
+        assert county.oews_area.code == rows[("AL", county.name)] and county.oews_area.kind == "nonmetro"
+
+
+def test_every_county_joins_the_oews_area_list(snapshot_dir):
+    # Joined by state and name ("St."/"Saint", accents, "city" for Virginia's independent cities); the four counties
+    # the sources do not name take the one county of their state left over.
+    assert not County.objects.filter(published_area_code="").exists()
+    assert not County.objects.filter(oews_area__kind="state").exists()
+    published = {(r["StateAb"], r["CountyTownName"]): r["Area"].zfill(7) for r in oflc_rows(snapshot_dir)}
+    ours = {(c.state.abbr, c.name): c.published_area_code for c in County.objects.select_related("state")}
+    assert all(published[key] == code for key, code in ours.items())
 
 
 def test_every_county_has_an_area():

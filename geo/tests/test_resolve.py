@@ -57,6 +57,8 @@ def test_ambiguous_names_offer_choices_by_population():
         ("Springfield, Narnia", "We couldn't find a state called “Narnia”."),
         ("99999", "We couldn't find ZIP code 99999."),
         ("Zzyzxqv", "We couldn't find “Zzyzxqv”."),
+        ("-c", "We couldn't find “-c”."),  # one letter is in many metro titles: it is none of them
+        ("Remote", "“Remote” is not a place"),
     ],
 )
 def test_bad_input_is_explained(text, error):
@@ -68,3 +70,18 @@ def test_suggestions_and_autocomplete():
     assert "Chicago, IL" in resolve("Chicgo, IL").suggestions
     assert autocomplete("sunny")[0] == "Sunnyvale, CA"
     assert autocomplete("s") == []
+
+
+def test_a_city_that_is_also_a_state_is_never_silently_the_state():
+    for text, metro in (("New York", "New York, NY"), ("washington", "Washington, DC")):
+        result = resolve(text)
+        assert result.place is None
+        assert result.choices[0] == metro
+        assert result.choices[1].endswith(" State")
+        assert "both a city and a state" in result.note
+        assert resolve(result.choices[1]).place.area.code.endswith("00000")  # each choice resolves
+
+
+def test_unknown_places_get_suggestions_ranked_by_similarity_then_size():
+    assert resolve("Seatle, WA").suggestions[0] == "Seattle, WA"
+    assert resolve("Bozemen MT").suggestions[0] == "Bozeman, MT"
