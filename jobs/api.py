@@ -26,6 +26,7 @@ from lib.api import (
     PLACE_ANSWERS,
     PLACE_MAX_LENGTH,
     PLACE_PATTERN,
+    ROLE_PATTERN,
     SLUG_PATTERN,
     TEXT_PATTERN,
     PagePagination,
@@ -45,7 +46,12 @@ class JobListQuery(Schema):
     q: str | None = Field(
         None, description="Words in the title, employer, role or description.", max_length=100, pattern=TEXT_PATTERN
     )
-    role: str | None = Field(None, description="Role slug.", max_length=120, pattern=SLUG_PATTERN)
+    role: str | None = Field(
+        None,
+        description="Role slug, or the SOC / O*NET-SOC code of its occupation.",
+        max_length=120,
+        pattern=ROLE_PATTERN,
+    )
     category: str | None = Field(None, description="Category slug.", max_length=50, pattern=SLUG_PATTERN)
     location: str | None = Field(
         None, description="A place; postings in its area.", max_length=PLACE_MAX_LENGTH, pattern=PLACE_PATTERN

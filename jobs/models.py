@@ -13,6 +13,15 @@ from geo.models import Area
 from roles.models import Role
 
 HOURS_A_YEAR = 2080  # BLS's annualisation of hourly wages
+# Pay a posting may state. The floor is the federal minimum wage (Fair Labor Standards Act, $7.25 an hour since
+# July 24, 2009); a full-time job's yearly pay is at least that for 2,080 hours. Any yearly pay under $1,000 is
+# taken for a slip ("95" meant $95,000, or $95 an hour). The ceilings refuse pay no job posts ($2,000,000 a year is
+# over twice the highest 90th percentile BLS publishes for any occupation anywhere).
+FEDERAL_MINIMUM_WAGE = Decimal("7.25")
+MIN_YEARLY_FULL_TIME = FEDERAL_MINIMUM_WAGE * HOURS_A_YEAR  # $15,080
+MIN_YEARLY = Decimal(1_000)
+MAX_HOURLY = Decimal(1_000)
+MAX_YEARLY = Decimal(2_000_000)
 
 
 class PostingQuerySet(models.QuerySet["Posting"]):
@@ -135,6 +144,29 @@ class Posting(models.Model):
     def annual_midpoint(self) -> int | None:
         values = [v for v in (self.annual_min, self.annual_max) if v is not None]
         return sum(values) // len(values) if values else None
+
+
+def pay_problem(amount: Decimal, period: str, employment_type: str) -> str | None:
+    """What is wrong with a pay figure, in words the writer can act on; None when it is a pay a job could post."""
+    if period == Posting.Period.HOUR:
+        if amount < FEDERAL_MINIMUM_WAGE:
+            return f"Hourly pay must be at least the federal minimum wage, ${FEDERAL_MINIMUM_WAGE} an hour."
+        if amount > MAX_HOURLY:
+            return f"At most ${MAX_HOURLY:,} an hour: is this yearly pay?"
+        return None
+    if amount < MIN_YEARLY:
+        return (
+            f"${amount:,.0f} a year is too little for a yearly pay: if it is paid by the hour, choose per hour; "
+            f"if it is in thousands, write it in full (${amount * 1000:,.0f})."
+        )
+    if amount < MIN_YEARLY_FULL_TIME and employment_type == Posting.EmploymentType.FULL_TIME:
+        return (
+            f"A full-time job's yearly pay must be at least ${MIN_YEARLY_FULL_TIME:,.0f}: the federal minimum wage, "
+            f"${FEDERAL_MINIMUM_WAGE} an hour, for {HOURS_A_YEAR:,} hours."
+        )
+    if amount > MAX_YEARLY:
+        return f"At most ${MAX_YEARLY:,.0f} a year: write the pay in dollars a year."
+    return None
 
 
 def annualise(amount: Decimal | None, period: str) -> int | None:

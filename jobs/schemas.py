@@ -10,13 +10,18 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 
-from jobs.models import Posting
+from jobs.models import FEDERAL_MINIMUM_WAGE, MAX_HOURLY, MAX_YEARLY, MIN_YEARLY, MIN_YEARLY_FULL_TIME, Posting
 from jobs.pay import PayComparison
 from lib.api import TEXT_PATTERN
 
 Arrangement = Literal["onsite", "hybrid", "remote"]
 EmploymentType = Literal["full_time", "part_time", "contract", "temporary", "internship", "volunteer", "other"]
-MAX_PAY = 10_000_000
+MAX_PAY = 10_000_000  # a bound on any number; the pay rules (jobs.models.pay_problem) are narrower
+
+
+def _pay_range(minimum: float, maximum: float) -> dict[str, Any]:
+    bound = {"anyOf": [{"type": "null"}, {"minimum": minimum, "maximum": maximum}]}
+    return {"properties": {"salary_min": bound, "salary_max": bound}}
 
 
 class PostingFields(Schema):
@@ -74,7 +79,8 @@ def _optional(info: FieldInfo) -> tuple[Any, FieldInfo]:
 
 
 # What the server checks across fields, stated in the schema as far as JSON Schema can (`jobs.services._check`):
-# a place unless the job is remote; a period for any pay; hourly pay at most $1,000; somewhere to apply. Beyond it
+# a place unless the job is remote; a period for any pay; hourly pay from the federal minimum wage to $1,000, yearly
+# pay from $1,000 ($15,080 full time) to $2,000,000 (`jobs.services.pay_problem`); somewhere to apply. Beyond it
 # (the description says so): the place must be one rolescope knows, a role must match one, and the pay's lower end
 # must be at most its upper end.
 WRITE_RULES: list[dict[str, Any]] = [
@@ -93,12 +99,19 @@ WRITE_RULES: list[dict[str, Any]] = [
     },
     {
         "if": {"required": ["salary_period"], "properties": {"salary_period": {"const": "hour"}}},
-        "then": {
-            "properties": {
-                "salary_min": {"anyOf": [{"type": "null"}, {"maximum": 1000}]},
-                "salary_max": {"anyOf": [{"type": "null"}, {"maximum": 1000}]},
-            }
+        "then": _pay_range(float(FEDERAL_MINIMUM_WAGE), float(MAX_HOURLY)),
+    },
+    {
+        "if": {"required": ["salary_period"], "properties": {"salary_period": {"const": "year"}}},
+        "then": _pay_range(float(MIN_YEARLY), float(MAX_YEARLY)),
+    },
+    {
+        # employment_type is full_time when absent
+        "if": {
+            "required": ["salary_period"],
+            "properties": {"salary_period": {"const": "year"}, "employment_type": {"const": "full_time"}},
         },
+        "then": _pay_range(float(MIN_YEARLY_FULL_TIME), float(MAX_YEARLY)),
     },
     {
         "anyOf": [
@@ -140,16 +153,24 @@ class PayComparisonOut(Schema):
     verdict: Literal["below", "within", "above"] = Field(
         description="Against the local OEWS band for the role: below the 25th percentile, within, above the 75th."
     )
+    unit: Literal["hour", "year"] = Field(description="The unit the pay was written in; the band is in it too.")
+    band_low: float = Field(description="25th percentile in `unit`, dollars.")
+    band_high: float = Field(description="75th percentile in `unit`, dollars.")
     sentence: str
-    area: str
+    area: str = Field(description="The area of the band: the posting's, else its state's, else the nation's.")
+    area_note: str = Field(description="Why the band is not the posting's own area's, when it is not.")
     release: str
 
     @staticmethod
     def of(comparison: PayComparison) -> "PayComparisonOut":
         return PayComparisonOut(
             verdict=comparison.verdict,  # type: ignore[arg-type]
+            unit=comparison.unit,  # type: ignore[arg-type]
+            band_low=float(comparison.low),
+            band_high=float(comparison.high),
             sentence=comparison.sentence,
             area=comparison.area_name,
+            area_note=comparison.note,
             release=comparison.release,
         )
 

@@ -16,15 +16,12 @@ from django.utils import timezone
 from accounts.models import Organisation
 from accounts.services import organisation_update
 from geo.resolve import Place, resolve
-from jobs.models import Candidate, Posting, annualise
+from jobs.models import Candidate, Posting, annualise, pay_problem
 from jobs.schemas import PostingFields
 from lib.markdown import plain_html, render_markdown
 from roles.models import Role
 from roles.search import role_named, suggested_role
 from sources import versions
-
-MAX_HOURLY = Decimal(1_000)
-MAX_YEARLY = Decimal(10_000_000)
 
 
 class PostingInvalid(Exception):
@@ -122,10 +119,10 @@ def _check(fields: PostingFields, feed: FeedEntry | None) -> _Checked:
         errors.setdefault("salary_period", []).append("Say whether the pay is per hour or per year.")
     if low is not None and high is not None and low > high:
         errors.setdefault("salary_max", []).append("The upper end of the pay is below the lower end.")
-    limit = MAX_HOURLY if period == Posting.Period.HOUR else MAX_YEARLY
     for name, value in (("salary_min", low), ("salary_max", high)):
-        if value is not None and value > limit:
-            errors.setdefault(name, []).append(f"At most ${limit:,} per {period or 'year'}.")
+        problem = pay_problem(value, period, fields.employment_type) if value is not None and period else None
+        if problem is not None:
+            errors.setdefault(name, []).append(problem)
 
     if feed is None:
         apply_url = attempt("apply_url", lambda: web_address(fields.apply_url)) or ""

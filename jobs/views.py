@@ -9,12 +9,13 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Organisation
 from accounts.permissions import is_editor, organisation_of
 from accounts.services import organisation_members
-from geo.resolve import resolve
+from geo.resolve import MAX_LENGTH, Place, resolve
 from jobs.forms import CandidateForm, EmployerForm, PostingForm
 from jobs.models import Candidate, Posting
 from jobs.pay import pay_comparisons
@@ -29,6 +30,7 @@ from jobs.services import (
     posting_upsert,
 )
 from roles.models import Category, Role
+from roles.services import role_for_code
 
 PAGE_SIZE = 20
 
@@ -55,21 +57,31 @@ def _int(raw: str | None, *, low: int, high: int) -> int | None:
     return value if low <= value <= high else None
 
 
+def place_links(place: Place | None) -> dict[str, str]:
+    """What links add to keep the place: "?location=..." for a bare link, "&location=..." after other parameters."""
+    if place is None:
+        return {"place_query": "", "place_param": ""}
+    encoded = urlencode({"location": place.label})
+    return {"place_query": f"?{encoded}", "place_param": f"&{encoded}"}
+
+
 @require_GET
 def listing(request: HttpRequest) -> HttpResponse:
     """Search and filter postings; every filter is a plain GET parameter, so it works without JavaScript."""
     params = request.GET
     notes: list[str] = []
-    role = Role.objects.filter(slug=params.get("role", "")).first() if params.get("role") else None
+    role_text = params.get("role", "")[:120]
+    role = (Role.objects.filter(slug=role_text).first() or role_for_code(role_text)) if role_text else None
     if params.get("role") and role is None:
         notes.append("That role does not exist; showing all roles.")
     category = Category.objects.filter(slug=params.get("category", "")).first() if params.get("category") else None
     place = None
+    unplaced = None  # a place that did not resolve: its choices or suggestions are shown, and no postings
     if params.get("location", "").strip():
         resolution = resolve(params["location"])
         place = resolution.place
         if place is None:
-            notes.append(resolution.message)
+            unplaced = resolution
     include_expired = params.get("expired") == "1"
     postings, search_notes = search_postings(
         JobSearch(
@@ -85,20 +97,27 @@ def listing(request: HttpRequest) -> HttpResponse:
         )
     )
     notes += search_notes
+    if unplaced is not None:
+        postings = postings.none()  # never every posting for a place we could not find
     page = Paginator(postings, PAGE_SIZE).get_page(params.get("page"))
     items = list(page.object_list)
     query_without_page = params.copy()
     query_without_page.pop("page", None)
+    query_without_place = query_without_page.copy()
+    query_without_place.pop("location", None)
     context: dict[str, Any] = {
         "page": page,
         "postings": items,
         "pay": pay_comparisons(items),
         "role": role,
         "place": place,
+        "unplaced": unplaced,
         "notes": notes,
+        **place_links(place),
         "categories": Category.objects.all(),
         "params": params,
         "query_string": query_without_page.urlencode(),
+        "query_without_place": query_without_place.urlencode(),
         "include_expired": include_expired,
     }
     return render(request, "jobs/list.html", context)
@@ -157,7 +176,9 @@ def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     posting = get_object_or_404(visible.select_related("employer", "role", "area"), pk=pk)
     can_manage = user.is_authenticated and _managed(user).filter(pk=pk).exists()
     if slug != posting.get_absolute_url().rstrip("/").rsplit("/", 1)[-1]:
-        return redirect(posting, permanent=True)
+        query = request.GET.urlencode()
+        return redirect(posting.get_absolute_url() + (f"?{query}" if query else ""), permanent=True)
+    location = request.GET.get("location", "")[:MAX_LENGTH]
     context = {
         "posting": posting,
         "pay": pay_comparisons([posting]).get(posting.pk),
@@ -167,6 +188,7 @@ def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "can_manage": can_manage,
         "permalink": request.build_absolute_uri(posting.get_absolute_url()),
         "is_live": posting.is_live,
+        **place_links(resolve(location).place if location.strip() else None),
     }
     return render(request, "jobs/detail.html", context)
 

@@ -12,6 +12,10 @@ from pydantic import Field, create_model
 MAX_PAGE_SIZE = 100
 # Patterns shared by the schemas, so invalid values are refused by validation with the field named.
 SOC_PATTERN = r"^\d{2}-\d{4}$"
+# A SOC code or an O*NET-SOC code (29-1141.00, 15-1252.01): both name an occupation.
+OCCUPATION_CODE_PATTERN = r"^\d{2}-\d{4}(\.\d{2})?$"
+# A role's slug, or the SOC / O*NET-SOC code of its occupation.
+ROLE_PATTERN = r"^[-a-zA-Z0-9_]+(\.\d{2})?$"
 AREA_PATTERN = r"^\d{7}$"
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 # At least one letter or digit. Spelled out rather than \S: JSON Schema (ECMA) and pydantic (Rust regex) disagree

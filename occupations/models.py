@@ -1,5 +1,7 @@
 """SOC 2018 occupations and the O*NET description of each (tasks, skills, technology, job zones...)."""
 
+import re
+
 from django.db import models
 
 
@@ -38,6 +40,35 @@ class JobZone(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def svp_time(self) -> str:
+        """The preparation time the zone's SVP range stands for. SVP (Specific Vocational Preparation) is a level
+        on the scale of the Dictionary of Occupational Titles (Appendix C), not a number of years: level 4 is over
+        3 months up to 6 months, 7 over 2 years up to 4 years. O*NET gives each zone a range of levels."""
+        numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", self.svp_range)]
+        if not numbers:
+            return ""
+        low = numbers[0]
+        if "below" in self.svp_range.lower():
+            return f"up to {SVP_TIME[int(low) - 1][1]}"
+        if len(numbers) == 1:  # "(8.0 and above)"
+            return f"over {SVP_TIME[int(low)][0]}"
+        return f"over {SVP_TIME[int(low)][0]}, up to {SVP_TIME[int(numbers[1]) - 1][1]}"
+
+
+# SVP level -> (more than, up to and including): Dictionary of Occupational Titles, 4th edition, Appendix C.
+SVP_TIME = {
+    1: ("nothing", "a short demonstration"),
+    2: ("a short demonstration", "1 month"),
+    3: ("1 month", "3 months"),
+    4: ("3 months", "6 months"),
+    5: ("6 months", "1 year"),
+    6: ("1 year", "2 years"),
+    7: ("2 years", "4 years"),
+    8: ("4 years", "10 years"),
+    9: ("10 years", "more"),
+}
 
 
 class OnetOccupation(models.Model):

@@ -3,7 +3,7 @@
 from ninja import Schema
 from pydantic import Field
 
-from lib.api import SOC_PATTERN
+from lib.api import OCCUPATION_CODE_PATTERN
 
 
 class OccupationRef(Schema):
@@ -19,4 +19,8 @@ class OnetOut(Schema):
 
 
 class OccupationPath(Schema):
-    soc_code: str = Field(description="SOC 2018 code, e.g. 15-1252.", pattern=SOC_PATTERN, examples=["15-1252"])
+    soc_code: str = Field(
+        description="SOC 2018 code (15-1252) or O*NET-SOC code (15-1252.00), which names its SOC occupation.",
+        pattern=OCCUPATION_CODE_PATTERN,
+        examples=["15-1252", "29-1141.00"],
+    )

@@ -1,8 +1,20 @@
 """Writes that span occupations."""
 
+import re
+
 from django.db import transaction
 
 from occupations.models import Occupation
+
+# "29-1141", "29-1141.00" (O*NET-SOC), "15-1252.01", "291141", "29 1141", "29-1141.0": the SOC code is what counts.
+_CODE = re.compile(r"^\s*(\d{2})[-\s\u2010-\u2015]?(\d{4})(?:\.(\d{1,2}))?\s*$")
+
+
+def soc_code_of(text: str) -> str | None:
+    """The SOC 2018 code a SOC or O*NET-SOC code names ("29-1141.00" -> "29-1141"), or None if `text` is not one.
+    An O*NET-SOC code with a suffix other than .00 (15-1299.08) is an O*NET occupation within that SOC code."""
+    match = _CODE.match(text)
+    return f"{match.group(1)}-{match.group(2)}" if match else None
 
 
 def soc_ancestors(code: str) -> list[str]:

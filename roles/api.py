@@ -1,5 +1,7 @@
 """GET /roles, GET /roles/{slug} (the role card) and GET /compare."""
 
+from typing import Literal
+
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Schema
@@ -8,6 +10,7 @@ from pydantic import Field
 
 from geo.api import place_or_problem
 from geo.models import NATIONAL
+from geo.resolve import gazetteer
 from geo.schemas import AreaOut
 from lib.api import (
     ERRORS,
@@ -15,6 +18,7 @@ from lib.api import (
     PLACE_MAX_LENGTH,
     PLACE_PATTERN,
     PLACE_START,
+    ROLE_PATTERN,
     SLUG_PATTERN,
     TEXT_PATTERN,
     PagePagination,
@@ -23,13 +27,16 @@ from lib.api import (
 from lib.problems import ApiProblem
 from occupations.models import Occupation
 from occupations.schemas import OccupationPath, OccupationRef, OnetOut
+from occupations.services import soc_code_of
 from roles.card import occupation_profile, role_card
 from roles.models import Category, Role
 from roles.schemas import OccupationOut, RoleCardOut, RoleRef, RoleSummary, role_summary
 from roles.search import RoleHit, search_roles
+from roles.services import role_for_code
 from sources import versions
-from wages.queries import local_estimate
+from wages.queries import Located, current_release, located_estimates
 from wages.schemas import ReleaseOut
+from wages.summary import WageSummary
 
 router = Router(tags=["roles"])
 compare_router = Router(tags=["compare"])
@@ -54,7 +61,8 @@ def role_missing(slug: str) -> ApiProblem:
 
 
 def role_or_problem(slug: str) -> Role:
-    role = Role.objects.select_related("category", "occupation").filter(slug=slug).first()
+    """The role with this slug, or the role of the occupation a SOC / O*NET-SOC code names."""
+    role = Role.objects.select_related("category", "occupation").filter(slug=slug).first() or role_for_code(slug)
     if role is None:
         raise role_missing(slug)
     return role
@@ -112,10 +120,11 @@ class CardQuery(Schema):
 
 class RolePath(Schema):
     slug: str = Field(
-        description="The role's slug, e.g. back-end-developer.",
-        examples=["back-end-developer"],
+        description="The role's slug (back-end-developer), or the SOC or O*NET-SOC code of its occupation "
+        "(29-1141, 29-1141.00).",
+        examples=["back-end-developer", "29-1141.00"],
         max_length=120,
-        pattern=SLUG_PATTERN,
+        pattern=ROLE_PATTERN,
     )
 
 
@@ -124,12 +133,13 @@ class RolePath(Schema):
 )
 def role(request: HttpRequest, path: Path[RolePath], query: Query[CardQuery]) -> HttpResponse:
     """Everything the role page shows, nationally and for `location`: the same figures as the page."""
-    if path.slug not in role_slugs():
-        raise role_missing(path.slug)
+    slug = path.slug
+    if slug not in role_slugs():
+        slug = role_or_problem(slug).slug  # a SOC or O*NET-SOC code: the role of its occupation
     label = ""
     if query.location is not None:
         label = place_or_problem(query.location).label
-    return HttpResponse(card_body(path.slug, label), content_type="application/json")
+    return HttpResponse(card_body(slug, label), content_type="application/json")
 
 
 @versions.memoized("role slugs", maxsize=1)
@@ -147,10 +157,10 @@ def card_body(slug: str, label: str) -> bytes:
 
 class CompareQuery(Schema):
     roles: str = Field(
-        description="Up to 10 role slugs, comma-separated.",
-        examples=["software-developers,registered-nurses"],
+        description="Up to 10 roles, comma-separated: slugs, or SOC / O*NET-SOC codes of their occupations.",
+        examples=["software-developers,registered-nurses", "15-1252,29-1141.00"],
         max_length=1300,
-        pattern=r"^[-a-zA-Z0-9_]+(,[-a-zA-Z0-9_]+){0,9}$",
+        pattern=r"^[-a-zA-Z0-9_]+(\.\d{2})?(,[-a-zA-Z0-9_]+(\.\d{2})?){0,9}$",
     )
     locations: str | None = Field(
         None,
@@ -167,10 +177,19 @@ class CompareCell(Schema):
     soc_code: str
     location: str = Field(description="The place as understood, or 'United States'.")
     area: AreaOut = Field(description="The area whose estimate is shown (the state or nation when unpublished).")
+    area_note: str = Field(description="Where the figures come from, when not the place's own area.")
+    wage_unit: Literal["year", "hour"] = Field(description="hour for occupations BLS publishes hourly wages only for.")
+    low: float | None = Field(description="25th percentile in wage_unit.")
+    medium: float | None = Field(description="Median in wage_unit.")
+    high: float | None = Field(description="75th percentile in wage_unit.")
     annual_p25: int | None
     annual_median: int | None
     annual_p75: int | None
-    special: dict[str, str]
+    hourly_p25: float | None
+    hourly_median: float | None
+    hourly_p75: float | None
+    special: dict[str, str] = Field(description="Field -> BLS symbol, for the fields of this cell.")
+    notes: list[str] = Field(description="The sentences the role page shows under these figures.")
 
 
 class CompareOut(Schema):
@@ -210,41 +229,67 @@ def split_list(raw: str, field: str, separators: str) -> list[str]:
     operation_id="compare",
 )
 def compare(request: HttpRequest, query: Query[CompareQuery]) -> CompareOut:
-    """Median, 25th and 75th percentile annual wage for up to 10 roles in up to 10 places."""
+    """Median, 25th and 75th percentile wage for up to 10 roles in up to 10 places, annual and hourly as BLS
+    publishes them; each place falls back to its state, then the nation, as the role page does."""
     chosen = [role_or_problem(slug) for slug in split_list(query.roles, "roles", ",")]
     places = (
         [place_or_problem(text, "locations") for text in split_list(query.locations, "locations", ";|")]
         if query.locations
         else []
     )
-    results = []
-    release = None
-    for role in chosen:
-        profile = occupation_profile(role.occupation_id)
-        release = profile.release
-        if profile.national is None or release is None:
-            continue
-        code = profile.national.estimate.occupation_id
-        targets = [(p.label, p.area) for p in places] or [("United States", profile.national.estimate.area)]
-        for label, area in targets:
-            estimate = profile.national.estimate if area.code == NATIONAL else local_estimate(code, area, release)[0]
-            if estimate is None:
-                continue
-            results.append(
-                CompareCell(
-                    role=role.slug,
-                    soc_code=code,
-                    location=label,
-                    area=AreaOut.of(estimate.area),
-                    annual_p25=estimate.annual_p25,
-                    annual_median=estimate.annual_median,
-                    annual_p75=estimate.annual_p75,
-                    special={k: v for k, v in (estimate.special or {}).items() if k.startswith("annual_")},
-                )
-            )
+    release = current_release()
     if release is None:
         raise ApiProblem(404, "No estimates", "No wage release is loaded.")
+    national = gazetteer().areas[NATIONAL]
+    targets = [(place.label, place.area) for place in places] or [("United States", national)]
+    codes = {}
+    for role in chosen:
+        profile = occupation_profile(role.occupation_id)
+        if profile.national is not None:
+            codes[role.slug] = profile.national.estimate.occupation_id
+    found = located_estimates([(code, area) for code in codes.values() for _, area in targets], release)
+    results = []
+    for role in chosen:
+        if role.slug not in codes:
+            continue
+        code = codes[role.slug]
+        for label, area in targets:
+            located = found[(code, area.code)]
+            if located.estimate is not None:
+                results.append(compare_cell(role, label, located, WageSummary(located.estimate, release)))
     return CompareOut(release=ReleaseOut.of(release), results=results)
+
+
+def compare_cell(role: Role, label: str, located: Located, summary: WageSummary) -> CompareCell:
+    estimate = summary.estimate
+    fields = ("p25", "median", "p75")
+
+    def num(value: object) -> float | None:
+        return None if value is None else float(value)  # type: ignore[arg-type]
+
+    return CompareCell(
+        role=role.slug,
+        soc_code=estimate.occupation_id,
+        location=label,
+        area=AreaOut.of(estimate.area),
+        area_note=located.note,
+        wage_unit="hour" if summary.unit == "hour" else "year",
+        low=num(summary.low.value),
+        medium=num(summary.medium.value),
+        high=num(summary.high.value),
+        annual_p25=estimate.annual_p25,
+        annual_median=estimate.annual_median,
+        annual_p75=estimate.annual_p75,
+        hourly_p25=num(estimate.hourly_p25),
+        hourly_median=num(estimate.hourly_median),
+        hourly_p75=num(estimate.hourly_p75),
+        special={
+            name: symbol
+            for name, symbol in (estimate.special or {}).items()
+            if name in {f"{unit}_{key}" for unit in ("annual", "hourly") for key in fields}
+        },
+        notes=summary.notes,
+    )
 
 
 @occupations_router.get(
@@ -255,7 +300,7 @@ def compare(request: HttpRequest, query: Query[CompareQuery]) -> CompareOut:
 )
 def occupation(request: HttpRequest, path: Path[OccupationPath]) -> OccupationOut:
     """A SOC occupation with its place in the hierarchy, its O*NET description and its roles."""
-    soc_code = path.soc_code
+    soc_code = soc_code_of(path.soc_code) or path.soc_code
     found = Occupation.objects.select_related("parent").filter(code=soc_code).first()
     if found is None:
         near = list(Occupation.objects.filter(code__startswith=soc_code[:5]).values_list("code", flat=True)[:5])

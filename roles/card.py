@@ -4,76 +4,27 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from geo.models import NATIONAL
-from geo.resolve import Resolution, resolve
+from geo.resolve import Place, Resolution, resolve
 from market.difficulty import MarketEstimate, local_market, national_market
 from market.platform import PlatformCounts, platform_counts, platform_market
 from occupations.models import EducationShare, OnetOccupation, Rating, RelatedOccupation, TechnologySkill
 from roles.models import Role
 from sources import versions
-from wages.models import Figure, Release, WageEstimate
-from wages.queries import Change, change_between, current_release, local_estimate, national_estimates
-
-# Relative standard errors above this (percent) mark a figure as less reliable.
-RSE_THRESHOLD = Decimal(10)
-PERCENTILES = (
-    ("10th percentile", "p10"),
-    ("25th percentile (Low)", "p25"),
-    ("Median (Medium)", "median"),
-    ("75th percentile (High)", "p75"),
-    ("90th percentile", "p90"),
-    ("Mean", "mean"),
-)
+from wages.models import Release
+from wages.queries import Change, Located, change_between, current_release, located_estimates, national_estimates
+from wages.summary import HistoryPoint, WageSummary
 
 
 @dataclass(frozen=True)
-class WageRow:
-    label: str
-    annual: Figure
-    hourly: Figure
+class TechnologyGroup:
+    """O*NET's technology examples of one commodity (e.g. "Medical software"), Hot Technologies first."""
 
-
-@dataclass
-class WageSummary:
-    """One OEWS estimate as the page shows it."""
-
-    estimate: WageEstimate
-    release: Release
+    title: str
+    examples: list[TechnologySkill]
 
     @property
-    def area_name(self) -> str:
-        return "United States" if self.estimate.area_id == NATIONAL else self.estimate.area.name
-
-    @property
-    def low(self) -> Figure:
-        return self.estimate.figure("annual_p25")
-
-    @property
-    def medium(self) -> Figure:
-        return self.estimate.figure("annual_median")
-
-    @property
-    def high(self) -> Figure:
-        return self.estimate.figure("annual_p75")
-
-    @property
-    def rows(self) -> list[WageRow]:
-        return [
-            WageRow(label, self.estimate.figure(f"annual_{key}"), self.estimate.figure(f"hourly_{key}"))
-            for label, key in PERCENTILES
-        ]
-
-    @property
-    def employment(self) -> Figure:
-        return self.estimate.figure("employment")
-
-    @property
-    def less_reliable(self) -> list[str]:
-        flagged = []
-        for field_name, label in (("employment_rse", "employment"), ("mean_rse", "mean wage")):
-            value = getattr(self.estimate, field_name)
-            if value is not None and value > RSE_THRESHOLD:
-                flagged.append(f"The {label} estimate has a relative standard error of {value}%.")
-        return flagged
+    def hot(self) -> int:
+        return sum(example.hot for example in self.examples)
 
 
 @dataclass
@@ -83,7 +34,7 @@ class RoleCard:
     release: Release | None
     national: WageSummary | None
     national_change: Change | None
-    history: list[tuple[str, int | None]]
+    history: list[HistoryPoint]
     market: MarketEstimate
     # rolescope's own counts (postings open, candidates open to work); when they reach the threshold they
     # replace the public estimates in `market` / `local_market`, whose basis then says "rolescope".
@@ -91,16 +42,36 @@ class RoleCard:
     resolution: Resolution | None = None
     local: WageSummary | None = None
     local_notes: list[str] = field(default_factory=list)
+    located: Located | None = None  # how the local estimate was found (the area, its state or the nation)
     local_market: MarketEstimate | None = None
     local_platform: PlatformCounts | None = None
     duties: list[str] = field(default_factory=list)
     duties_source: str = ""
     skills: list[Rating] = field(default_factory=list)
     knowledge: list[Rating] = field(default_factory=list)
-    technology: list[TechnologySkill] = field(default_factory=list)
+    technology: list[TechnologyGroup] = field(default_factory=list)
     education: list[EducationShare] = field(default_factory=list)
     typical_education: str = ""
     related: list[Role] = field(default_factory=list)
+
+    @property
+    def place(self) -> Place | None:
+        return self.resolution.place if self.resolution else None
+
+    @property
+    def headline(self) -> WageSummary | None:
+        """The estimate a one-line summary quotes (a link preview, a listing): the local one when there is a place."""
+        return self.local or self.national
+
+    @property
+    def headline_text(self) -> str:
+        """ "Median $135,980 a year in Seattle-Tacoma-Bellevue, WA (BLS OEWS May 2025)": the link preview's line."""
+        summary = self.headline
+        if summary is None or self.release is None:
+            return ""
+        where = "nationally" if summary.estimate.area_id == NATIONAL else f"in {summary.area_name}"
+        per = "an hour" if summary.unit == "hour" else "a year"
+        return f"Median {summary.medium.text} {per} {where} (BLS OEWS {self.release.name})."
 
     @property
     def description(self) -> str:
@@ -108,13 +79,13 @@ class RoleCard:
 
     @property
     def local_difference(self) -> Decimal | None:
-        """Percent difference of the local median from the national median."""
-        if not (
-            self.local and self.national and self.local.estimate.annual_median and self.national.estimate.annual_median
-        ):
+        """Percent difference of the local median from the national median, in the unit both publish."""
+        if not (self.local and self.national and self.local.unit == self.national.unit):
             return None
-        national = Decimal(self.national.estimate.annual_median)
-        return ((self.local.estimate.annual_median - national) * 100 / national).quantize(Decimal("0.1"))
+        local, national = self.local.medium.value, self.national.medium.value
+        if not local or not national:
+            return None
+        return ((Decimal(local) - Decimal(national)) * 100 / Decimal(national)).quantize(Decimal("0.1"))
 
 
 @dataclass(frozen=True)
@@ -126,15 +97,25 @@ class OccupationProfile:
     release: Release | None
     national: WageSummary | None
     national_change: Change | None
-    history: list[tuple[str, int | None]]
+    history: list[HistoryPoint]
     market: MarketEstimate
     tasks: list[str]
     skills: list[Rating]
     knowledge: list[Rating]
-    technology: list[TechnologySkill]
+    technology: list[TechnologyGroup]
     education: list[EducationShare]
     related_socs: list[str]
     typical_education: str
+
+
+def technology_groups(skills: list[TechnologySkill]) -> list[TechnologyGroup]:
+    """Technology examples grouped by O*NET commodity, as O*NET lists them: within a group Hot Technologies first,
+    then In Demand, then A-Z; groups with more Hot Technologies first, then larger groups, then A-Z."""
+    groups: dict[str, list[TechnologySkill]] = {}
+    for skill in sorted(skills, key=lambda t: (not t.hot, not t.in_demand, t.example.lower())):
+        groups.setdefault(skill.commodity_title, []).append(skill)
+    ordered = [TechnologyGroup(title, examples) for title, examples in groups.items()]
+    return sorted(ordered, key=lambda group: (-group.hot, -len(group.examples), group.title.lower()))
 
 
 @versions.memoized("occupation profiles", maxsize=2048)
@@ -146,7 +127,7 @@ def occupation_profile(soc: str) -> OccupationProfile:
     market = national_market(national.occupation_id if national else soc)
     tasks: list[str] = []
     ratings: list[Rating] = []
-    technology: list[TechnologySkill] = []
+    technology: list[TechnologyGroup] = []
     education: list[EducationShare] = []
     related: list[str] = []
     if onet:
@@ -157,7 +138,7 @@ def occupation_profile(soc: str) -> OccupationProfile:
             .select_related("element")
             .order_by("-importance", "element__name")
         )
-        technology = list(onet.technology_skills.order_by("-hot", "-in_demand", "example")[:24])
+        technology = technology_groups(list(onet.technology_skills.all()))
         education = list(
             onet.education_shares.filter(category__scale="RL", percent__gt=0)
             .select_related("category")
@@ -173,7 +154,10 @@ def occupation_profile(soc: str) -> OccupationProfile:
         release=release,
         national=WageSummary(national, release) if national and release else None,
         national_change=change_between(history[-2], history[-1]) if len(history) > 1 else None,
-        history=[(estimate.release.name, estimate.annual_median) for estimate in history],
+        history=[
+            HistoryPoint(e.release.name, e.figure("annual_median", e.release), e.figure("hourly_median", e.release))
+            for e in history
+        ],
         market=market,
         tasks=tasks,
         skills=[r for r in ratings if r.domain == Rating.Domain.SKILL][:10],
@@ -183,6 +167,12 @@ def occupation_profile(soc: str) -> OccupationProfile:
         related_socs=[code for code in dict.fromkeys(related) if code != soc][:10],
         typical_education=market.projection.entry_education if market.projection else "",
     )
+
+
+def figures_code(soc: str) -> str:
+    """The occupation whose estimates a role of `soc` shows: itself, or the nearest SOC ancestor BLS publishes."""
+    profile = occupation_profile(soc)
+    return profile.national.estimate.occupation_id if profile.national else soc
 
 
 def role_card(role: Role, location: str | None = None) -> RoleCard:
@@ -215,8 +205,11 @@ def role_card(role: Role, location: str | None = None) -> RoleCard:
     if location is not None and profile.release:
         card.resolution = resolve(location)
         if card.resolution.place:
-            stats_code = profile.national.estimate.occupation_id if profile.national else role.occupation_id
-            local, card.local_notes = local_estimate(stats_code, card.resolution.place.area, profile.release)
+            stats_code = figures_code(role.occupation_id)
+            area = card.resolution.place.area
+            card.located = located_estimates([(stats_code, area)], profile.release)[(stats_code, area.code)]
+            card.local_notes = card.located.notes
+            local = card.located.estimate
             card.local = WageSummary(local, profile.release) if local else None
             card.local_market = local_market(profile.market, card.resolution.place.area)
             card.local_platform = platform_counts(role.occupation_id, card.resolution.place.area)

@@ -6,6 +6,11 @@ from django.urls import reverse
 from occupations.models import Occupation
 
 
+def _acronym(word: str) -> bool:
+    """CNC, HVAC, iOS: a word (or part of a hyphenated one) with capitals after its first letter."""
+    return any(part[1:] != part[1:].lower() for part in word.split("-"))
+
+
 class Category(models.Model):
     """An editable grouping of roles, e.g. "Technical". New occupations fall in by SOC major group."""
 
@@ -46,6 +51,13 @@ class Role(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("roles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def people(self) -> str:
+        """The people in the role, for a sentence: "What electricians are paid", "What back-end developers are paid".
+        SOC titles are plural already; a curated title may be singular. Words in capitals (CNC, HVAC) stay."""
+        title = self.title if self.title.endswith("s") or not self.is_curated else f"{self.title}s"
+        return " ".join(word if _acronym(word) else word.lower() for word in title.split())
 
     @property
     def duty_list(self) -> list[str]:

@@ -25,17 +25,22 @@ class RoleSummary(Schema):
 
 
 class ChangeOut(Schema):
-    percent: float = Field(description="Percent change of the median annual wage.")
+    percent: float = Field(description="Percent change of the median wage.")
+    unit: Literal["year", "hour"] = Field(
+        description="year: the annual median; hour: the hourly median, for occupations BLS publishes hourly only."
+    )
     from_release: str
     to_release: str
-    from_median: int
-    to_median: int
+    from_median: float = Field(description="Median in `unit`, dollars.")
+    to_median: float = Field(description="Median in `unit`, dollars.")
     note: str = "BLS notes that OEWS estimates are not designed for comparisons over time."
 
 
 class HistoryPoint(Schema):
     release: str
-    median: int | None
+    median: int | None = Field(description="National median annual wage (null where not published as a number).")
+    hourly_median: float | None = Field(description="National median hourly wage.")
+    special: dict[str, str] = Field(description="annual_median / hourly_median -> BLS symbol, where one stands.")
 
 
 class Citation(Schema):
@@ -128,7 +133,10 @@ class JobZoneOut(Schema):
     experience: str
     job_training: str
     examples: str
-    svp_range: str
+    svp_range: str = Field(description="O*NET's Specific Vocational Preparation range: levels, not years.")
+    svp_time: str = Field(
+        description="The preparation time that SVP range stands for, e.g. 'over 2 years, up to 4 years'."
+    )
 
 
 class RoleRef(Schema):
@@ -194,26 +202,42 @@ class RoleCardOut(Schema):
         citations += sorted({c.source for c in card.market.citations})
         if card.onet:
             citations.append("O*NET 30.1 Database, USDOL/ETA (CC BY 4.0)")
+        local = WageOut.of(card.local) if card.local else None
+        if local is not None and card.located is not None:
+            local.area_note = card.located.note
         return RoleCardOut(
             slug=role.slug,
             title=role.title,
             url=role.get_absolute_url(),
             category=role.category.name,
             occupation=OccupationRef(code=role.occupation.code, title=role.occupation.title),
-            national=WageOut.of(card.national.estimate) if card.national else None,
+            national=WageOut.of(card.national) if card.national else None,
             change_from_previous_year=None
             if change is None
             else ChangeOut(
                 percent=float(change.percent),
+                unit="hour" if change.unit == "hour" else "year",
                 from_release=change.previous.release.name,
                 to_release=change.current.release.name,
-                from_median=change.previous.annual_median or 0,
-                to_median=change.current.annual_median or 0,
+                from_median=float(change.previous_value),
+                to_median=float(change.current_value),
             ),
-            history=[HistoryPoint(release=name, median=median) for name, median in card.history],
+            history=[
+                HistoryPoint(
+                    release=point.release,
+                    median=None if point.annual.value is None else int(point.annual.value),
+                    hourly_median=num(point.hourly.value),  # type: ignore[arg-type]
+                    special={
+                        name: figure.special
+                        for name, figure in (("annual_median", point.annual), ("hourly_median", point.hourly))
+                        if figure.special
+                    },
+                )
+                for point in card.history
+            ],
             market=MarketOut.of(card.market),
             location=LocationOut(query=place.query, label=place.label, area=AreaOut.of(place.area)) if place else None,
-            local=WageOut.of(card.local.estimate) if card.local else None,
+            local=local,
             local_notes=card.local_notes,
             local_difference_percent=num(card.local_difference),
             local_market=MarketOut.of(card.local_market) if card.local_market else None,
@@ -230,7 +254,8 @@ class RoleCardOut(Schema):
             ],
             technology=[
                 TechnologyOut(example=t.example, category=t.commodity_title, hot=t.hot, in_demand=t.in_demand)
-                for t in card.technology
+                for group in card.technology
+                for t in group.examples
             ],
             typical_education=card.typical_education,
             education=[EducationOut(level=e.category.description, percent=float(e.percent)) for e in card.education],
@@ -242,6 +267,7 @@ class RoleCardOut(Schema):
                 job_training=zone.job_training,
                 examples=zone.examples,
                 svp_range=zone.svp_range,
+                svp_time=zone.svp_time,
             )
             if zone
             else None,

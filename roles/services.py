@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from occupations.models import Occupation
+from occupations.services import soc_code_of
 from roles.models import Category, Role
 from sources import versions
 
@@ -86,3 +87,17 @@ def role_save(*, role: Role) -> Role:
     role.save()
     versions.bump("data")
     return role
+
+
+def role_for_code(text: str) -> Role | None:
+    """The role of the occupation a SOC or O*NET-SOC code names ("29-1141", "29-1141.00"): the occupation's own
+    role (not a curated one), or None when `text` is not a code or no role takes its figures from it."""
+    code = soc_code_of(text)
+    if code is None:
+        return None
+    return (
+        Role.objects.select_related("category", "occupation")
+        .filter(occupation_id=code)
+        .order_by("is_curated", "title")
+        .first()
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("roles/", views.directory, name="directory"),
     path("roles/soc/<str:code>/", views.role_by_soc, name="by-soc"),
+    re_path(r"^roles/(?P<code>\d{2}-\d{4}(?:\.\d{2})?)/$", views.role_by_soc, name="by-code"),
     path("roles/<slug:slug>/", views.role_detail, name="detail"),
     re_path(r"^roles/(?P<slug>[-\w]+)/figures\.(?P<fmt>csv|json)$", views.role_export, name="export"),
     path("autocomplete/places", views.place_autocomplete, name="place-autocomplete"),

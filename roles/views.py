@@ -1,5 +1,3 @@
-import csv
-import io
 from typing import Any
 
 from django.conf import settings
@@ -8,14 +6,19 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from geo.resolve import MAX_LENGTH, autocomplete
+from geo.api import place_problem
+from geo.resolve import MAX_LENGTH, autocomplete, resolve
 from lib.http import cached_page, rate_limited
+from occupations.services import soc_code_of
 from roles.card import role_card
+from roles.export import card_csv
 from roles.models import Category, Role
 from roles.schemas import RoleCardOut
 from roles.search import search_roles
+from roles.services import role_for_code
 from sources import versions
 
 
@@ -28,13 +31,24 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cached_page(version=versions.cache_version, params=("q", "category"))
+@cached_page(version=versions.cache_version, params=("q", "category", "location"))
 def directory(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_LENGTH]
     category_slug = request.GET.get("category", "")
+    place = resolve(request.GET["location"][:MAX_LENGTH]).place if request.GET.get("location") else None
+    if query and (role := role_for_code(query)) is not None:  # a SOC or O*NET-SOC code: straight to its role
+        return redirect(role.get_absolute_url() + (f"?{urlencode({'location': place.label})}" if place else ""))
     categories = list(Category.objects.annotate(role_count=Count("roles")).filter(role_count__gt=0))
     selected = next((c for c in categories if c.slug == category_slug), None)
-    context: dict[str, Any] = {"query": query, "categories": categories, "selected": selected}
+    context: dict[str, Any] = {
+        "query": query,
+        "categories": categories,
+        "selected": selected,
+        "place": place,
+        # the place travels with every link from here to a role or a category
+        "place_query": f"?{urlencode({'location': place.label})}" if place else "",
+        "place_param": f"&{urlencode({'location': place.label})}" if place else "",
+    }
     if query:
         context["hits"] = search_roles(query, limit=25)
     else:
@@ -53,20 +67,34 @@ def _location(request: HttpRequest) -> str | None:
 @require_GET
 @cached_page(version=versions.cache_version, params=("location",))
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    role = get_object_or_404(Role.objects.select_related("category", "occupation"), slug=slug)
+    role = Role.objects.select_related("category", "occupation").filter(slug=slug).first()
+    if role is None:
+        return _role_by_code(request, slug)
     location = _location(request)
     card = role_card(role, location)
-    permalink = request.build_absolute_uri(role.get_absolute_url())
-    if card.resolution and card.resolution.place:
-        permalink += "?" + urlencode({"location": card.resolution.place.label})
-    return render(request, "roles/detail.html", {"card": card, "role": role, "permalink": permalink})
+    place = urlencode({"location": card.place.label}) if card.place else ""
+    place_query, place_param = (f"?{place}", f"&{place}") if place else ("", "")
+    permalink = request.build_absolute_uri(role.get_absolute_url()) + place_query
+    context = {
+        "card": card,
+        "role": role,
+        "permalink": permalink,
+        "place_query": place_query,
+        "place_param": place_param,
+    }
+    return render(request, "roles/detail.html", context)
 
 
 @require_GET
 def role_by_soc(request: HttpRequest, code: str) -> HttpResponse:
-    role = Role.objects.filter(occupation_id=code).order_by("is_curated", "title").first()
+    return _role_by_code(request, code)
+
+
+def _role_by_code(request: HttpRequest, code: str) -> HttpResponse:
+    """/roles/soc/29-1141.00/ and /roles/29-1141/: the role of the occupation a SOC or O*NET-SOC code names."""
+    role = role_for_code(code)
     if role is None:
-        raise Http404(f"No role for SOC code {code}.")
+        raise Http404(f"No role for the code {code[:20]}." if soc_code_of(code) else "No such role.")
     query = request.GET.urlencode()
     return redirect(role.get_absolute_url() + (f"?{query}" if query else ""), permanent=False)
 
@@ -79,47 +107,23 @@ def _work_rate() -> int:
 @rate_limited(per_minute=_work_rate)
 @cached_page(version=versions.cache_version, params=("location",))
 def role_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    """The role page's figures as JSON (exactly the API's role card) or CSV."""
+    """The role page's figures as JSON (exactly the API's role card) or CSV (every figure the page shows). A place
+    that is ambiguous or unknown gets the same problem answer as the API (300 with the choices, 404, 422), never
+    national rows in its stead."""
     role = get_object_or_404(Role.objects.select_related("category", "occupation"), slug=slug)
-    card = RoleCardOut.of(role_card(role, _location(request)))
+    location = _location(request)
+    if location is not None:
+        result = resolve(location)
+        if result.place is None:
+            return place_problem(result)
+        location = result.place.label
+    card = role_card(role, location)
     if fmt == "json":
-        response = HttpResponse(card.model_dump_json(indent=2), content_type="application/json")
+        response = HttpResponse(RoleCardOut.of(card).model_dump_json(indent=2), content_type="application/json")
     else:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["section", "area", "figure", "value", "special", "source"])
-        for section, wages in (("national", card.national), ("local", card.local)):
-            if wages:
-                for key, value in wages.annual.model_dump().items():
-                    special = wages.special.get(f"annual_{key}", "")
-                    writer.writerow(
-                        [
-                            section,
-                            wages.area.name,
-                            f"annual {key}",
-                            "" if value is None else int(value),
-                            special,
-                            wages.release.citation,
-                        ]
-                    )
-                writer.writerow(
-                    [
-                        section,
-                        wages.area.name,
-                        "employment",
-                        wages.employment or "",
-                        wages.special.get("employment", ""),
-                        wages.release.citation,
-                    ]
-                )
-        for section, market in (("market", card.market), ("local market", card.local_market)):
-            if market:
-                sources = "; ".join(f"{c.label}: {c.source}" for c in market.sources)
-                for key in ("job_openings", "candidate_supply", "difficulty"):
-                    value = getattr(market, key)
-                    writer.writerow([section, market.area, key, "" if value is None else value, "", sources])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{role.slug}.{fmt}"'
+        response = HttpResponse(card_csv(card), content_type="text/csv; charset=utf-8")
+    place = f"-{slugify(card.place.label)}" if card.place else ""
+    response["Content-Disposition"] = f'attachment; filename="{role.slug}{place}.{fmt}"'
     return response
 
 

@@ -10,24 +10,31 @@ from geo.resolve import gazetteer
 from lib.api import (
     AREA_PATTERN,
     ERRORS,
+    OCCUPATION_CODE_PATTERN,
     PLACE_ANSWERS,
     PLACE_MAX_LENGTH,
     PLACE_PATTERN,
-    SOC_PATTERN,
     Problem,
 )
 from lib.problems import ApiProblem
 from occupations.models import Occupation
+from occupations.services import soc_code_of
 from sources import versions
 from sources.schemas import ImportOut, newest_imports
 from wages.models import Release, WageEstimate
+from wages.queries import located_estimates
 from wages.schemas import ReleaseOut, WageOut
+from wages.summary import WageSummary
 
 router = Router(tags=["wages"])
 
 
 class WageQuery(Schema):
-    occupation: str = Field(description="SOC code, e.g. 15-1252.", pattern=SOC_PATTERN, examples=["15-1252"])
+    occupation: str = Field(
+        description="SOC code (15-1252) or O*NET-SOC code (15-1252.00).",
+        pattern=OCCUPATION_CODE_PATTERN,
+        examples=["15-1252"],
+    )
     area: str | None = Field(
         None, description="BLS 7-digit area code; national (0000000) when neither is given.", pattern=AREA_PATTERN
     )
@@ -68,14 +75,16 @@ def area_for(query: WageQuery) -> Area:
     operation_id="get_wages",
 )
 def wages(request: HttpRequest, query: Query[WageQuery]) -> HttpResponse:
-    """The full OEWS estimate for an occupation in an area (or the area a place resolves to)."""
+    """The full OEWS estimate for an occupation in an area, or for a place: a place falls back, as the role page
+    does, from its area to its state to the nation where BLS publishes no estimate, and `area_note` says so."""
     area = area_for(query)
-    body = wage_body(query.occupation, area.code, query.release or 0)
+    occupation = soc_code_of(query.occupation) or query.occupation
+    body = wage_body(occupation, area.code, query.release or 0, query.location is not None)
     return HttpResponse(body, content_type="application/json")
 
 
 @versions.memoized("wage answers", maxsize=20_000)
-def wage_body(occupation_code: str, area_code: str, year: int) -> bytes:
+def wage_body(occupation_code: str, area_code: str, year: int, fall_back: bool = False) -> bytes:
     """One estimate's JSON, kept in process memory until the data version changes (the figures change only with
     it). Problems are raised, never kept."""
     if not Occupation.objects.filter(code=occupation_code).exists():
@@ -87,11 +96,17 @@ def wage_body(occupation_code: str, area_code: str, year: int) -> bytes:
         raise ApiProblem(
             404, "Unknown release", f"Release May {year} is not loaded.", suggestions=[r.name for r in releases]
         )
-    estimate = (
-        WageEstimate.objects.filter(release=release, area_id=area_code, occupation_id=occupation_code)
-        .select_related("area", "occupation", "release")
-        .first()
-    )
+    note = ""
+    if fall_back:
+        located = located_estimates([(occupation_code, gazetteer().areas[area_code])], release)
+        found = located[(occupation_code, area_code)]
+        estimate, note = found.estimate, found.note
+    else:
+        estimate = (
+            WageEstimate.objects.filter(release=release, area_id=area_code, occupation_id=occupation_code)
+            .select_related("area", "occupation", "release")
+            .first()
+        )
     if estimate is None:
         raise ApiProblem(
             404,
@@ -99,7 +114,9 @@ def wage_body(occupation_code: str, area_code: str, year: int) -> bytes:
             f"BLS publishes no {release.name} estimate for {occupation_code} in area {area_code}.",
             suggestions=[f"area={NATIONAL}"],
         )
-    return WageOut.of(estimate).model_dump_json().encode()
+    answer = WageOut.of(WageSummary(estimate, release))
+    answer.area_note = note
+    return answer.model_dump_json().encode()
 
 
 class ReleasesOut(Schema):

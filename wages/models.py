@@ -1,5 +1,6 @@
 """BLS Occupational Employment and Wage Statistics (OEWS): releases, areas and estimates."""
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,6 +16,28 @@ SPECIAL_VALUES = {
     "**": "employment not released",
     "~": "fewer than 0.5 percent of establishments reported this occupation",
 }
+
+# BLS's own notes to its symbols, word for word as the "Field Descriptions" sheet of the May 2022, 2023 and 2024
+# national files prints them; a release's notes are read from its workbook when it has that sheet (the .csv
+# copies do not), else these apply. The May 2025 time series uses the same footnote for "#" (its code 5).
+BLS_NOTES = {
+    "*": "indicates that a wage estimate is not available",
+    "**": "indicates that an employment estimate is not available",
+    "#": "indicates a wage equal to or greater than $115.00 per hour or $239,200 per year",
+    "~": "indicates that the percent of establishments reporting the occupation is less than 0.5%",
+}
+# BLS's descriptions of the ANNUAL and HOURLY flags (same sheet), for the sentence under a table.
+ANNUAL_ONLY = (
+    "BLS publishes annual wages only for this occupation: it releases only annual wages for some occupations that "
+    "typically work fewer than 2,080 hours per year, but are paid on an annual basis, such as teachers, pilots, and "
+    "athletes."
+)
+HOURLY_ONLY = (
+    "BLS publishes hourly wages only for this occupation: it releases only hourly wages for some occupations that "
+    "typically work fewer than 2,080 hours per year and are paid on an hourly basis, such as actors, dancers, and "
+    "musicians and singers."
+)
+_TOP = re.compile(r"\$([\d,]+\.\d\d) per hour or \$([\d,]+) per year")
 
 # The numeric fields of an estimate, in the order of the BLS file layout.
 ESTIMATE_FIELDS = (
@@ -43,6 +66,12 @@ class Release(models.Model):
 
     year = models.PositiveSmallIntegerField(primary_key=True, help_text="Reference year: 2025 for May 2025.")
     published = models.DateField(null=True, blank=True, help_text="Date BLS published the release.")
+    notes = models.JSONField(default=dict, blank=True, help_text="BLS symbol -> BLS's note to it, for this release.")
+    highest_annual = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The highest annual wage percentile the release publishes as a number (set on import).",
+    )
 
     class Meta:
         ordering = ["-year"]
@@ -58,17 +87,61 @@ class Release(models.Model):
     def citation(self) -> str:
         return f"U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics, {self.name}"
 
+    def note(self, symbol: str) -> str:
+        """BLS's note to a symbol in this release, word for word."""
+        return (self.notes or {}).get(symbol) or BLS_NOTES.get(symbol, "")
+
+    @property
+    def top(self) -> tuple[Decimal, int] | None:
+        """(hourly, annual) top of the published range that "#" stands for, as the release's note states it."""
+        match = _TOP.search(self.note("#"))
+        return (Decimal(match.group(1).replace(",", "")), int(match.group(2).replace(",", ""))) if match else None
+
+    @property
+    def top_is_ceiling(self) -> bool:
+        """Whether "#" can be read as "this much or more": not when the release publishes larger wages elsewhere
+        (May 2025 publishes wages far above $239,200 and still marks some cells "#")."""
+        top = self.top
+        return top is not None and (self.highest_annual is None or self.highest_annual <= top[1])
+
 
 @dataclass(frozen=True)
 class Figure:
-    """One published OEWS value: a number, or the BLS symbol that stands in its place."""
+    """One published OEWS value: a number, or the BLS symbol that stands in its place, with its unit ("year",
+    "hour", or "" for counts and percents) and, for "#", the ceiling it means when the release uses it as one."""
 
     value: Decimal | int | None
     special: str = ""
+    unit: str = ""
+    ceiling: Decimal | int | None = None
 
     @property
     def note(self) -> str:
         return SPECIAL_VALUES.get(self.special, "")
+
+    @property
+    def published(self) -> bool:
+        return self.value is not None
+
+    @property
+    def text(self) -> str:
+        """As a person reads it: "$135,980", "$29.05", "$239,200 or more", "Not published for this area"."""
+        if self.special == "#":
+            return (
+                f"{money(self.ceiling, self.unit)} or more"
+                if self.ceiling is not None
+                else "Not published for this area"
+            )
+        if self.special or self.value is None:
+            return "Not published"
+        return money(self.value, self.unit) if self.unit else f"{int(self.value):,}"
+
+
+def money(value: Decimal | int | None, unit: str) -> str:
+    """$135,980 a year is written without cents, $29.05 an hour with them."""
+    if value is None:
+        return "Not published"
+    return f"${int(value):,}" if unit == "year" else f"${Decimal(value):,.2f}"
 
 
 class WageEstimate(models.Model):
@@ -110,7 +183,18 @@ class WageEstimate(models.Model):
     def __str__(self) -> str:
         return f"{self.occupation_id} in {self.area_id}, {self.release_id}"
 
-    def figure(self, field: str) -> Figure:
+    def figure(self, field: str, release: Release | None = None) -> Figure:
+        """One field as a Figure; with the release, a "#" carries the ceiling it means (when it means one)."""
         if field not in ESTIMATE_FIELDS:
             raise ValueError(f"{field} is not an OEWS estimate field")
-        return Figure(getattr(self, field), (self.special or {}).get(field, ""))
+        special = (self.special or {}).get(field, "")
+        unit = "year" if field.startswith("annual_") else "hour" if field.startswith("hourly_") else ""
+        ceiling: Decimal | int | None = None
+        if special == "#" and release is not None and release.top_is_ceiling and (top := release.top):
+            ceiling = top[1] if unit == "year" else top[0]
+        return Figure(getattr(self, field), special, unit, ceiling)
+
+    @property
+    def wage_unit(self) -> str:
+        """The unit BLS publishes this occupation's wages in: "hour" for hourly-only occupations, else "year"."""
+        return "hour" if self.hourly_only else "year"

@@ -1,20 +1,38 @@
-"""Reads of OEWS estimates with the fallbacks the product promises."""
+"""Reads of OEWS estimates with the fallbacks the product promises: a place's own area, then its state, then the
+nation, each step said in words. The role page, the API, downloads, /compare and job listings all read estimates
+through `located_estimates` (or `local_estimate`, one of them), so they fall back the same way."""
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from geo.models import NATIONAL, Area
 from occupations.services import soc_ancestors
+from sources import versions
 from wages.models import Release, WageEstimate
 
 
 @dataclass(frozen=True)
 class Change:
-    """Percent change of the annual median between two releases."""
+    """Percent change of the median between two releases: the annual median, or the hourly median for an
+    occupation BLS publishes hourly wages only for."""
 
     current: WageEstimate
     previous: WageEstimate
     percent: Decimal
+    unit: str  # "year" or "hour"
+
+    @property
+    def previous_value(self) -> Decimal | int:
+        return _median(self.previous, self.unit)  # type: ignore[return-value]
+
+    @property
+    def current_value(self) -> Decimal | int:
+        return _median(self.current, self.unit)  # type: ignore[return-value]
+
+
+def _median(estimate: WageEstimate, unit: str) -> Decimal | int | None:
+    return estimate.annual_median if unit == "year" else estimate.hourly_median
 
 
 def current_release() -> Release | None:
@@ -37,45 +55,124 @@ def national_estimates(occupation_code: str, release: Release) -> tuple[WageEsti
     return chosen, [e for e in estimates if e.occupation_id == chosen.occupation_id]
 
 
+def figures_codes(codes: Iterable[str], release: Release) -> dict[str, str]:
+    """occupation code -> the code whose estimates stand for it: itself, or its nearest SOC ancestor (up to the
+    minor group) with a national estimate in `release`, as `national_estimates` chooses; one query for them all."""
+    candidates = {code: [code, *soc_ancestors(code)[:3]] for code in codes}
+    published = set(
+        WageEstimate.objects.filter(
+            release=release, area_id=NATIONAL, occupation_id__in={c for chain in candidates.values() for c in chain}
+        ).values_list("occupation_id", flat=True)
+    )
+    return {code: next((c for c in chain if c in published), code) for code, chain in candidates.items()}
+
+
 def change_between(previous: WageEstimate, current: WageEstimate) -> Change | None:
-    """Percent change of the annual median between two estimates, where both are published."""
-    if not previous.annual_median or not current.annual_median:
-        return None
-    percent = (Decimal(current.annual_median) - previous.annual_median) * 100 / previous.annual_median
-    return Change(current=current, previous=previous, percent=percent.quantize(Decimal("0.1")))
+    """Percent change of the median between two estimates: the annual median where both publish one, else the
+    hourly median where both do (hourly-only occupations); None when neither pair is published."""
+    for unit in ("year", "hour"):
+        before, after = _median(previous, unit), _median(current, unit)
+        if before and after:
+            percent = (Decimal(after) - Decimal(before)) * 100 / Decimal(before)
+            return Change(current=current, previous=previous, percent=percent.quantize(Decimal("0.1")), unit=unit)
+    return None
 
 
-def has_median(estimate: WageEstimate | None) -> bool:
-    """A median is published: a number, or BLS's top-coded `#` ("$239,200 or more")."""
+def has_median(estimate: WageEstimate | None, release: Release) -> bool:
+    """A median is published: an annual or hourly number, or BLS's `#` where the release uses it for "this much or
+    more". Where the release publishes larger wages elsewhere (May 2025), a `#` median is not published: the next
+    level (state, nation) answers instead."""
     if estimate is None:
         return False
-    return estimate.annual_median is not None or (estimate.special or {}).get("annual_median") == "#"
+    special = estimate.special or {}
+    top_coded = "#" in (special.get("annual_median"), special.get("hourly_median"))
+    return (
+        estimate.annual_median is not None
+        or estimate.hourly_median is not None
+        or (top_coded and release.top_is_ceiling)
+    )
+
+
+@versions.memoized("state areas", maxsize=1)
+def state_areas() -> dict[str, tuple[str, str]]:
+    """State abbreviation -> (area code, name) of the state's (or territory's) OEWS area."""
+    return {
+        abbr: (code, name)
+        for code, name, abbr in Area.objects.filter(kind__in=[Area.Kind.STATE, Area.Kind.TERRITORY]).values_list(
+            "code", "name", "state_abbr"
+        )
+    }
+
+
+def fallback_chain(area: Area) -> list[tuple[str, str]]:
+    """(code, name) of the areas to try for `area`, nearest first: the area, its state, the nation."""
+    chain = [(area.code, area.name)]
+    if area.kind in (Area.Kind.METRO, Area.Kind.NONMETRO) and area.state_abbr in state_areas():
+        chain.append(state_areas()[area.state_abbr])
+    if area.code != NATIONAL:
+        chain.append((NATIONAL, "the United States"))
+    return chain
+
+
+@dataclass(frozen=True)
+class Located:
+    """The estimate that answers for an (occupation, area): the area's own, or its state's, or the nation's."""
+
+    asked: Area
+    estimate: WageEstimate | None
+    notes: list[str] = field(default_factory=list)  # one sentence for each level skipped
+
+    @property
+    def fell_back(self) -> bool:
+        return self.estimate is not None and self.estimate.area_id != self.asked.code
+
+    @property
+    def area_name(self) -> str:
+        if self.estimate is None:
+            return ""
+        return "the United States" if self.estimate.area_id == NATIONAL else self.estimate.area.name
+
+    @property
+    def note(self) -> str:
+        """One sentence for a listing or an API answer: where the figures come from, when not the area itself."""
+        if self.estimate is None:
+            return " ".join(self.notes)
+        if not self.fell_back:
+            return ""
+        asked, found = self.asked.name, self.area_name
+        return f"BLS publishes no median wage for this occupation in {asked}; the figures are for {found}."
+
+
+def located_estimates(wanted: Iterable[tuple[str, Area]], release: Release) -> dict[tuple[str, str], Located]:
+    """(occupation code, area code) -> Located, for many pairs in one query: each pair falls back from its area
+    to its state to the nation until BLS publishes a median there."""
+    wanted = list(dict.fromkeys(wanted))
+    chains = {(code, area.code): (area, fallback_chain(area)) for code, area in wanted}
+    occupations = {code for code, _ in wanted}
+    areas = {level for _, chain in chains.values() for level, _ in chain}
+    found = {
+        (estimate.occupation_id, estimate.area_id): estimate
+        for estimate in WageEstimate.objects.filter(
+            release=release, occupation_id__in=occupations, area_id__in=areas
+        ).select_related("area", "occupation", "release")
+    }
+    located = {}
+    for (code, area_code), (area, chain) in chains.items():
+        notes: list[str] = []
+        estimate = None
+        for level, name in chain:
+            candidate = found.get((code, level))
+            if has_median(candidate, release):
+                estimate = candidate
+                break
+            marked = candidate is not None and "#" in (candidate.special or {}).values()
+            why = " (its cells are marked “#”: not published for this area)" if marked else ""
+            notes.append(f"BLS publishes no median wage for this occupation in {name}{why}.")
+        located[(code, area_code)] = Located(area, estimate, notes)
+    return located
 
 
 def local_estimate(occupation_code: str, area: Area, release: Release) -> tuple[WageEstimate | None, list[str]]:
-    """The estimate for `area`, else its state, else national; with a note for each level skipped.
-    All levels are read in one query."""
-    chain = [(area.code, area.name)]  # nearest first: the area, its state, the nation
-    if area.kind in (Area.Kind.METRO, Area.Kind.NONMETRO) and area.state_abbr:
-        state = (
-            Area.objects.filter(kind__in=[Area.Kind.STATE, Area.Kind.TERRITORY], state_abbr=area.state_abbr)
-            .values_list("code", "name")
-            .first()
-        )
-        if state:
-            chain.append(state)
-    if area.code != NATIONAL:
-        chain.append((NATIONAL, "the United States"))
-    found = {
-        estimate.area_id: estimate
-        for estimate in WageEstimate.objects.filter(
-            release=release, occupation_id=occupation_code, area_id__in=[code for code, _ in chain]
-        ).select_related("area")
-    }
-    notes: list[str] = []
-    for code, name in chain:
-        estimate = found.get(code)
-        if estimate is not None and has_median(estimate):
-            return estimate, notes
-        notes.append(f"BLS publishes no annual median for this occupation in {name}.")
-    return None, notes
+    """The estimate for `area`, else its state, else national; with a note for each level skipped."""
+    located = located_estimates([(occupation_code, area)], release)[(occupation_code, area.code)]
+    return located.estimate, located.notes

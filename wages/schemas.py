@@ -1,10 +1,13 @@
 """API contract for OEWS estimates, areas and releases."""
 
+from typing import Literal
+
 from ninja import Schema
 from pydantic import Field
 
 from geo.schemas import AreaOut
-from wages.models import SPECIAL_VALUES, Release, WageEstimate
+from wages.models import Release
+from wages.summary import WageSummary
 
 
 class ReleaseOut(Schema):
@@ -48,12 +51,28 @@ class WageOut(Schema):
     mean_rse: float | None = Field(description="Relative standard error of the mean wage, percent.")
     annual_only: bool = Field(description="BLS publishes only annual wages for this occupation.")
     hourly_only: bool = Field(description="BLS publishes only hourly wages for this occupation.")
+    wage_unit: Literal["year", "hour"] = Field(
+        description="The unit of the headline figures (Low/Medium/High): hour for hourly-only occupations."
+    )
+    low: float | None = Field(description="25th percentile in wage_unit (the page's Low).")
+    medium: float | None = Field(description="Median in wage_unit (the page's Medium).")
+    high: float | None = Field(description="75th percentile in wage_unit (the page's High).")
     special: dict[str, str] = Field(description="Field -> BLS symbol, for values published as a symbol.")
-    special_meanings: dict[str, str] = Field(description="What each symbol used here means.")
+    special_meanings: dict[str, str] = Field(description="What each symbol used here means, as the page says it.")
+    notes: list[str] = Field(
+        description="The sentences the page shows under these figures: units, BLS symbols, percentiles that meet."
+    )
     less_reliable: bool = Field(description="True when a relative standard error is above 10 percent.")
+    area_note: str = Field(
+        default="",
+        description="When the estimate is for another area than the one asked (BLS publishes none there): where the "
+        "figures come from instead, the area's state or the nation.",
+    )
 
     @staticmethod
-    def of(estimate: WageEstimate) -> "WageOut":
+    def of(summary: WageSummary) -> "WageOut":
+        estimate = summary.estimate
+
         def num(value: object) -> float | None:
             return None if value is None else float(value)  # type: ignore[arg-type]
 
@@ -71,7 +90,7 @@ class WageOut(Schema):
             occupation_code=estimate.occupation_id,
             occupation_title=estimate.occupation.title,
             area=AreaOut.of(estimate.area),
-            release=ReleaseOut.of(estimate.release),
+            release=ReleaseOut.of(summary.release),
             employment=estimate.employment,
             employment_rse=num(estimate.employment_rse),
             jobs_per_1000=num(estimate.jobs_per_1000),
@@ -81,7 +100,12 @@ class WageOut(Schema):
             mean_rse=num(estimate.mean_rse),
             annual_only=estimate.annual_only,
             hourly_only=estimate.hourly_only,
+            wage_unit="hour" if summary.unit == "hour" else "year",
+            low=num(summary.low.value),
+            medium=num(summary.medium.value),
+            high=num(summary.high.value),
             special=special,
-            special_meanings={symbol: SPECIAL_VALUES[symbol] for symbol in sorted(set(special.values()))},
+            special_meanings=summary.symbol_meanings,
+            notes=summary.notes,
             less_reliable=any(value > 10 for value in rses),
         )

@@ -65,14 +65,18 @@ def test_d2_pay_out_of_bounds_is_a_rejected_row_not_a_broken_site(key):
         linkedin_row("2", pay_period="HOURLY", min_salary="10000000", max_salary="10000000"),
         linkedin_row("3", pay_period="YEARLY", min_salary="120000", max_salary="90000"),
         linkedin_row("4", pay_period="YEARLY", min_salary="90000", max_salary="120000"),
+        linkedin_row("5", pay_period="HOURLY", min_salary="5", max_salary="6"),
+        linkedin_row("6", pay_period="YEARLY", min_salary="95", max_salary="95"),
     )
     answer = send(key, feed, "text/csv")
     assert answer.status_code == 200, answer.content
     report = answer.json()
-    assert report["imported"] == 1 and len(report["rejected"]) == 3
+    assert report["imported"] == 1 and len(report["rejected"]) == 5
     assert "row 1" in report["rejected"][0] and "10000000" in report["rejected"][0]  # 120,000,000 a year: refused
-    assert "row 2" in report["rejected"][1] and "At most $1,000 per hour" in report["rejected"][1]
+    assert "row 2" in report["rejected"][1] and "At most $1,000 an hour" in report["rejected"][1]
     assert "row 3" in report["rejected"][2] and "below the lower end" in report["rejected"][2]
+    assert "row 5" in report["rejected"][3] and "at least the federal minimum wage, $7.25" in report["rejected"][3]
+    assert "row 6" in report["rejected"][4] and "$95 a year is too little for a yearly pay" in report["rejected"][4]
     assert list(Posting.objects.filter(external_id__startswith="linkedin-").exclude(source__contains="sample")) == []
     for page in ("/jobs/", "/api/v1/jobs", "/jobs/employers/acme-robotics/"):
         assert Client().get(page).status_code == 200, page

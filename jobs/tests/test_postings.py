@@ -2,6 +2,7 @@
 
 import csv
 import gzip
+import html
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -26,9 +27,22 @@ def linkedin_rows(snapshot_dir):
         return list(csv.DictReader(handle))
 
 
+PAY_RULES = ("federal minimum wage", "too little for a yearly pay", "full-time job's yearly pay", "At most $")
+
+
 def test_the_sample_feeds_are_loaded_with_their_dates_and_credits(snapshot_dir):
-    assert Posting.objects.filter(external_id__startswith="linkedin-").count() == 500
-    assert Posting.objects.filter(external_id__startswith="usajobs-").count() == 537
+    """Every row is loaded but those whose pay no job could post ("$200-$225 a year" for a principal engineer,
+    $0 for a federal job), which are reported, row by row."""
+    for name, prefix, rows in (
+        ("linkedin_2023_24_postings_sample500.csv.gz", "linkedin-", 500),
+        ("usajobs_product_manager_jobs.csv.gz", "usajobs-", 537),
+    ):
+        run, errors = postings.load(snapshot_dir / "postings" / name)
+        assert errors and all(any(rule in error for rule in PAY_RULES) for error in errors), errors
+        assert run.rows_written == rows - len(errors) == Posting.objects.filter(external_id__startswith=prefix).count()
+    principal = next(r for r in linkedin_rows(snapshot_dir) if r["title"] == "Principal Backend Engineer")
+    assert (principal["min_salary"], principal["pay_period"]) == ("200.0", "YEARLY")
+    assert not Posting.objects.filter(external_id=f"linkedin-{principal['job_id']}").exists()
     # They are old: none shows as open.
     assert not Posting.objects.live().exists()
     assert set(Posting.objects.values_list("status", flat=True)) == {"expired"}
@@ -46,7 +60,7 @@ def test_the_sample_feeds_are_loaded_with_their_dates_and_credits(snapshot_dir):
 def test_reimport_updates_in_place(snapshot_dir):
     count = Posting.objects.count()
     run, errors = postings.load(snapshot_dir / "postings/usajobs_product_manager_jobs.csv.gz")
-    assert errors == [] and run.rows_written == 537
+    assert run.rows_written == 537 - len(errors) and all("$0 a year is too little" in error for error in errors)
     assert Posting.objects.count() == count
 
 
@@ -140,6 +154,8 @@ def test_listing_filters_and_pay_comparison(client):
         area_id="0041940",
         location_label="Sunnyvale, CA",
         title="Junior developer",
+        salary_min=band.annual_p25 - 20000,
+        salary_max=band.annual_p25 - 10000,
         annual_min=band.annual_p25 - 20000,
         annual_max=band.annual_p25 - 10000,
     )
@@ -148,17 +164,36 @@ def test_listing_filters_and_pay_comparison(client):
         area_id="0041940",
         location_label="Sunnyvale, CA",
         title="Staff developer",
+        salary_min=band.annual_p75 + 10000,
+        salary_max=band.annual_p75 + 30000,
         annual_min=band.annual_p75 + 10000,
         annual_max=band.annual_p75 + 30000,
     )
+    hourly = make_posting(
+        role=developers,
+        area_id="0041940",
+        location_label="Sunnyvale, CA",
+        title="Contract developer",
+        salary_min=band.hourly_median,
+        salary_max=band.hourly_median + 1,
+        salary_period="hour",
+        annual_min=int(band.hourly_median * 2080),
+        annual_max=int((band.hourly_median + 1) * 2080),
+    )
     make_posting(title="Remote tester", arrangement="remote")
     page = client.get("/jobs/", {"role": "software-developers", "location": "Sunnyvale, CA"}).content.decode()
-    assert "2 postings open now" in page
+    assert "3 postings open now" in page
     assert (
         "Pay is below the 25th percentile for this role in San Jose-Sunnyvale-Santa Clara, CA "
-        f"(${band.annual_p25:,}-${band.annual_p75:,}, BLS OEWS May 2025)." in page
+        f"(${band.annual_p25:,}-${band.annual_p75:,} a year, BLS OEWS May 2025)." in page
     )
     assert "Pay is above the 75th percentile" in page
+    # Hourly pay is shown as written and judged against the hourly band.
+    assert f"${hourly.salary_min:,.2f}–${hourly.salary_max:,.2f} an hour" in page
+    assert (
+        "Pay is within the 25th-75th percentile band for this role in San Jose-Sunnyvale-Santa Clara, CA "
+        f"(${band.hourly_p25:,.2f}-${band.hourly_p75:,.2f} an hour, BLS OEWS May 2025)." in page
+    )
     by_pay = client.get("/jobs/", {"sort": "salary", "role": "software-developers"}).content.decode()
     assert by_pay.index(high.title) < by_pay.index(low.title)
     assert "Remote tester" in client.get("/jobs/", {"remote": "1"}).content.decode()
@@ -219,3 +254,28 @@ def test_sorting_by_pay_puts_postings_without_pay_last_on_every_database(client)
     assert page.index(paid.title) < page.index(unpaid.title)
     listed = client.get("/api/v1/jobs", {"sort": "salary", "q": "coordinator"}).json()["results"]
     assert [job["title"] for job in listed] == [paid.title, unpaid.title]
+
+
+def test_the_place_travels_from_the_listing_to_the_posting_and_back(client):
+    from roles.models import Role
+
+    posting = make_posting(
+        role=Role.objects.get(slug="software-developers"), area_id="0041940", location_label="Sunnyvale, CA"
+    )
+    listing = client.get("/jobs/", {"location": "sunnyvale ca"}).content.decode()
+    assert f'href="{posting.get_absolute_url()}?location=Sunnyvale%2C+CA"' in listing
+    page = client.get(posting.get_absolute_url(), {"location": "Sunnyvale, CA"}).content.decode()
+    assert 'href="/jobs/?location=Sunnyvale%2C+CA">Return to job listings' in page
+    assert 'href="/roles/software-developers/?location=Sunnyvale%2C+CA"' in page
+
+
+def test_a_place_we_cannot_find_lists_nothing_and_offers_choices(client):
+    make_posting(title="Anywhere developer")
+    page = html_text(client.get("/jobs/", {"location": "Springfield"}))
+    assert "Several places match" in page and "Springfield, MO" in page
+    assert "Anywhere developer" not in page
+    assert "Ithaca" in html_text(client.get("/jobs/", {"location": "Ithaca NY"}))
+
+
+def html_text(response) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))

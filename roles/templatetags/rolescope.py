@@ -7,31 +7,21 @@ from typing import Any
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 
-from wages.models import Figure
+from wages.models import Figure, money
 
 register = template.Library()
 
-TOP_CODED = {"annual": "$239,200 or more", "hourly": "$115.00 or more"}
-
-
-def _money(figure: Figure | None, kind: str) -> str:
-    if figure is None:
-        return "Not available"
-    if figure.special:
-        return TOP_CODED[kind] if figure.special == "#" else "Not published"
-    if figure.value is None:
-        return "—"
-    return f"${intcomma(int(figure.value))}" if kind == "annual" else f"${Decimal(figure.value):,.2f}"
-
 
 @register.filter
-def annual(figure: Figure | None) -> str:
-    return _money(figure, "annual")
+def per(unit: str) -> str:
+    """ "year" -> "a year", "hour" -> "an hour"."""
+    return "an hour" if unit == "hour" else "a year"
 
 
-@register.filter
-def hourly(figure: Figure | None) -> str:
-    return _money(figure, "hourly")
+@register.filter(name="money")
+def money_filter(value: Decimal | int | None, unit: str) -> str:
+    """{{ value|money:"hour" }} -> $29.05; {{ value|money:"year" }} -> $135,980."""
+    return money(value, unit)
 
 
 @register.filter

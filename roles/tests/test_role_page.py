@@ -43,7 +43,10 @@ def test_back_end_developer_national_figures_match_oews(client, oews_2025, snaps
     assert response.status_code == 200
     page = text_of(response)
     row = oews_row(oews_2025, "99", "15-1254")
-    assert f"Low {dollars(row['A_PCT25'])} Medium {dollars(row['A_MEDIAN'])} High {dollars(row['A_PCT75'])}" in page
+    assert (
+        f"Low {dollars(row['A_PCT25'])} a year Medium {dollars(row['A_MEDIAN'])} a year "
+        f"High {dollars(row['A_PCT75'])} a year" in page
+    )
     assert f"10th percentile {dollars(row['A_PCT10'])} ${row['H_PCT10']}" in page
     assert f"Employment: {int(row['TOT_EMP']):,} (relative standard error {row['EMP_PRSE']}%)" in page
     assert "15-1254 Web Developers" in page and "May 2025" in page
@@ -67,7 +70,8 @@ def test_back_end_developer_national_figures_match_oews(client, oews_2025, snaps
         < page.index("Return to job listings")
     )
     assert "Job Zone Three: Medium Preparation Needed" in page
-    assert "(6.0 to < 7.0)" in page
+    assert "Specific vocational preparation (SVP) range: 6.0 to < 7.0 on the SVP scale" in page
+    assert "over 1 year, up to 2 years of preparation" in page
 
 
 def oews_row_plain(path, occupation):
@@ -92,7 +96,10 @@ def test_local_figures_match_oews(client, oews_2025, slug, location, area, area_
     row = oews_row(oews_2025, area, occupation)
     assert f"come from the {area_name} metropolitan area estimates" in page
     local = page[page.index("Salary variance") :]
-    assert f"Low {dollars(row['A_PCT25'])} Medium {dollars(row['A_MEDIAN'])} High {dollars(row['A_PCT75'])}" in local
+    assert (
+        f"Low {dollars(row['A_PCT25'])} a year Medium {dollars(row['A_MEDIAN'])} a year "
+        f"High {dollars(row['A_PCT75'])} a year" in local
+    )
     national = oews_row(oews_2025, "99", occupation)
     difference = (Decimal(row["A_MEDIAN"]) - Decimal(national["A_MEDIAN"])) * 100 / Decimal(national["A_MEDIAN"])
     sign = "+" if difference > 0 else "−"
@@ -175,7 +182,7 @@ def test_share_section_and_social_tags(client):
     assert "http://testserver/roles/back-end-developer/?location=Austin%2C+TX" in body
     assert "https://www.linkedin.com/sharing/share-offsite/?url=http%3A//testserver/roles/back-end-developer/" in body
     assert "https://x.com/intent/post?url=" in body and "mailto:?subject=Back-End%20Developer" in body
-    assert "/roles/back-end-developer/figures.csv?location=Austin%2C%20TX" in body
+    assert "/roles/back-end-developer/figures.csv?location=Austin%2C+TX" in body
     assert 'media="print"' in body
 
 
@@ -193,8 +200,32 @@ def test_downloads_carry_the_same_figures_as_the_page(client, oews_2025):
     assert data["local"]["area"]["code"] == "0012420"
     assert data["national"]["release"]["citation"].endswith("May 2025")
     assert data == client.get("/api/v1/roles/back-end-developer", {"location": "Austin, TX"}).json()
-    csv_body = client.get("/roles/back-end-developer/figures.csv", {"location": "Austin, TX"}).content.decode()
-    assert f'local,"Austin-Round Rock-San Marcos, TX",annual median,{row["A_MEDIAN"]},,' in csv_body
+    response = client.get("/roles/back-end-developer/figures.csv", {"location": "Austin, TX"})
+    assert response["Content-Disposition"] == 'attachment; filename="back-end-developer-austin-tx.csv"'
+    rows = {r["section"]: r for r in csv.DictReader(response.content.decode().splitlines())}
+    local = rows["local"]
+    assert (local["place"], local["area_code"], local["release"]) == ("Austin, TX", "0012420", "May 2025")
+    for column, field in [
+        ("annual_p10_usd_per_year", "A_PCT10"),
+        ("annual_median_usd_per_year", "A_MEDIAN"),
+        ("annual_mean_usd_per_year", "A_MEAN"),
+        ("hourly_median_usd_per_hour", "H_MEDIAN"),
+        ("hourly_p90_usd_per_hour", "H_PCT90"),
+        ("employment", "TOT_EMP"),
+        ("employment_rse_percent", "EMP_PRSE"),
+        ("mean_wage_rse_percent", "MEAN_PRSE"),
+        ("location_quotient", "LOC_QUOTIENT"),
+    ]:
+        assert Decimal(local[column]) == Decimal(row[field]), column
+    assert Decimal(local["median_vs_national_percent"]) == Decimal(str(data["local_difference_percent"]))
+    assert int(local["job_openings"]) == data["local_market"]["job_openings"]
+    assert local["market_basis"] == "public estimates"
+    national = rows["national"]
+    assert Decimal(national["change_from_previous_release_percent"]) == Decimal(
+        str(data["change_from_previous_year"]["percent"])
+    )
+    assert national["change_basis"] == "annual median"
+    assert int(national["candidate_supply"]) == data["market"]["candidate_supply"]
     page = text_of(client.get("/roles/back-end-developer/", {"location": "Austin, TX"}))
     assert (
         f"Candidate supply {data['market']['candidate_supply']:,} Job openings {data['market']['job_openings']:,}"
@@ -203,14 +234,37 @@ def test_downloads_carry_the_same_figures_as_the_page(client, oews_2025):
     assert client.get("/roles/back-end-developer/figures.xml").status_code == 404
 
 
-def test_top_coded_wages_show_the_bls_note(client, oews_2025):
+def test_a_hash_the_release_does_not_use_as_a_ceiling_is_not_published_for_the_area(client, oews_2025):
+    """May 2025 marks every wage of Alabama's oral surgeons "#", yet publishes wages far above $239,200 elsewhere:
+    the page says BLS publishes no median there and shows the nation's, never "$239,200 or more"."""
     row = oews_row(oews_2025, "1", "29-1022")  # Oral and maxillofacial surgeons, Alabama
     assert row["A_MEDIAN"] == "#"
+    national = oews_row(oews_2025, "99", "29-1022")
     page = text_of(client.get("/roles/soc/29-1022/", {"location": "Alabama"}, follow=True))
     local = page[page.index("Salary variance") :]
-    assert "come from the Alabama estimates" in local
-    assert "Medium $239,200 or more" in local
-    assert "Median (Medium) $239,200 or more $115.00 or more" in local
+    assert "BLS publishes no median wage for this occupation in Alabama (its cells are marked “#”" in local
+    assert f"Medium {dollars(national['A_MEDIAN'])} a year" in local
+    assert "or more" not in local
+
+
+def test_a_partly_marked_estimate_says_not_published_for_this_area(client, oews_2025):
+    row = oews_row(oews_2025, "24340", "29-1211")  # Anesthesiologists, Grand Rapids: the 90th marked "#"
+    assert row["A_PCT90"] == "#" and row["A_MEDIAN"].isdigit()
+    page = text_of(client.get("/roles/soc/29-1211/", {"location": "Grand Rapids, MI"}, follow=True))
+    local = page[page.index("Salary variance") :]
+    assert f"Medium {dollars(row['A_MEDIAN'])} a year High {dollars(row['A_PCT75'])} a year" in local
+    assert "90th percentile Not published for this area Not published for this area" in local
+    assert "“# indicates a wage equal to or greater than $115.00 per hour or $239,200 per year”" in local
+    assert "publishes wages up to $946,560 a year elsewhere" in local
+
+
+def test_a_hash_in_a_release_that_uses_it_as_a_ceiling_reads_as_one(client, snapshot_dir):
+    """May 2024 publishes nothing above $239,200: its "#" means "$239,200 or more" (anesthesiologists' median)."""
+    with gzip.open(snapshot_dir / "oews-history/national_M2024_dl.csv.gz", "rt", encoding="utf-8-sig") as handle:
+        row = next(r for r in csv.DictReader(handle) if r["OCC_CODE"] == "29-1211")
+    assert row["A_MEDIAN"] == "#"
+    page = text_of(client.get("/roles/soc/29-1211/", follow=True))
+    assert "May 2024 $239,200 or more $115.00 or more" in page
 
 
 def test_unpublished_metro_cell_falls_back_to_the_state(client, oews_2025):
@@ -234,6 +288,31 @@ def test_unpublished_metro_cell_falls_back_to_the_state(client, oews_2025):
         client.get(f"/roles/soc/{row['OCC_CODE']}/", {"location": f"{city.name}, {row['PRIM_STATE']}"}, follow=True)
     )
     local = page[page.index("Salary variance") :]
-    assert f"BLS publishes no annual median for this occupation in {row['AREA_TITLE']}." in local
+    assert f"BLS publishes no median wage for this occupation in {row['AREA_TITLE']}." in local
     assert f"shown here for {state['AREA_TITLE']}" in local
     assert f"Medium {dollars(state['A_MEDIAN'])}" in local
+
+
+def test_link_previews_quote_the_local_figure(client, oews_2025):
+    body = client.get("/roles/registered-nurses/", {"location": "seattle wa"}).content.decode()
+    row = oews_row(oews_2025, "42660", "29-1141")
+    said = f"Median {dollars(row['A_MEDIAN'])} a year in Seattle-Tacoma-Bellevue, WA (BLS OEWS May 2025)."
+    assert f'<meta property="og:description" content="{said}' in html.unescape(body)
+    assert f'<meta name="twitter:description" content="{said}">' in html.unescape(body)
+    assert '<meta name="twitter:title" content="Registered Nurses in Seattle, WA · rolescope">' in body
+
+
+def test_the_place_travels_with_every_link(client):
+    body = html.unescape(client.get("/roles/registered-nurses/", {"location": "Bozeman MT"}).content.decode())
+    place = "location=Bozeman%2C+MT"
+    links = re.findall(r'href="([^"]+)"', body)
+    related = [link for link in links if link.startswith("/roles/") and "/figures." not in link and "soc" not in link]
+    assert related and all(place in link for link in related if link != "/roles/"), related
+    for text in ("See the postings", "Return to job listings", "Download figures (CSV)"):
+        link = re.search(rf'href="([^"]+)"[^>]*>{re.escape(text)}', body).group(1)
+        assert place in link, (text, link)
+    category = re.search(r'href="(/roles/\?category=[^"]+)"', body).group(1)
+    assert place in category
+    directory = html.unescape(client.get(category).content.decode())
+    roles = [link for link in re.findall(r'href="(/roles/[a-z0-9-]+/[^"]*)"', directory)]
+    assert roles and all(place in link for link in roles)

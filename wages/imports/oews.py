@@ -10,6 +10,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.db.models import Max
+
 from geo.models import Area
 from geo.services import county_areas_refresh
 from occupations.models import Occupation
@@ -19,7 +21,7 @@ from sources.models import ImportRun
 from sources.parsing import DataFileError, Row, read_delimited, read_xlsx
 from sources.pipeline import published_dates
 from sources.registry import DataSet, SnapshotFile, register
-from wages.models import ESTIMATE_FIELDS, SPECIAL_VALUES, Release, WageEstimate
+from wages.models import BLS_NOTES, ESTIMATE_FIELDS, SPECIAL_VALUES, Release, WageEstimate
 
 # BLS column for each estimate field, in the same order as ESTIMATE_FIELDS.
 COLUMNS = dict(
@@ -139,6 +141,29 @@ def parse_row(row: Row) -> OewsRow:
     )
 
 
+_NOTE_LINE = re.compile(r"^\s*(\*\*|\*|#|~)\s*=\s*(.+?)\s*$")
+
+
+def release_notes(path: Path) -> dict[str, str]:
+    """BLS's notes to its symbols as the release's workbook prints them ("#  = indicates a wage equal to or
+    greater than ..."), from its "Field Descriptions" sheet; BLS's usual notes for files without one (.csv)."""
+    notes = dict(BLS_NOTES)
+    if path.suffix.lower() != ".xlsx":
+        return notes
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        if "Field Descriptions" in workbook.sheetnames:
+            for cells in workbook["Field Descriptions"].iter_rows(values_only=True):
+                for cell in cells:
+                    if isinstance(cell, str) and (match := _NOTE_LINE.match(cell)):
+                        notes[match.group(1)] = match.group(2)
+    finally:
+        workbook.close()
+    return notes
+
+
 def parse(path: Path) -> Iterator[OewsRow | None]:
     """Yield each cross-industry row of an OEWS file; None for rows of an industry breakdown."""
     rows = read_xlsx(path, None, REQUIRED) if path.suffix.lower() == ".xlsx" else read_delimited(path, REQUIRED)
@@ -213,6 +238,12 @@ def load(path: Path, *, year: int | None = None, published: date | None = None) 
         if not seen_areas:
             raise DataFileError(path, None, "no cross-industry estimates in the file")
         run.rows_written = writer.written
+        # percentiles only: BLS caps percentiles at the top of its range ("#"), never means
+        annual = ("annual_p10", "annual_p25", "annual_median", "annual_p75", "annual_p90")
+        highest = WageEstimate.objects.filter(release=release).aggregate(**{name: Max(name) for name in annual})
+        release.highest_annual = max((value for value in highest.values() if value is not None), default=None)
+        release.notes = release_notes(path)
+        release.save(update_fields=["highest_annual", "notes"])
         occupation_hierarchy_refresh()
         county_areas_refresh()
     return run
