@@ -21,6 +21,7 @@ from jobs.schemas import PostingFields
 from lib.markdown import plain_html, render_markdown
 from roles.models import Role
 from roles.search import role_named, suggested_role
+from roles.services import role_for_code
 from sources import versions
 
 
@@ -71,8 +72,9 @@ def place_or_error(text: str) -> Place:
 
 
 def role_or_error(text: str) -> Role:
-    """A role named by its slug or title, else the closest match by the site's role search."""
-    found = role_named(text)
+    """A role named by its slug, its occupation's SOC or O*NET-SOC code, or its title, else the closest match by
+    the site's role search."""
+    found = role_for_code(text) or role_named(text)
     if found is None:
         raise ValidationError(f"No role matches '{text.strip()[:100]}'; pick one from the list.")
     return found

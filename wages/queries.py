@@ -139,8 +139,8 @@ class Located:
             return " ".join(self.notes)
         if not self.fell_back:
             return ""
-        asked, found = self.asked.name, self.area_name
-        return f"BLS publishes no median wage for this occupation in {asked}; the figures are for {found}."
+        # the first step's sentence ("... in Bozeman, MT."), and where the figures come from instead
+        return f"{self.notes[0].removesuffix('.')}; the figures are for {self.area_name}."
 
 
 def located_estimates(wanted: Iterable[tuple[str, Area]], release: Release) -> dict[tuple[str, str], Located]:

@@ -288,8 +288,14 @@ def test_unpublished_metro_cell_falls_back_to_the_state(client, oews_2025):
         client.get(f"/roles/soc/{row['OCC_CODE']}/", {"location": f"{city.name}, {row['PRIM_STATE']}"}, follow=True)
     )
     local = page[page.index("Salary variance") :]
-    assert f"BLS publishes no median wage for this occupation in {row['AREA_TITLE']}." in local
+    area, state_name = row["AREA_TITLE"], state["AREA_TITLE"]
+    said = f"BLS publishes no median wage for this occupation in {area}; the figures are for {state_name}."
+    assert said in local
     assert f"shown here for {state['AREA_TITLE']}" in local
+    listed = client.get(
+        "/api/v1/wages", {"occupation": row["OCC_CODE"], "location": f"{city.name}, {row['PRIM_STATE']}"}
+    )
+    assert listed.json()["area_note"] == said  # the same sentence in the API
     assert f"Medium {dollars(state['A_MEDIAN'])}" in local
 
 
