@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck imports check audit openapi snapshot bench-import bench-pages bench-api bench-jobs api-fuzz clean
+.PHONY: run test lint typecheck imports check audit openapi snapshot bench-import bench-pages bench-api bench-jobs api-fuzz faults clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ audit: $(STAMP)
 # Schemathesis against the live app (gunicorn on loopback): responses must match openapi.json, no 500s.
 api-fuzz: $(STAMP)
 	$(BIN)/python tools/api_fuzz.py
+
+# Three app servers behind nginx on the local PostgreSQL and Redis, under load, through faults (restarts both).
+faults: $(STAMP)
+	$(BIN)/python tools/faults.py
 
 clean:
 	rm -rf $(VENV) node_modules test-artifacts db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -1,0 +1,103 @@
+"""The deployment files are the ones the processes use: the image's entrypoint, gunicorn's config and nginx's config
+are checked here as far as this machine can without a container runtime (`make faults` runs them for real)."""
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tools.cluster import render_nginx
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DEPLOY = ROOT / "deploy"
+
+
+def test_compose_runs_the_stack_from_the_image():
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    services = compose["services"]
+    assert set(services) == {"db", "redis", "init", "app", "worker", "nginx"}
+    assert services["db"]["image"].startswith("postgres:16") and services["redis"]["image"].startswith("redis:7")
+    assert services["app"]["deploy"]["replicas"] == 3
+    assert (services["init"]["command"], services["app"]["command"], services["worker"]["command"]) == (
+        ["init"],
+        ["web"],
+        ["worker"],
+    )
+    for name in ("init", "app", "worker"):
+        assert services[name]["build"] == "." and services[name]["environment"]["SECRET_KEY_FILE"].startswith("/run/")
+    assert services["app"]["depends_on"]["init"]["condition"] == "service_completed_successfully"
+    assert "./deploy/nginx.conf.template:/etc/nginx/templates/nginx.conf.template:ro" in services["nginx"]["volumes"]
+    assert compose["secrets"]["secret_key"]["file"] == "./secrets/secret_key"
+
+
+def test_the_image_runs_unprivileged_with_a_healthcheck():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert dockerfile.count("FROM python:3.11-slim-bookworm") == 2  # builder and runtime stages
+    assert "USER rolescope" in dockerfile
+    assert "HEALTHCHECK" in dockerfile and "/healthz" in dockerfile
+    assert 'ENTRYPOINT ["/app/deploy/entrypoint"]' in dockerfile
+    assert "collectstatic" in dockerfile
+    assert "pip install --no-index --find-links=/wheels -r /tmp/requirements.txt" in dockerfile
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".git", ".venv", "db.sqlite3*", ".env"} <= set(ignored)
+
+
+def test_the_nginx_config_renders_and_nginx_accepts_it(tmp_path):
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.skip("nginx is not installed (CI installs it)")
+    values = {
+        "NGINX_PORT": "127.0.0.1:18080",
+        "ROLESCOPE_UPSTREAM": "server 127.0.0.1:18101 max_fails=1 fail_timeout=5s;",
+        "NGINX_RUN_DIR": str(tmp_path),
+    }
+    config = tmp_path / "nginx.conf"
+    config.write_text(render_nginx((DEPLOY / "nginx.conf.template").read_text(), values))
+    assert "${" not in config.read_text()
+    checked = subprocess.run([nginx, "-t", "-c", str(config)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_gunicorn_accepts_its_config():
+    checked = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--check-config", "--config", "deploy/gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"DEBUG": "true", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_servers_starting_together_prepare_the_database_once(tmp_path):
+    """Three `prepare` runs at once on an empty database: each succeeds, the migrations are applied once."""
+    database = tmp_path / "empty.sqlite3"
+    env = {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "prepare", "--no-data"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT app, name, COUNT(*) FROM django_migrations GROUP BY app, name").fetchall()
+    assert rows and all(count == 1 for _, _, count in rows)
+    assert ("wages", "0003_release_notes", 1) in rows
+
+
+def test_the_entrypoint_passes_other_commands_through():
+    done = subprocess.run(
+        [str(DEPLOY / "entrypoint"), sys.executable, "-c", "print('through')"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "through"

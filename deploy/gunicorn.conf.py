@@ -1,0 +1,83 @@
+"""gunicorn for rolescope: the one copy the container image, `make faults`, the benchmarks and the API fuzz use.
+
+Every value can be changed with an environment variable (see docs/operations.md):
+GUNICORN_BIND, WEB_CONCURRENCY (workers), GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_GRACEFUL_TIMEOUT,
+GUNICORN_MAX_REQUESTS, GUNICORN_ACCESS_LOG (on|off), PROMETHEUS_MULTIPROC_DIR.
+"""
+
+import json
+import multiprocessing
+import os
+import shutil
+from datetime import UTC, datetime
+from typing import Any
+
+from gunicorn.glogging import Logger
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104 (a container listens on its own interface)
+# Two workers a core, plus one: the pages do some work in Python but also wait on the database.
+workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
+threads = _int("GUNICORN_THREADS", 1)
+# A request taking longer than this is stopped (its worker restarted); nginx waits a little longer.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+# On SIGTERM, requests in flight get this long to finish before the workers stop.
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
+keepalive = 5
+# Workers are replaced now and then (with jitter, never all at once), which bounds any slow leak.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
+max_requests_jitter = max_requests // 10
+# The API schema allows a query of several kB once percent-encoded; nginx caps request lines in front.
+limit_request_line = 0
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # heartbeat files off the disk  # noqa: S108
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "on") == "on" else None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+proc_name = "rolescope"
+
+
+class JsonLogger(Logger):
+    """gunicorn's access log as one JSON object per line (its error log stays text: it is rare and for people)."""
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+        if not (self.cfg.accesslog or self.cfg.logconfig or self.cfg.syslog):
+            return
+        headers = dict(resp.headers) if isinstance(resp.headers, list) else {}
+        line = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "level": "INFO",
+            "logger": "gunicorn.access",
+            "method": environ.get("REQUEST_METHOD"),
+            "path": environ.get("PATH_INFO"),
+            "status": int(str(resp.status).split()[0]) if resp.status else None,
+            "bytes": getattr(resp, "sent", None),
+            "duration_ms": round(request_time.total_seconds() * 1000, 1),
+            "remote": environ.get("REMOTE_ADDR"),
+            "request_id": headers.get("X-Request-ID") or headers.get("x-request-id"),
+            "user_agent": environ.get("HTTP_USER_AGENT"),
+        }
+        self.access_log.info(json.dumps(line))
+
+
+logger_class = JsonLogger
+
+
+def on_starting(server: Any) -> None:
+    """A server starts with an empty metrics directory: counts left by a previous run would be added to its own."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory, exist_ok=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker that is gone stops counting in the live gauges of /metrics (prometheus-client multiprocess mode)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
