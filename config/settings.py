@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lib.request_id.RequestIdMiddleware",  # first: everything after it (logs, problems, errors) knows the request
+    "lib.metrics.RequestMetricsMiddleware",  # the access log and request metrics; /metrics, like the probes below
     "sources.probes.ProbeMiddleware",  # /healthz and /readyz, before the Host check and the HTTPS redirect
     "django.middleware.security.SecurityMiddleware",
     "lib.http.SecurityHeadersMiddleware",
@@ -216,13 +218,98 @@ ROLESCOPE_DATA_DIR = Path(env_str("ROLESCOPE_DATA_DIR", str(BASE_DIR.parent / "s
 ROLESCOPE_SNAPSHOT_DIR = BASE_DIR / "data" / "snapshot"
 
 # --- Observability: logs, request ids, metrics, error reports (lib/request_id.py, lib/metrics.py) ---
+# Logs go to stderr: one JSON object a line in production, readable lines in development; both carry the request id
+# (X-Request-ID, also in every problem document). `rolescope.request` writes one line a request.
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").strip().upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(f"LOG_LEVEL={LOG_LEVEL!r} is not a level; use DEBUG, INFO, WARNING, ERROR or CRITICAL.")
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not a log format; use json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "lib.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, UTC
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's loggers write through the handler above only (not also through Django's default one); their
+        # DEBUG lines (every SQL statement, every template lookup) stay off even at LOG_LEVEL=DEBUG.
+        "django": {"handlers": [], "level": "INFO" if LOG_LEVEL == "DEBUG" else LOG_LEVEL},
+        # runserver's own line for every request repeats rolescope.request's; its warnings and errors remain.
+        "django.server": {"handlers": [], "level": "WARNING"},
+    },
 }
+# /metrics (Prometheus) answers to these networks (CIDRs; the address is the one lib.http.client_ip trusts), or to
+# `Authorization: Bearer <METRICS_TOKEN>` (empty: no token). PROMETHEUS_MULTIPROC_DIR (read by prometheus-client
+# itself) sums the counts of a server's worker processes: docs/operations.md.
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = env_secret("METRICS_TOKEN")
+# Error reports to Sentry when SENTRY_DSN is set; without it nothing is initialised and nothing is sent. No personal
+# data (no addresses, cookies, users or request bodies); performance traces only when SENTRY_TRACES_SAMPLE_RATE > 0.
+SENTRY_DSN = env_secret("SENTRY_DSN")
+try:
+    SENTRY_TRACES_SAMPLE_RATE = float(env_str("SENTRY_TRACES_SAMPLE_RATE").strip() or 0)
+except ValueError:
+    raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE is not a number; use 0 (off) to 1 (every request).") from None
+if not 0 <= SENTRY_TRACES_SAMPLE_RATE <= 1:
+    raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE must be from 0 (off) to 1 (every request).")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    from lib.request_id import tag_event
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",  # bodies carry candidates' profiles and employers' postings
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+        release=env_str("ROLESCOPE_RELEASE") or None,
+        environment=env_str("SENTRY_ENVIRONMENT") or None,
+        before_send=tag_event,
+        before_send_transaction=tag_event,
+    )
 # --- end observability ---
 
 # --- Background and scheduled work (django-q2; jobs/tasks.py, docs/operations.md) ---
+# A worker is `manage.py qcluster` (it also runs the schedules `manage.py setup_schedules` writes). Tasks wait in a
+# database table (the ORM broker: no other service, and a task is committed with the write that queued it), or in
+# Redis when REDIS_URL is set. Every task is safe to run twice: a task whose worker died is run again.
+TASK_WORKERS = env_int("TASK_WORKERS", 2)  # processes per worker; each runs one task at a time
+# A task still running after this long is stopped (a 2,000-row feed takes about 10 s). A task that failed, or whose
+# worker died, is run again TASK_RETRY_SECONDS after it was taken (more than the timeout, or a slow task would run
+# twice at once), at most TASK_MAX_ATTEMPTS times in all.
+TASK_TIMEOUT_SECONDS = env_int("TASK_TIMEOUT_SECONDS", 600)
+TASK_RETRY_SECONDS = TASK_TIMEOUT_SECONDS + 60
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3)
+if TASK_WORKERS < 1 or TASK_TIMEOUT_SECONDS < 1 or TASK_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("TASK_WORKERS, TASK_TIMEOUT_SECONDS and TASK_MAX_ATTEMPTS must be at least 1.")
+Q_CLUSTER = {
+    "name": "rolescope",
+    "workers": TASK_WORKERS,
+    "timeout": TASK_TIMEOUT_SECONDS,
+    "retry": TASK_RETRY_SECONDS,
+    "max_attempts": TASK_MAX_ATTEMPTS,
+    # A failed task stays queued and is retried (after `retry` seconds, up to max_attempts): failures here are
+    # passing ones (a lost connection, a locked database), and every task is idempotent.
+    "ack_failures": False,
+    # A daily job missed while no worker ran runs once when one starts, not once per missed day.
+    "catch_up": False,
+    "save_limit": 1000,  # successful results kept for the admin (failures are always kept)
+    "recycle": 200,  # tasks a worker process runs before it is replaced (returns memory a large feed took)
+    "poll": 0.5,  # seconds between looks at an empty database queue
+    "label": "Background tasks",
+    **({"redis": REDIS_URL} if REDIS_URL else {"orm": "default"}),
+}
 # --- end background work ---

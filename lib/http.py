@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, urlencode
+from prometheus_client import Counter
 
 from lib.problems import problem_response
 from lib.ratelimit import quota_take
@@ -18,6 +19,11 @@ View = Callable[..., HttpResponse]
 
 
 MAX_KEYED_VALUE = 200  # a parameter longer than this is not worth an entry: the page is rendered, not kept
+
+# Here rather than in lib.metrics, which imports this module; /metrics shows it (lib.metrics: why it has labels).
+PAGE_CACHE = Counter(
+    "rolescope_cache_requests_total", "Anonymous page cache lookups, by result: hit or miss.", ["result"]
+)
 
 
 def cached_page(
@@ -39,6 +45,7 @@ def cached_page(
             digest = hashlib.sha256(f"{request.path}?{urlencode(read)}".encode()).hexdigest()[:32]
             key = f"page:{view.__module__}.{view.__name__}:{version()}:{digest}"
             entry = cache.get(key)
+            PAGE_CACHE.labels("miss" if entry is None else "hit").inc()
             if entry is None:
                 response = view(request, *args, **kwargs)
                 if response.status_code != 200 or getattr(response, "streaming", False):

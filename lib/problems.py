@@ -4,6 +4,8 @@ from typing import Any
 
 from django.http import JsonResponse
 
+from lib.request_id import current_request_id
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
@@ -19,7 +21,11 @@ class ApiProblem(Exception):
 
 
 def problem_response(status: int, title: str, detail: str, **extra: Any) -> JsonResponse:
+    """The problem document; inside a request it carries the request's id, for the person reporting it to quote."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    request_id = current_request_id()
+    if request_id is not None:
+        body["request_id"] = request_id
     return JsonResponse(
         body, status=status, content_type=PROBLEM_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
     )

@@ -24,6 +24,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import requests
@@ -207,7 +208,7 @@ class Load:
     def write(self, session: requests.Session) -> None:
         """A posting, retried with the same Idempotency-Key until the server answers (or the run ends)."""
         key = uuid.uuid4().hex
-        body = {
+        body: dict[str, Any] = {
             "title": f"Fault-tolerant nurse {key[:8]}",
             "role": "registered-nurses",
             "location": random.choice(["Seattle, WA", "Austin, TX", "Bozeman MT", "Livingston, MT"]),  # noqa: S311
@@ -468,7 +469,7 @@ def verify(ledger: Ledger) -> tuple[int, int, int]:
         written = rows.fetchall()
         ids = {posting_id for posting_id, _ in written}
         titles = Counter(title for _, title in written)
-        states = dict(
+        states: dict[str, bool] = dict(
             database.execute(
                 "SELECT u.username, c.open_to_work FROM jobs_candidate c JOIN auth_user u ON u.id = c.user_id"
             ).fetchall()
@@ -483,7 +484,7 @@ def verify(ledger: Ledger) -> tuple[int, int, int]:
         last = acknowledged[-1]
         # The state is the last acknowledged value, or a later one whose answer was lost in a fault.
         possible = {history[last][0]} | {value for value, _ in history[last + 1 :]}
-        toggles_lost += states.get(name) not in possible
+        toggles_lost += name not in states or states[name] not in possible
     return lost, duplicates, toggles_lost
 
 
