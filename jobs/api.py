@@ -1,14 +1,15 @@
 """/api/v1/jobs: search postings (anyone), and write them (an API key scoped to an employer organisation)."""
 
-import tempfile
-from pathlib import Path as FilePath
+from collections.abc import Callable
 from typing import Any, Literal
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Path, Query, Router, Schema, Status
+from ninja import P, Path, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.params import HeaderEx
+from ninja.renderers import JSONRenderer
 from pydantic import Field, ValidationError
 
 from accounts.api_auth import KEY_REQUIRED, caller_key
@@ -16,11 +17,24 @@ from accounts.models import ApiKey, Organisation
 from accounts.permissions import is_editor
 from geo.api import place_or_problem
 from jobs.imports import postings as feeds
-from jobs.models import Posting
+from jobs.models import FeedImport, Posting
 from jobs.pay import pay_comparisons
-from jobs.schemas import JobIn, JobOut, JobPatch, PostingFields
+from jobs.schemas import FeedImportOut, JobIn, JobOut, JobPatch, PostingFields
 from jobs.search import JobSearch, search_postings
-from jobs.services import PostingInvalid, posting_close, posting_publish, posting_renew, posting_upsert
+from jobs.services import (
+    Answer,
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+    PostingInvalid,
+    feed_import_create,
+    idempotent_answer,
+    idempotent_write,
+    posting_close,
+    posting_publish,
+    posting_renew,
+    posting_upsert,
+    request_fingerprint,
+)
 from lib.api import (
     ERRORS,
     PLACE_ANSWERS,
@@ -95,14 +109,76 @@ def jobs(request: HttpRequest, query: Query[JobListQuery]) -> QuerySet[Posting]:
     return found
 
 
-class FeedImportOut(Schema):
-    rows_read: int
-    imported: int
-    rejected: list[str] = Field(description="Each rejected row with its row/line number and the reason.")
-    source: str
+IDEMPOTENCY_KEY_HELP = (
+    "A key of your choosing (1-255 printable characters, e.g. a UUID) that makes retrying this request safe: a"
+    " retry with the same key and the same request, within a day, gets the first answer again (with the header"
+    " `Idempotent-Replayed: true`) and writes nothing; the same key with a different request is a 422. A request"
+    " that was refused stored nothing, so it may be corrected and sent again with the same key."
+)
+# The key is a header: HeaderEx[str | None, P(...)] is how django-ninja names, bounds and documents one.
+IdempotencyKey = HeaderEx[
+    str | None,
+    P(alias="Idempotency-Key", description=IDEMPOTENCY_KEY_HELP, min_length=1, max_length=255, pattern=r"^[ -~]+$"),
+]
+REPLAYED_HEADER = {
+    "Idempotent-Replayed": {
+        "description": "`true` when this is the stored answer to an earlier request with the same Idempotency-Key.",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
+KEY_PROBLEMS: dict[int, Any] = {409: Problem}
+_JSON = JSONRenderer()
 
 
-FEED_BODY = {
+def _rendered(request: HttpRequest, status: int, out: Schema, location: str = "") -> Answer:
+    """An answer as the API renders it, kept as sent (what a retry with the same key gets)."""
+    return Answer(
+        status=status, body=_JSON.render(request, out.model_dump(), response_status=status), location=location
+    )
+
+
+def _sent(answer: Answer, *, replayed: bool) -> HttpResponse:
+    response = HttpResponse(answer.body, status=answer.status, content_type="application/json; charset=utf-8")
+    if answer.location:
+        response["Location"] = answer.location
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _key_problem(exc: Exception) -> ApiProblem:
+    if isinstance(exc, IdempotencyKeyReused):
+        return ApiProblem(
+            422,
+            "Idempotency-Key reused",
+            "This Idempotency-Key came before with a different request (method, address, content type or body); "
+            "send a new key with a new request.",
+        )
+    return ApiProblem(
+        409, "Request in progress", "A request with this Idempotency-Key has not finished yet; retry in a moment."
+    )
+
+
+def _fingerprint(request: HttpRequest, body: bytes) -> str:
+    return request_fingerprint(
+        method=request.method or "", path=request.path, content_type=request.content_type or "", body=body
+    )
+
+
+def _once(
+    request: HttpRequest, organisation: Organisation, key: str | None, body: bytes, write: Callable[[], Answer]
+) -> HttpResponse:
+    """`write()`'s answer, written once per Idempotency-Key (jobs.services.idempotent_write)."""
+    try:
+        answer, replayed = idempotent_write(
+            organisation=organisation, key=key, fingerprint=_fingerprint(request, body), write=write
+        )
+    except (IdempotencyKeyReused, IdempotencyKeyInUse) as exc:
+        raise _key_problem(exc) from None
+    return _sent(answer, replayed=replayed)
+
+
+FEED_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
@@ -110,41 +186,95 @@ FEED_BODY = {
             "text/csv": {"schema": {"type": "string"}},
         },
         "description": "A schema.org JobPosting array (JSON), or a LinkedIn-sample / USAJOBS CSV export.",
-    }
+    },
+    "responses": {
+        202: {
+            "headers": {
+                "Location": {
+                    "description": "The import's status: `GET /api/v1/jobs/imports/{import_id}`.",
+                    "schema": {"type": "string"},
+                },
+                **REPLAYED_HEADER,
+            }
+        }
+    },
 }
 
 
 @router.post(
     "/import",
-    response={200: FeedImportOut, 413: Problem, 415: Problem, **WRITE_ERRORS},
+    response={202: FeedImportOut, 413: Problem, 415: Problem, **KEY_PROBLEMS, **WRITE_ERRORS},
     summary="Import a feed",
     auth=KEY_REQUIRED,
     operation_id="import_jobs",
     openapi_extra=FEED_BODY,
 )
-def job_import(request: HttpRequest) -> FeedImportOut:
-    """Create or update the organisation's postings from a feed, matched on their external ids (idempotent).
-    Bad rows are reported and skipped; good rows are kept."""
-    _, employer = _writer(request)
+def job_import(request: HttpRequest, idempotency_key: IdempotencyKey = None) -> HttpResponse:
+    """Queue a feed to create or update the organisation's postings, matched on their external ids (importing it
+    again changes nothing twice). A feed that cannot be read as a whole is refused at once (400, 413, 415);
+    otherwise the answer is 202 with `Location`, its status: `GET /jobs/imports/{import_id}` says queued, running,
+    then done with the rows read, imported and rejected (each with its row/line and the reason), or failed. Bad rows
+    are reported and skipped; good rows are kept."""
+    user, employer = _writer(request)
     if employer is None:
         raise ApiProblem(403, "Key not scoped to an organisation", "Imports need an organisation's key.")
     kind = request.content_type or ""
-    suffix = {"application/json": ".json", "text/csv": ".csv"}.get(kind)
-    if suffix is None:
+    if kind not in feeds.CONTENT_TYPES:
         raise ApiProblem(415, "Unsupported feed type", "Send Content-Type application/json or text/csv.")
     body = _feed_body(request)
-    with tempfile.TemporaryDirectory() as folder:
-        path = FilePath(folder) / f"feed{suffix}"
-        path.write_bytes(body)
+    if idempotency_key is not None:  # a retry is answered before the feed is read again
         try:
-            run, errors = feeds.load(path, employer=employer)
+            answered = idempotent_answer(
+                organisation=employer, key=idempotency_key, fingerprint=_fingerprint(request, body)
+            )
+        except (IdempotencyKeyReused, IdempotencyKeyInUse) as exc:
+            raise _key_problem(exc) from None
+        if answered is not None:
+            return _sent(answered, replayed=True)
+    _refuse_unreadable(body, kind)
+
+    def queue() -> Answer:
+        feed_import = feed_import_create(organisation=employer, sent_by=user, content_type=kind, body=body)
+        out = FeedImportOut.of(feed_import)
+        return _rendered(request, 202, out, location=out.url)
+
+    return _once(request, employer, idempotency_key, body, queue)
+
+
+def _refuse_unreadable(body: bytes, content_type: str) -> None:
+    """A feed that cannot be read as a whole (not UTF-8, not JSON, not an array of objects, an unknown layout: 400;
+    more postings than an import takes: 413) is refused before it is kept; bad rows are the worker's to report."""
+    with feeds.feed_file(body, content_type) as path:
+        try:
+            feeds.parse(path)
         except feeds.FeedTooLarge as exc:
             raise ApiProblem(413, "Feed too large", str(exc).replace(str(path), "the feed")) from None
         except DataFileError as exc:
             raise ApiProblem(400, "Unreadable feed", str(exc).replace(str(path), "the feed")) from None
-    return FeedImportOut(
-        rows_read=run.rows_read or 0, imported=run.rows_written or 0, rejected=errors, source=run.release
-    )
+
+
+class FeedImportPath(Schema):
+    import_id: int = Field(ge=1, le=2_147_483_647, description="The import's id (in the 202's Location).")
+
+
+@router.get(
+    "/imports/{import_id}",
+    response={200: FeedImportOut, 403: Problem, 404: Problem, **ERRORS},
+    summary="A feed import's status and report",
+    auth=KEY_REQUIRED,
+    operation_id="get_feed_import",
+)
+def feed_import_status(request: HttpRequest, path: Path[FeedImportPath], response: HttpResponse) -> FeedImportOut:
+    """Queued, running, done (with the report: rows read, imported, rejected with their line and reason) or failed
+    (with the reason; nothing was imported). Only the organisation that sent the feed sees it."""
+    key = caller_key(request)
+    if key is None or key.employer is None:
+        raise ApiProblem(403, "Key not scoped to an organisation", "Imports belong to an organisation's keys.")
+    feed_import = FeedImport.objects.defer("body").filter(pk=path.import_id, organisation=key.employer).first()
+    if feed_import is None:
+        raise ApiProblem(404, "Unknown import", f"There is no feed import {path.import_id} your key can see.")
+    response["Cache-Control"] = "private, no-store"  # it changes until it is done
+    return FeedImportOut.of(feed_import)
 
 
 def _feed_body(request: HttpRequest) -> bytes:
@@ -235,21 +365,26 @@ def _answer(posting: Posting) -> JobOut:
 
 @router.post(
     "",
-    response={201: JobOut, **WRITE_ERRORS},
+    response={201: JobOut, **KEY_PROBLEMS, **WRITE_ERRORS},
     summary="Create a job posting",
     operation_id="create_job",
     auth=KEY_REQUIRED,
+    openapi_extra={"responses": {201: {"headers": REPLAYED_HEADER}}},
 )
-def job_create(request: HttpRequest, body: JobIn) -> Status[JobOut]:
-    """A posting for the key's organisation: a draft, or published at once with `publish`."""
+def job_create(request: HttpRequest, body: JobIn, idempotency_key: IdempotencyKey = None) -> HttpResponse:
+    """A posting for the key's organisation: a draft, or published at once with `publish`. Send an
+    `Idempotency-Key` to make a retry safe: the posting is created once."""
     user, employer = _writer(request)
     if employer is None:
         raise ApiProblem(
             403, "Key not scoped to an organisation", "Editors' keys may change postings, not create them."
         )
     fields = PostingFields(**body.model_dump(exclude={"publish"}))
-    posting = _saved(employer, fields, acting_user=user, publish=body.publish)
-    return Status(201, _answer(posting))
+
+    def create() -> Answer:
+        return _rendered(request, 201, _answer(_saved(employer, fields, acting_user=user, publish=body.publish)))
+
+    return _once(request, employer, idempotency_key, request.body, create)
 
 
 def _nullable(name: str) -> bool:

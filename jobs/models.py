@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from accounts.models import Organisation
 from geo.models import Area
 from roles.models import Role
+from sources.models import ImportRun
 
 HOURS_A_YEAR = 2080  # BLS's annualisation of hourly wages
 # Pay a posting may state. The floor is the federal minimum wage (Fair Labor Standards Act, $7.25 an hour since
@@ -189,3 +190,59 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"Candidate profile of {self.user}"
+
+
+class FeedImport(models.Model):
+    """A feed sent to `POST /api/v1/jobs/import`: kept until a worker has imported it (`jobs.tasks.feed_import_run`),
+    then its report, which `GET /api/v1/jobs/imports/{id}` shows to the organisation."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="feed_imports")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="feed_imports"
+    )
+    content_type = models.CharField(max_length=40, help_text="application/json or text/csv.")
+    body = models.BinaryField(editable=False, help_text="The feed as sent; emptied once it is imported.")
+    status = models.CharField(max_length=7, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Times a worker has started it.")
+    received_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(default=timezone.now, help_text="When a task was last sent for it.")
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When a worker last started it.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows_read = models.PositiveIntegerField(null=True, blank=True)
+    imported = models.PositiveIntegerField(null=True, blank=True)
+    rejected = models.JSONField(default=list, blank=True, help_text="Each rejected row with its line and reason.")
+    source = models.CharField(max_length=200, blank=True, help_text="The feed's layout, with its credit line.")
+    error = models.TextField(blank=True, help_text="Why it failed (or why its last attempt did).")
+    run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["status", "queued_at"])]
+
+    def __str__(self) -> str:
+        return f"Feed import {self.pk} for {self.organisation} ({self.status})"
+
+
+class IdempotentRequest(models.Model):
+    """A write sent with an `Idempotency-Key`, and the answer it got, committed with the write itself: a retry with
+    the same key gets this answer again instead of writing twice. Kept at least a day (`jobs.tasks`)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the method, path, content type and body.")
+    status_code = models.PositiveSmallIntegerField(default=0, help_text="0 only inside the write's transaction.")
+    body = models.TextField(blank=True, help_text="The answer's JSON, as sent.")
+    location = models.CharField(max_length=200, blank=True, help_text="The answer's Location header.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "key"], name="idempotency_key_per_organisation")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status_code})"

@@ -6,11 +6,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal, cast
 
+from django.urls import reverse
 from ninja import Schema
 from pydantic import ConfigDict, Field, create_model
 from pydantic.fields import FieldInfo
 
-from jobs.models import FEDERAL_MINIMUM_WAGE, MAX_HOURLY, MAX_YEARLY, MIN_YEARLY, MIN_YEARLY_FULL_TIME, Posting
+from jobs.models import (
+    FEDERAL_MINIMUM_WAGE,
+    MAX_HOURLY,
+    MAX_YEARLY,
+    MIN_YEARLY,
+    MIN_YEARLY_FULL_TIME,
+    FeedImport,
+    Posting,
+)
 from jobs.pay import PayComparison
 from lib.api import TEXT_PATTERN
 
@@ -223,4 +232,42 @@ class JobOut(Schema):
             expires_at=posting.expires_at,
             external_id=posting.external_id,
             source=posting.source,
+        )
+
+
+class FeedImportOut(Schema):
+    """A feed sent to `POST /jobs/import`: where it is, and once done, its report."""
+
+    id: int
+    status: Literal["queued", "running", "done", "failed"] = Field(
+        description="queued (waiting for a worker), running, done (the report is below) or failed (`error` says why;"
+        " nothing was imported)."
+    )
+    url: str = Field(description="This status's address (the Location of the 202 answer).")
+    content_type: Literal["application/json", "text/csv"]
+    received_at: datetime
+    finished_at: datetime | None
+    rows_read: int | None = Field(description="When done: the postings (rows or items) in the feed.")
+    imported: int | None = Field(description="When done: the postings created or updated.")
+    rejected: list[str] | None = Field(
+        description="When done: each rejected row with its row/line number and the reason."
+    )
+    source: str | None = Field(description="When done: the feed's layout, with its credit line.")
+    error: str | None = Field(description="When failed: why.")
+
+    @staticmethod
+    def of(feed_import: FeedImport) -> "FeedImportOut":
+        done = feed_import.status == FeedImport.Status.DONE
+        return FeedImportOut(
+            id=feed_import.pk,
+            status=feed_import.status,  # type: ignore[arg-type]
+            url=reverse("api-v1:feed_import_status", kwargs={"import_id": feed_import.pk}),
+            content_type=feed_import.content_type,  # type: ignore[arg-type]
+            received_at=feed_import.received_at,
+            finished_at=feed_import.finished_at,
+            rows_read=feed_import.rows_read if done else None,
+            imported=feed_import.imported if done else None,
+            rejected=list(feed_import.rejected) if done else None,
+            source=feed_import.source if done else None,
+            error=feed_import.error if feed_import.status == FeedImport.Status.FAILED else None,
         )

@@ -4,6 +4,9 @@ the same postings (employer + external id)."""
 
 import csv
 import json
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -376,6 +379,19 @@ def load(path: Path, *, employer: Organisation | None = None) -> tuple[ImportRun
         run.rows_rejected = len(errors)
         run.error = "\n".join(errors)[:10_000]
     return run, errors
+
+
+# The content types a feed may be sent as (through the API), and the file suffix the parser reads each as.
+CONTENT_TYPES = {"application/json": ".json", "text/csv": ".csv"}
+
+
+@contextmanager
+def feed_file(body: bytes, content_type: str) -> Iterator[Path]:
+    """A feed sent as a request body (one of CONTENT_TYPES), as the temporary file `parse` and `load` read."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"feed{CONTENT_TYPES[content_type]}"
+        path.write_bytes(body)
+        yield path
 
 
 def load_folder(data_dir: Path) -> list[ImportRun]:

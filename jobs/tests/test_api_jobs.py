@@ -12,6 +12,7 @@ from django.test import Client
 from accounts.services import api_key_create
 from accounts.testing import PASSWORD, member
 from jobs.models import Posting
+from jobs.tests.conftest import import_feed
 
 pytestmark = pytest.mark.django_db
 
@@ -129,17 +130,19 @@ def test_feed_import_is_scoped_idempotent_and_reports_bad_items(acme_key, globex
         },
         {"@type": "JobPosting", "title": "No id"},
     ]
-    answer = call("post", "/api/v1/jobs/import", acme_key, feed)
+    answer = import_feed(acme_key, feed)
     assert answer.status_code == 200, answer.content
     report = answer.json()
     assert report["imported"] == 1 and report["rows_read"] == 2
     assert report["rejected"] == ["item 2: title, identifier and hiringOrganization.name are required"]
     posting = Posting.objects.get(external_id="RN-1")
     assert posting.employer.name == "Acme Robotics" and posting.annual_max == 48 * 2080 and posting.area_id
-    assert call("post", "/api/v1/jobs/import", acme_key, feed).json()["imported"] == 1
+    assert import_feed(acme_key, feed).json()["imported"] == 1
     assert Posting.objects.filter(external_id="RN-1").count() == 1
-    # Another organisation's identical feed makes its own posting, never touching Acme's.
-    call("post", "/api/v1/jobs/import", globex_key, feed)
+    # Another organisation's identical feed makes its own posting, never touching Acme's; nor can it read Acme's
+    # import's status.
+    import_feed(globex_key, feed)
+    assert call("get", report["url"], globex_key).status_code == 404
     assert set(Posting.objects.filter(external_id="RN-1").values_list("employer__name", flat=True)) == {
         "Acme Robotics",
         "Globex",
@@ -153,12 +156,12 @@ def test_csv_feeds_and_bad_feeds(acme_key, snapshot_dir):
     writer = csv.DictWriter(out, fieldnames=list(rows[0]))
     writer.writeheader()
     writer.writerows(rows)
-    answer = call("post", "/api/v1/jobs/import", acme_key, out.getvalue(), content_type="text/csv")
+    answer = import_feed(acme_key, out.getvalue(), content_type="text/csv")
     assert answer.status_code == 200 and answer.json()["imported"] == 3
     assert Posting.objects.filter(employer__name="Acme Robotics").count() == 3
-    bad = call("post", "/api/v1/jobs/import", acme_key, "a,b\n1,2\n", content_type="text/csv")
+    bad = import_feed(acme_key, "a,b\n1,2\n", content_type="text/csv")
     assert bad.status_code == 400 and "not a known postings layout" in bad.json()["detail"]
-    assert call("post", "/api/v1/jobs/import", acme_key, "x", content_type="text/plain").status_code == 415
-    broken = call("post", "/api/v1/jobs/import", acme_key, "{not json", content_type="application/json")
+    assert import_feed(acme_key, "x", content_type="text/plain").status_code == 415
+    broken = import_feed(acme_key, "{not json", content_type="application/json")
     assert broken.status_code == 400 and "not a JSON feed" in broken.json()["detail"]
     assert Posting.objects.filter(employer__name="Acme Robotics").count() == 3

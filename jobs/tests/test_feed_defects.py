@@ -3,7 +3,6 @@ each is refused with a message, row by row or as a whole, and nothing half-writt
 
 import csv
 import io
-import json
 import time
 
 import pytest
@@ -15,6 +14,7 @@ from jobs.imports import postings as feeds
 from jobs.models import Posting
 from jobs.schemas import PostingFields
 from jobs.services import posting_upsert
+from jobs.tests.conftest import import_feed
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +32,8 @@ def key(acme):
 
 
 def send(key, body, content_type="application/json"):
-    data = body if isinstance(body, (str, bytes)) else json.dumps(body)
-    return Client().post("/api/v1/jobs/import", data=data, content_type=content_type, HTTP_X_API_KEY=key)
+    """The feed's report once imported (a 200 from its status address), or the refusal."""
+    return import_feed(key, body, content_type)
 
 
 def linkedin_csv(*rows: dict[str, str]) -> str:

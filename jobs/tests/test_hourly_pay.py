@@ -13,7 +13,7 @@ from django.test import Client
 from accounts.services import api_key_create
 from accounts.testing import signed_in
 from jobs.models import Posting
-from jobs.tests.conftest import POSTING, oews_row
+from jobs.tests.conftest import POSTING, import_feed, oews_row
 
 pytestmark = pytest.mark.django_db
 
@@ -87,8 +87,8 @@ def test_a_feed(key, band):
         | {"pay_period": "HOURLY", "min_salary": str(band["median"]), "max_salary": str(band["median"])}
     )
     writer.writerow(row | {"job_id": "78", "company_name": "Valley Hospital", "title": "Registered Nurse"})
-    response = Client().post("/api/v1/jobs/import", out.getvalue(), content_type="text/csv", HTTP_X_API_KEY=key)
-    assert response.status_code == 200, response.content
+    response = import_feed(key, out.getvalue(), content_type="text/csv")
+    assert response.status_code == 200 and response.json()["imported"] == 2, response.content
     posting = Posting.objects.get(external_id="linkedin-77")
     assert posting.salary_period == "hour" and posting.salary_min == band["median"]
     found = Client().get("/api/v1/jobs", {"q": "Registered Nurse", "location": "Sunnyvale, CA", "include_expired": 1})
