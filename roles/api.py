@@ -34,7 +34,8 @@ from roles.schemas import OccupationOut, RoleCardOut, RoleRef, RoleSummary, role
 from roles.search import RoleHit, search_roles
 from roles.services import role_for_code
 from sources import versions
-from wages.queries import Located, current_release, located_estimates
+from wages.api import release_field, release_or_problem
+from wages.queries import Located, located_estimates
 from wages.schemas import ReleaseOut
 from wages.summary import WageSummary
 
@@ -116,6 +117,7 @@ class CardQuery(Schema):
         max_length=PLACE_MAX_LENGTH,
         pattern=PLACE_PATTERN,
     )
+    release: int | None = release_field()
 
 
 class RolePath(Schema):
@@ -139,7 +141,8 @@ def role(request: HttpRequest, path: Path[RolePath], query: Query[CardQuery]) ->
     label = ""
     if query.location is not None:
         label = place_or_problem(query.location).label
-    return HttpResponse(card_body(slug, label), content_type="application/json")
+    year = release_or_problem(query.release).year if query.release else 0
+    return HttpResponse(card_body(slug, label, year), content_type="application/json")
 
 
 @versions.memoized("role slugs", maxsize=1)
@@ -148,11 +151,12 @@ def role_slugs() -> frozenset[str]:
 
 
 @versions.memoized("role cards", maxsize=4096, depends_on=("data", "platform"))
-def card_body(slug: str, label: str) -> bytes:
-    """A role card's JSON, kept in process memory until the data (role edits included) or the platform's own
-    counts change. An unknown role is a problem, never kept."""
+def card_body(slug: str, label: str, year: int) -> bytes:
+    """A role card's JSON with the wages of release `year` (0: the current one), kept in process memory until the
+    data (role edits, publishing and rolling back releases included) or the platform's own counts change. An unknown
+    role is a problem, never kept."""
     role = role_or_problem(slug)
-    return RoleCardOut.of(role_card(role, label or None)).model_dump_json().encode()
+    return RoleCardOut.of(role_card(role, label or None, year)).model_dump_json().encode()
 
 
 class CompareQuery(Schema):
@@ -170,6 +174,7 @@ class CompareQuery(Schema):
         # 1-10 places of <= 100 characters, each starting with a letter or digit
         pattern=f"^ *[{PLACE_START}][^;|\\x00]{{0,99}}([;|] *[{PLACE_START}][^;|\\x00]{{0,99}}){{0,9}}$",
     )
+    release: int | None = release_field()
 
 
 class CompareCell(Schema):
@@ -237,14 +242,13 @@ def compare(request: HttpRequest, query: Query[CompareQuery]) -> CompareOut:
         if query.locations
         else []
     )
-    release = current_release()
-    if release is None:
-        raise ApiProblem(404, "No estimates", "No wage release is loaded.")
+    release = release_or_problem(query.release)
+    year = release.year if query.release else 0
     national = gazetteer().areas[NATIONAL]
     targets = [(place.label, place.area) for place in places] or [("United States", national)]
     codes = {}
     for role in chosen:
-        profile = occupation_profile(role.occupation_id)
+        profile = occupation_profile(role.occupation_id, year)
         if profile.national is not None:
             codes[role.slug] = profile.national.estimate.occupation_id
     found = located_estimates([(code, area) for code in codes.values() for _, area in targets], release)

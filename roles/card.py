@@ -11,7 +11,7 @@ from occupations.models import EducationShare, OnetOccupation, Rating, RelatedOc
 from roles.models import Role
 from sources import versions
 from wages.models import Release
-from wages.queries import Change, Located, change_between, current_release, located_estimates, national_estimates
+from wages.queries import Change, Located, change_between, located_estimates, national_estimates, release_of
 from wages.summary import HistoryPoint, WageSummary
 
 
@@ -119,9 +119,10 @@ def technology_groups(skills: list[TechnologySkill]) -> list[TechnologyGroup]:
 
 
 @versions.memoized("occupation profiles", maxsize=2048)
-def occupation_profile(soc: str) -> OccupationProfile:
-    """Kept in process memory until the data version changes, so a new import is seen at once."""
-    release = current_release()
+def occupation_profile(soc: str, year: int = 0) -> OccupationProfile:
+    """The profile with the wages of release `year` (0: the current release, never a staged one). Kept in process
+    memory until the data version changes, so a new import, a publish or a rollback is seen at once."""
+    release = release_of(year)
     national, history = national_estimates(soc, release) if release else (None, [])
     onet = OnetOccupation.objects.filter(occupation_id=soc).select_related("job_zone").order_by("code").first()
     market = national_market(national.occupation_id if national else soc)
@@ -169,14 +170,15 @@ def occupation_profile(soc: str) -> OccupationProfile:
     )
 
 
-def figures_code(soc: str) -> str:
+def figures_code(soc: str, year: int = 0) -> str:
     """The occupation whose estimates a role of `soc` shows: itself, or the nearest SOC ancestor BLS publishes."""
-    profile = occupation_profile(soc)
+    profile = occupation_profile(soc, year)
     return profile.national.estimate.occupation_id if profile.national else soc
 
 
-def role_card(role: Role, location: str | None = None) -> RoleCard:
-    profile = occupation_profile(role.occupation_id)
+def role_card(role: Role, location: str | None = None, year: int = 0) -> RoleCard:
+    """The card with the wages of release `year`: 0 for the current release; a staged one only when asked for."""
+    profile = occupation_profile(role.occupation_id, year)
     platform = platform_counts(role.occupation_id)
     card = RoleCard(
         role=role,
@@ -205,7 +207,7 @@ def role_card(role: Role, location: str | None = None) -> RoleCard:
     if location is not None and profile.release:
         card.resolution = resolve(location)
         if card.resolution.place:
-            stats_code = figures_code(role.occupation_id)
+            stats_code = figures_code(role.occupation_id, year)
             area = card.resolution.place.area
             card.located = located_estimates([(stats_code, area)], profile.release)[(stats_code, area.code)]
             card.local_notes = card.located.notes

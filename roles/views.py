@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import RequestContext, Template
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import slugify
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET
 from geo.api import place_problem
 from geo.resolve import MAX_LENGTH, autocomplete, resolve
 from lib.http import cached_page, rate_limited
+from lib.problems import ApiProblem, problem_response
 from occupations.services import soc_code_of
 from roles.card import role_card
 from roles.export import card_csv
@@ -20,6 +22,9 @@ from roles.schemas import RoleCardOut
 from roles.search import search_roles
 from roles.services import role_for_code
 from sources import versions
+from wages.api import release_or_problem
+from wages.models import Release
+from wages.queries import current_release
 
 
 @require_GET
@@ -64,23 +69,77 @@ def _location(request: HttpRequest) -> str | None:
     return None if raw is None else raw[: MAX_LENGTH * 50]
 
 
+RELEASE_MISSING = Template(
+    """{% extends "base.html" %}{% block title %}Release not loaded · rolescope{% endblock %}
+{% block meta %}<meta name="robots" content="noindex">{% endblock %}
+{% block content %}<h1>{{ title }}</h1><div class="message" role="alert"><p>{{ detail }}</p>
+{% if loaded %}<p>Releases loaded:</p><ul>{% for release in loaded %}
+<li><a href="?release={{ release.year }}">{{ release.name }}</a>{% if release.staged %} (staged){% endif %}</li>
+{% endfor %}</ul>{% endif %}
+<p><a href="{{ current_url }}">See the current release</a>.</p></div>{% endblock %}"""
+)
+
+
+def _release(request: HttpRequest) -> Release | None:
+    """The release `?release=YEAR` asks for (staged ones too); None without the parameter. Raises ApiProblem (404)
+    for a release that is not loaded."""
+    raw = request.GET.get("release")
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) == 4):
+        raise ApiProblem(404, "Unknown release", f"“{raw[:20]}” is not a release year; give one like 2025.")
+    return release_or_problem(int(raw))
+
+
+def _release_missing(request: HttpRequest, problem: ApiProblem, current_url: str) -> HttpResponse:
+    context = {
+        "title": problem.title,
+        "detail": problem.detail,
+        "loaded": Release.objects.order_by("-year"),
+        "current_url": current_url,
+    }
+    return HttpResponse(RELEASE_MISSING.render(RequestContext(request, context)), status=404)
+
+
+def release_notice(release: Release, current: Release | None) -> str:
+    """What a page showing a release other than the current one says first."""
+    if release.staged:
+        shown = f"shows {current.name}" if current else "shows no figures"
+        return (
+            f"You are looking at the staged {release.name} release. It is not public yet (without ?release= this "
+            f"page {shown}); the figures and citations here come from {release.name}."
+        )
+    return f"You are looking at the {release.name} release, an earlier one; the current release is {current}."
+
+
 @require_GET
-@cached_page(version=versions.cache_version, params=("location",))
+@cached_page(version=versions.cache_version, params=("location", "release"))
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     role = Role.objects.select_related("category", "occupation").filter(slug=slug).first()
     if role is None:
         return _role_by_code(request, slug)
+    try:
+        release = _release(request)
+    except ApiProblem as problem:
+        return _release_missing(request, problem, role.get_absolute_url())
+    notice, year = "", 0
+    if release is not None and release != (current := current_release()):
+        notice, year = release_notice(release, current), release.year
     location = _location(request)
-    card = role_card(role, location)
+    card = role_card(role, location, year)
     place = urlencode({"location": card.place.label}) if card.place else ""
-    place_query, place_param = (f"?{place}", f"&{place}") if place else ("", "")
-    permalink = request.build_absolute_uri(role.get_absolute_url()) + place_query
+    # links to this page, related roles and the downloads keep the release asked for; the permalink (canonical,
+    # shared) is the public page
+    view = urlencode(({"location": card.place.label} if card.place else {}) | ({"release": year} if year else {}))
+    permalink = request.build_absolute_uri(role.get_absolute_url()) + (f"?{place}" if place else "")
     context = {
         "card": card,
         "role": role,
         "permalink": permalink,
-        "place_query": place_query,
-        "place_param": place_param,
+        "place_query": f"?{view}" if view else "",
+        "place_param": f"&{place}" if place else "",
+        "release_notice": notice,
+        "release_year": year,
     }
     return render(request, "roles/detail.html", context)
 
@@ -105,19 +164,23 @@ def _work_rate() -> int:
 
 @require_GET
 @rate_limited(per_minute=_work_rate)
-@cached_page(version=versions.cache_version, params=("location",))
+@cached_page(version=versions.cache_version, params=("location", "release"))
 def role_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The role page's figures as JSON (exactly the API's role card) or CSV (every figure the page shows). A place
     that is ambiguous or unknown gets the same problem answer as the API (300 with the choices, 404, 422), never
-    national rows in its stead."""
+    national rows in its stead; so does a release that is not loaded."""
     role = get_object_or_404(Role.objects.select_related("category", "occupation"), slug=slug)
+    try:
+        release = _release(request)
+    except ApiProblem as problem:
+        return problem_response(problem.status, problem.title, problem.detail, **problem.extra)
     location = _location(request)
     if location is not None:
         result = resolve(location)
         if result.place is None:
             return place_problem(result)
         location = result.place.label
-    card = role_card(role, location)
+    card = role_card(role, location, release.year if release is not None else 0)
     if fmt == "json":
         response = HttpResponse(RoleCardOut.of(card).model_dump_json(indent=2), content_type="application/json")
     else:

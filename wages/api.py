@@ -1,5 +1,7 @@
 """GET /wages and GET /releases."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -22,11 +24,33 @@ from occupations.services import soc_code_of
 from sources import versions
 from sources.schemas import ImportOut, newest_imports
 from wages.models import Release, WageEstimate
-from wages.queries import located_estimates
-from wages.schemas import ReleaseOut, WageOut
+from wages.queries import located_estimates, release_of
+from wages.schemas import ReleaseStatusOut, WageOut
 from wages.summary import WageSummary
 
 router = Router(tags=["wages"])
+
+
+def release_field() -> Any:
+    """The `release` query parameter of every endpoint that shows OEWS figures."""
+    return Field(
+        None,
+        description="Release year (May YEAR): the current release by default; a staged release is shown only when "
+        "asked for this way.",
+        ge=1990,
+        le=2100,
+    )
+
+
+def release_or_problem(year: int | None) -> Release:
+    """The release asked for (staged ones too), or the current one; a 404 naming the loaded releases otherwise."""
+    release = release_of(year or 0)
+    if release is None:
+        loaded = list(Release.objects.order_by("-year"))
+        detail = f"Release May {year} is not loaded." if year else "No wage release is public."
+        suggestions = [f"release={r.year}" + (" (staged)" if r.staged else "") for r in loaded]
+        raise ApiProblem(404, "Unknown release", detail, suggestions=suggestions)
+    return release
 
 
 class WageQuery(Schema):
@@ -44,7 +68,7 @@ class WageQuery(Schema):
         max_length=PLACE_MAX_LENGTH,
         pattern=PLACE_PATTERN,
     )
-    release: int | None = Field(None, description="Release year (May YEAR); the newest by default.", ge=1990, le=2100)
+    release: int | None = release_field()
 
 
 def area_for(query: WageQuery) -> Area:
@@ -90,12 +114,7 @@ def wage_body(occupation_code: str, area_code: str, year: int, fall_back: bool =
     if not Occupation.objects.filter(code=occupation_code).exists():
         near = list(Occupation.objects.filter(code__startswith=occupation_code[:5]).values_list("code", flat=True)[:5])
         raise ApiProblem(404, "Unknown occupation", f"There is no occupation {occupation_code}.", suggestions=near)
-    releases = Release.objects.order_by("-year")
-    release = releases.filter(year=year).first() if year else releases.first()
-    if release is None:
-        raise ApiProblem(
-            404, "Unknown release", f"Release May {year} is not loaded.", suggestions=[r.name for r in releases]
-        )
+    release = release_or_problem(year)
     note = ""
     if fall_back:
         located = located_estimates([(occupation_code, gazetteer().areas[area_code])], release)
@@ -120,7 +139,10 @@ def wage_body(occupation_code: str, area_code: str, year: int, fall_back: bool =
 
 
 class ReleasesOut(Schema):
-    oews: list[ReleaseOut] = Field(description="OEWS wage releases, newest first.")
+    current: int | None = Field(description="Year of the current OEWS release, the one shown by default.")
+    oews: list[ReleaseStatusOut] = Field(
+        description="OEWS wage releases loaded, newest first, staged ones included, each with its status and changes."
+    )
     imports: list[ImportOut] = Field(description="The newest successful import of each data set.")
 
 
@@ -129,8 +151,11 @@ releases_router = Router(tags=["releases"])
 
 @releases_router.get("", response={200: ReleasesOut, **ERRORS}, summary="Data releases", operation_id="list_releases")
 def releases(request: HttpRequest) -> ReleasesOut:
-    """The data releases loaded, with where each came from."""
+    """The data releases loaded, with where each came from, which OEWS release is current and which are staged."""
+    loaded = list(Release.objects.order_by("-year").prefetch_related("changes"))
+    current = next((release.year for release in loaded if not release.staged), None)
     return ReleasesOut(
-        oews=[ReleaseOut.of(release) for release in Release.objects.order_by("-year")],
+        current=current,
+        oews=[ReleaseStatusOut.of_status(release, current) for release in loaded],
         imports=newest_imports(),
     )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
+from django.utils import timezone
 
 from geo.models import Area
 from occupations.models import Occupation
@@ -61,10 +62,36 @@ ESTIMATE_FIELDS = (
 )
 
 
+class ReleaseQuerySet(models.QuerySet["Release"]):
+    def public(self) -> "ReleaseQuerySet":
+        """The releases the site shows: every release but the staged ones."""
+        return self.filter(staged=False)
+
+    def current(self) -> "Release | None":
+        """The release pages and the API show when none is asked for: the newest public one."""
+        return self.public().order_by("-year").first()
+
+
 class Release(models.Model):
-    """One OEWS release, e.g. May 2025 (survey reference month May 2025)."""
+    """One OEWS release, e.g. May 2025 (survey reference month May 2025).
+
+    A release is public or staged. The newest public release is the current one (what pages and the API show by
+    default); older public releases are the history. A staged release is loaded for checking (`?release=YEAR`)
+    and shown nowhere else until `release_publish` makes it public; `release_rollback` stages the current release
+    again, so the previous one is current again. Each change is recorded in `ReleaseChange`."""
+
+    class Status(models.TextChoices):
+        """What a release is to the site; only `staged` is stored, the rest follows from the years."""
+
+        CURRENT = "current"
+        RETIRED = "retired"  # public, older than the current release: part of the history
+        STAGED = "staged"
 
     year = models.PositiveSmallIntegerField(primary_key=True, help_text="Reference year: 2025 for May 2025.")
+    staged = models.BooleanField(
+        default=False,
+        help_text="Loaded for checking (?release=YEAR) but not shown by default; release_publish makes it public.",
+    )
     published = models.DateField(null=True, blank=True, help_text="Date BLS published the release.")
     notes = models.JSONField(default=dict, blank=True, help_text="BLS symbol -> BLS's note to it, for this release.")
     highest_annual = models.PositiveIntegerField(
@@ -73,11 +100,18 @@ class Release(models.Model):
         help_text="The highest annual wage percentile the release publishes as a number (set on import).",
     )
 
+    objects = ReleaseQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year"]
 
     def __str__(self) -> str:
         return self.name
+
+    def status(self, current_year: int | None) -> "Release.Status":
+        if self.staged:
+            return Release.Status.STAGED
+        return Release.Status.CURRENT if self.year == current_year else Release.Status.RETIRED
 
     @property
     def name(self) -> str:
@@ -103,6 +137,28 @@ class Release(models.Model):
         (May 2025 publishes wages far above $239,200 and still marks some cells "#")."""
         top = self.top
         return top is not None and (self.highest_annual is None or self.highest_annual <= top[1])
+
+
+class ReleaseChange(models.Model):
+    """Who made a release staged or public, and when: one row per load, publish and rollback."""
+
+    class Action(models.TextChoices):
+        STAGED = "staged", "loaded as staged"
+        PUBLISHED = "published"
+        ROLLED_BACK = "rolled back"
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.CharField(max_length=200, help_text="Who: the person named to the command, else the system user.")
+    holder = models.CharField(max_length=200, blank=True, help_text="host:process that made the change.")
+    note = models.CharField(max_length=500, blank=True, help_text="e.g. which release became current.")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"May {self.release_id} {self.action} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
+
 from geo.models import NATIONAL, Area
 from occupations.services import soc_ancestors
 from sources import versions
@@ -36,15 +38,24 @@ def _median(estimate: WageEstimate, unit: str) -> Decimal | int | None:
 
 
 def current_release() -> Release | None:
-    return Release.objects.order_by("-year").first()
+    """The newest public release: what pages and the API show when no release is asked for (never a staged one)."""
+    return Release.objects.current()
+
+
+def release_of(year: int) -> Release | None:
+    """The release asked for with `?release=YEAR` (staged ones too), or the current one for 0."""
+    return Release.objects.filter(year=year).first() if year else current_release()
 
 
 def national_estimates(occupation_code: str, release: Release) -> tuple[WageEstimate | None, list[WageEstimate]]:
-    """The national estimate in `release` of the occupation, or of its nearest SOC ancestor with one,
-    and that occupation's national estimates in every release loaded, oldest first (one query)."""
+    """The national estimate in `release` of the occupation, or of its nearest SOC ancestor with one, and that
+    occupation's history: its national estimates in every public release up to `release` and in `release` itself,
+    oldest first (one query). A staged release is in no history but its own, so the change from the previous year
+    compares it with the current release before it is published."""
     codes = [occupation_code, *soc_ancestors(occupation_code)[:3]]
     estimates = list(
-        WageEstimate.objects.filter(area_id=NATIONAL, occupation_id__in=codes)
+        WageEstimate.objects.filter(area_id=NATIONAL, occupation_id__in=codes, release_id__lte=release.year)
+        .filter(Q(release__staged=False) | Q(release_id=release.year))
         .select_related("area", "occupation", "release")
         .order_by("release_id")
     )

@@ -1,12 +1,13 @@
 """API contract for OEWS estimates, areas and releases."""
 
+from datetime import datetime
 from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from geo.schemas import AreaOut
-from wages.models import Release
+from wages.models import Release, ReleaseChange
 from wages.summary import WageSummary
 
 
@@ -15,6 +16,10 @@ class ReleaseOut(Schema):
     year: int
     published: str | None = Field(description="Date BLS published the release, when known (ISO 8601).")
     citation: str
+    staged: bool = Field(
+        description="True for a release loaded for checking and not yet public: shown only when asked for with "
+        "release=YEAR."
+    )
 
     @staticmethod
     def of(release: Release) -> "ReleaseOut":
@@ -23,6 +28,34 @@ class ReleaseOut(Schema):
             year=release.year,
             published=release.published.isoformat() if release.published else None,
             citation=release.citation,
+            staged=release.staged,
+        )
+
+
+class ReleaseChangeOut(Schema):
+    action: Literal["staged", "published", "rolled back"]
+    at: datetime
+    by: str = Field(description="Who made the change.")
+    note: str
+
+    @staticmethod
+    def of(change: ReleaseChange) -> "ReleaseChangeOut":
+        return ReleaseChangeOut(action=change.action, at=change.at, by=change.by, note=change.note)  # type: ignore[arg-type]
+
+
+class ReleaseStatusOut(ReleaseOut):
+    status: Literal["current", "retired", "staged"] = Field(
+        description="current: shown by default; retired: an earlier public release, in the history; staged: loaded "
+        "for checking with release=YEAR, shown nowhere else until published."
+    )
+    changes: list[ReleaseChangeOut] = Field(description="When it was loaded, published or rolled back, newest first.")
+
+    @staticmethod
+    def of_status(release: Release, current_year: int | None) -> "ReleaseStatusOut":
+        return ReleaseStatusOut(
+            **ReleaseOut.of(release).model_dump(),
+            status=release.status(current_year).value,  # type: ignore[arg-type]
+            changes=[ReleaseChangeOut.of(change) for change in release.changes.all()],
         )
 
 

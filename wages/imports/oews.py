@@ -21,7 +21,8 @@ from sources.models import ImportRun
 from sources.parsing import DataFileError, Row, read_delimited, read_xlsx
 from sources.pipeline import published_dates
 from sources.registry import DataSet, SnapshotFile, register
-from wages.models import BLS_NOTES, ESTIMATE_FIELDS, SPECIAL_VALUES, Release, WageEstimate
+from wages.models import BLS_NOTES, ESTIMATE_FIELDS, SPECIAL_VALUES, Release, ReleaseChange, WageEstimate
+from wages.services import release_change_record
 
 # BLS column for each estimate field, in the same order as ESTIMATE_FIELDS.
 COLUMNS = dict(
@@ -175,13 +176,29 @@ def parse(path: Path) -> Iterator[OewsRow | None]:
         yield parse_row(row)
 
 
-def load(path: Path, *, year: int | None = None, published: date | None = None) -> ImportRun:
-    """Replace the estimates of every area in the file for its release, atomically."""
+def load(path: Path, *, year: int | None = None, published: date | None = None, stage: bool = False) -> ImportRun:
+    """Replace the estimates of every area in the file for its release, atomically.
+
+    A new release is public at once (the newest public one is current), or staged with `stage`: loaded for checking
+    with `?release=YEAR` and shown nowhere else until `release_publish`. Loading a release again replaces its
+    figures and keeps its status; a public release cannot be staged in place (its figures would change on the site
+    at once)."""
     year = year or release_year_from_name(path)
     if year is None:
         raise DataFileError(path, None, "cannot tell the release from the file name; pass --year")
     with recorded_import(source="oews", path=path, release=f"May {year}") as run:
-        release, _ = Release.objects.get_or_create(year=year)
+        release, created = Release.objects.get_or_create(year=year, defaults={"staged": stage})
+        if created:
+            action = ReleaseChange.Action.STAGED if stage else ReleaseChange.Action.PUBLISHED
+            note = "loaded as staged" if stage else "loaded and public at once"
+            release_change_record(release=release, action=action, note=f"{note} from {path.name}")
+        elif stage and not release.staged:
+            raise DataFileError(
+                path,
+                None,
+                f"{release.name} is public, so new figures for it would show at once: import it without --stage to "
+                "replace them, or roll it back first (manage.py release_rollback)",
+            )
         if published and release.published != published:
             release.published = published
             release.save(update_fields=["published"])
