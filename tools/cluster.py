@@ -173,3 +173,35 @@ def cluster(
         proxy.stop()
         for server in servers:
             server.stop()
+
+
+def serve(port: int, workers: int | None) -> None:
+    """`make serve`: the production server in the foreground on 127.0.0.1:`port`, exactly as the image runs it
+    (deploy/entrypoint web: prepare the database, then gunicorn with deploy/gunicorn.conf.py), with the settings
+    from the environment; DEBUG off and plain HTTP on loopback unless the environment says otherwise."""
+    overrides = {"GUNICORN_BIND": f"127.0.0.1:{port}"}
+    if workers:
+        overrides["WEB_CONCURRENCY"] = str(workers)
+    env = production_env(**overrides)
+    for name in ("DEBUG", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "API_TRUSTED_PROXIES"):
+        if name in os.environ:  # the operator's own value wins over the loopback defaults
+            env[name] = os.environ[name]
+    if not os.environ.get("API_TRUSTED_PROXIES"):
+        env["API_TRUSTED_PROXIES"] = "0"  # nothing in front: the socket's address is the client's
+    if (env.get("WEB_CONCURRENCY") or "") != "1" and not env.get("PROMETHEUS_MULTIPROC_DIR"):
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(Path(tempfile.gettempdir()) / f"rolescope-metrics-{port}")
+    if not os.environ.get("SECRET_KEY") and not os.environ.get("SECRET_KEY_FILE"):
+        print("SECRET_KEY is not set: a throwaway key is used, so sessions end when the server stops.", flush=True)
+    print(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C stops it)", flush=True)
+    os.execve(str(ENTRYPOINT), [str(ENTRYPOINT), "web"], env)  # noqa: S606 (our own entrypoint, no shell)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=serve.__doc__)
+    parser.add_argument("command", choices=["serve"])
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: 2 per core + 1)")
+    arguments = parser.parse_args()
+    serve(arguments.port, arguments.workers)

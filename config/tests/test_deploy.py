@@ -1,6 +1,7 @@
 """The deployment files are the ones the processes use: the image's entrypoint, gunicorn's config and nginx's config
 are checked here as far as this machine can without a container runtime (`make faults` runs them for real)."""
 
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -8,9 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import requests
 import yaml
 
-from tools.cluster import render_nginx
+from tools.cluster import render_nginx, wait_until_up
+from tools.serve import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEPLOY = ROOT / "deploy"
@@ -101,3 +104,52 @@ def test_the_entrypoint_passes_other_commands_through():
         [str(DEPLOY / "entrypoint"), sys.executable, "-c", "print('through')"], capture_output=True, text=True
     )
     assert done.returncode == 0 and done.stdout.strip() == "through"
+
+
+def test_make_serve_runs_the_production_server_with_logs_metrics_and_warm_workers(tmp_path):
+    """`make serve`'s command on an empty SQLite file: the entrypoint prepares it and gunicorn serves with production
+    settings; the workers were forked warm (config/warm.py), every request has an id, logs are JSON lines, and
+    /metrics sums both workers' counts."""
+    port = free_port()
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+        "GUNICORN_ACCESS_LOG": "off",
+        "VIRTUAL_ENV": str(Path(sys.executable).parent.parent),
+    }
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "tools/cluster.py", "serve", "--port", str(port), "--workers", "2"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{base}/readyz", 300, server)
+        page = requests.get(f"{base}/roles/registered-nurses/", headers={"X-Request-ID": "serve-test-1"}, timeout=30)
+        assert page.status_code == 200 and page.headers["X-Request-ID"] == "serve-test-1"
+        assert "Registered Nurses" in page.text
+        missing = requests.get(f"{base}/no-such-page/", timeout=30)
+        assert missing.status_code == 404 and "URLconf" not in missing.text  # production settings: DEBUG is off
+        for _ in range(10):
+            assert requests.get(f"{base}/api/v1/roles/registered-nurses", timeout=30).status_code == 200
+        metrics = requests.get(f"{base}/metrics", timeout=30)
+        assert metrics.status_code == 200
+        served = [
+            float(line.rsplit(" ", 1)[1])
+            for line in metrics.text.splitlines()
+            if line.startswith("rolescope_http_requests_total{") and 'route="/api/v1/roles/<slug>"' in line
+        ]
+        assert sum(served) == 10  # both workers' counts, summed from the multiprocess directory
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    page_lines = [line for line in lines if line.get("request_id") == "serve-test-1"]
+    assert page_lines and page_lines[0]["status"] == 200 and page_lines[0]["route"] == "/roles/<slug:slug>/"
+    assert {"time", "level", "logger", "message", "duration_ms"} <= set(page_lines[0])
+    assert any(line["logger"] == "rolescope.warm" and line["message"].startswith("Warmed") for line in lines)

@@ -1,0 +1,8 @@
+"""WSGI entry of the bare app: gunicorn --config deploy/gunicorn.conf.py bench.bare.wsgi:application."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bare.settings"
+application = get_wsgi_application()

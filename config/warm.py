@@ -1,0 +1,54 @@
+"""Build what every worker needs before gunicorn forks them (`preload_app`, `deploy/gunicorn.conf.py`): the place
+gazetteer, the role search index, the supply splits and the compiled templates. Forked workers share these pages
+with the master until they write to them, so a fresh worker answers its first request as fast as a warm one, and
+each worker's own memory stays small.
+
+The memos are keyed by the data version (`sources.versions`): a worker that later sees a newer version rebuilds
+its own copy, exactly as before.
+"""
+
+import gc
+import logging
+import time
+
+from django.core.cache import caches
+from django.db import connections
+from django.template.loader import get_template
+
+logger = logging.getLogger("rolescope.warm")
+
+TEMPLATES = (
+    "roles/detail.html",
+    "roles/home.html",
+    "roles/directory.html",
+    "jobs/list.html",
+    "jobs/detail.html",
+    "base.html",
+)
+
+
+def warm_before_fork() -> None:
+    from geo.resolve import resolve
+    from market.difficulty import national_market
+    from roles.api import role_slugs
+    from roles.search import search_roles
+    from wages.queries import current_release
+
+    started = time.monotonic()
+    try:
+        resolve("Austin, TX")  # the gazetteer: cities, ZIP codes, counties, metro areas
+        search_roles("registered nurse")  # the role search index
+        role_slugs()
+        national_market("29-1141")  # the supply splits
+        current_release()
+        for name in TEMPLATES:
+            get_template(name)  # compiled once, kept by the cached template loader
+    except Exception:  # a server with no data yet still starts; workers build what they need on demand
+        logger.warning("Warming before the fork failed; workers will build their indexes themselves.", exc_info=True)
+    finally:
+        # Nothing that holds a socket may cross the fork: each worker opens its own connections.
+        connections.close_all()
+        caches.close_all()
+    gc.collect()
+    gc.freeze()  # objects built so far are never scanned by the collector again, so their pages stay shared
+    logger.info("Warmed before the fork in %.1f s.", time.monotonic() - started)
