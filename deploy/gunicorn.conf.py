@@ -44,6 +44,9 @@ proc_name = "rolescope"
 # The app is loaded, and its indexes built (config/warm.py), once in the master; workers are forked from it and share
 # those pages. Off: each worker loads the app and builds its indexes on its first requests.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "on") == "on"
+# gunicorn's control socket (`gunicornc`) is one path per user: several servers on one machine would take it from
+# each other. Signals (HUP, TERM, TTIN/TTOU) do what we need.
+control_socket_disable = True
 
 
 class JsonLogger(Logger):
@@ -86,12 +89,24 @@ metrics_directory_empty()
 
 
 def on_starting(server: Any) -> None:
-    """After the app is loaded (preload_app) and before the port is bound: build what every worker needs. A load
-    balancer's connection is refused until the workers can answer it, so it goes to another server meanwhile."""
+    """Before the port is bound: prepare the database when the entrypoint asks (ROLESCOPE_PREPARE=on: wait for it,
+    migrate and load the bundled data once, in this process rather than one of its own), then build what every
+    worker needs (preload_app). A load balancer's connection is refused until the workers can answer it, so it goes
+    to another server meanwhile."""
+    if os.environ.get("ROLESCOPE_PREPARE") == "on":
+        import django
+        from django.core.management import call_command
+
+        django.setup()  # done already when the app was preloaded
+        call_command("prepare")
     if server.cfg.preload_app:
         from config.warm import warm_before_fork
 
         warm_before_fork()
+    else:
+        from django.db import connections
+
+        connections.close_all()  # nothing that holds a socket crosses the fork
 
 
 def child_exit(server: Any, worker: Any) -> None:
