@@ -17,9 +17,9 @@ from ninja.throttling import BaseThrottle
 
 from accounts.models import ApiKey
 from accounts.services import api_key_check
-from accounts.throttle import invalid_key_presented, invalid_keys_blocked
+from accounts.throttle import invalid_key_presented, invalid_keys_blocked, invalid_keys_window
 from lib.http import client_ip
-from lib.ratelimit import Quota, quota_take
+from lib.ratelimit import Quota, quota_take, quota_take_and_read
 
 
 class Anonymous:
@@ -44,13 +44,25 @@ class KeyGuessing(AuthenticationError):
 
 
 def _checked(request: HttpRequest, key: str) -> ApiKey:
-    if invalid_keys_blocked(request):
-        raise KeyGuessing(429, "too many wrong keys")
-    found = api_key_check(key.strip())
+    found = api_key_check(key.strip())  # from process memory (accounts.services): no round trip
     if found is None:
+        if invalid_keys_blocked(request):
+            raise KeyGuessing(429, "too many wrong keys")
         invalid_key_presented(request)
         raise InvalidKey(401, "invalid key")
+    # A valid key: its request is counted and the address's wrong keys are read in one round trip. A blocked
+    # address is refused even with a valid key (the key may be the guess that hit).
+    identity, limit = _limit_of(found)
+    quota, (wrong,) = quota_take_and_read(identity, limit, [invalid_keys_window(request)])
+    if invalid_keys_blocked(request, count=int(wrong or 0)):
+        raise KeyGuessing(429, "too many wrong keys")
+    request.key_quota = quota  # type: ignore[attr-defined]  # QuotaThrottle counts it no second time
     return found
+
+
+def _limit_of(key: ApiKey) -> tuple[str, int]:
+    """The rate-limit identity and limit of a key's calls."""
+    return f"key:{key.pk}", key.rate_limit_per_minute or settings.API_KEY_RATE_PER_MINUTE
 
 
 # The class names are the security schemes' names in the OpenAPI document.
@@ -93,18 +105,20 @@ def caller_key(request: HttpRequest) -> ApiKey | None:
 class QuotaThrottle(BaseThrottle):
     """Fixed one-minute windows counted atomically in the shared cache (`lib.ratelimit`): per key when the call
     has one (the key's own limit, else API_KEY_RATE_PER_MINUTE), else per address (API_ANON_RATE_PER_MINUTE).
-    The quota is left on the request for the RateLimit-* headers."""
+    The quota is left on the request for the RateLimit-* headers. A key's request was counted when its key was
+    checked (`_checked`, in the same round trip as the wrong-key check), and is not counted again."""
 
     def __init__(self) -> None:
         self._last = threading.local()  # wait() is asked right after allow_request(), on the same thread
 
     def allow_request(self, request: HttpRequest) -> bool:
         key = caller_key(request)
-        if key is not None:
-            identity, limit = f"key:{key.pk}", key.rate_limit_per_minute or settings.API_KEY_RATE_PER_MINUTE
-        else:
-            identity, limit = f"ip:{client_ip(request)}", settings.API_ANON_RATE_PER_MINUTE
-        quota = quota_take(identity, limit)
+        quota: Quota | None = getattr(request, "key_quota", None) if key is not None else None
+        if quota is None:
+            identity, limit = (
+                _limit_of(key) if key is not None else (f"ip:{client_ip(request)}", settings.API_ANON_RATE_PER_MINUTE)
+            )
+            quota = quota_take(identity, limit)
         request.rate_quota = quota  # type: ignore[attr-defined]
         self._last.quota = quota
         return not quota.exceeded

@@ -223,7 +223,7 @@ def api_key_revoke(*, key: ApiKey) -> None:
     versions.bump("access")  # every server stops accepting it within a second
 
 
-@versions.memoized("API keys", maxsize=10_000, depends_on=("access",))
+@versions.memoized("API keys", maxsize=10_000, depends_on=("access",), ttl=30)
 def _active_key(prefix: str) -> ApiKey | None:
     """The key with `prefix` that may be used (not revoked, its owner active and, for an organisation's key, still
     a member), kept in process memory until keys, memberships or accounts change: a busy key costs no query."""

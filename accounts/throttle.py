@@ -19,7 +19,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from lib.http import client_ip
-from lib.ratelimit import window_clear, window_count, window_peek
+from lib.ratelimit import window_clear, window_count, window_key, window_peek
 
 WINDOW_SECONDS = 15 * 60
 KEY_WINDOW_SECONDS = 60
@@ -66,8 +66,17 @@ def _invalid_keys(request: HttpRequest) -> str:
     return f"throttle:apikey:address:{client_ip(request)}"
 
 
-def invalid_keys_blocked(request: HttpRequest) -> bool:
-    return window_peek(_invalid_keys(request), KEY_WINDOW_SECONDS) >= settings.INVALID_KEYS_PER_MINUTE
+def invalid_keys_blocked(request: HttpRequest, *, count: int | None = None) -> bool:
+    """Whether the address has presented too many wrong keys; `count`: its wrong keys this window, when already
+    read (with the key's own count, in one round trip: `invalid_keys_window`)."""
+    if count is None:
+        count = window_peek(_invalid_keys(request), KEY_WINDOW_SECONDS)
+    return count >= settings.INVALID_KEYS_PER_MINUTE
+
+
+def invalid_keys_window(request: HttpRequest) -> str:
+    """The shared cache's key counting the address's wrong keys in the current window."""
+    return window_key(_invalid_keys(request), KEY_WINDOW_SECONDS)
 
 
 def invalid_key_presented(request: HttpRequest) -> None:

@@ -1,6 +1,8 @@
 """The HTTP edge of the API: what every answer under /api/ carries, whatever route (or none) served it."""
 
+import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
@@ -13,6 +15,25 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": "ETag, Link, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
     "RateLimit-Policy",
 }
+
+
+@dataclass(frozen=True)
+class JsonAnswer:
+    """An API answer's JSON bytes and their ETag, computed once when the answer is made, so an answer kept in a
+    process memo (`sources.versions.memoized`) costs a request neither serialising nor hashing. Django's
+    ConditionalGetMiddleware answers 304 to a matching If-None-Match, and computes no ETag of its own."""
+
+    body: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, body: bytes) -> "JsonAnswer":
+        return cls(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
+
+    def response(self) -> HttpResponse:
+        response = HttpResponse(self.body, content_type="application/json")
+        response["ETag"] = self.etag
+        return response
 
 
 class ApiHttpMiddleware:

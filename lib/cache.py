@@ -5,20 +5,31 @@ every request would fail on its first cache call; instead each call here fails o
 are rendered afresh), a write is dropped, a counter counts one (limits allow the request). A failure is logged
 (at most every few seconds) and counted, and for BREAKER_SECONDS afterwards no call waits on Redis at all, so an
 outage costs each request nothing. Then Redis is tried again.
+
+Two tiers. With Redis, each process keeps a `LocalTier` in front of it: a bounded, least-recently-used store in
+memory for entries whose key names everything they depend on (a page's key holds the data and platform versions),
+so a local entry is never stale, only old. A hit there costs no round trip. Counters cannot be answered locally
+(every server counts together), so `count_and_read` counts them and reads what else the request needs from Redis
+in one pipelined round trip (MULTI/EXEC: a new counter gets its expiry atomically with its first count; `EXPIRE
+... NX` needs Redis 7).
 """
 
 import logging
 import threading
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.utils.functional import cached_property
 
 logger = logging.getLogger("rolescope.cache")
 
 BREAKER_SECONDS = 2.0
 LOG_EVERY_SECONDS = 10.0
+LOCAL_TIER_BYTES = 32 * 1024 * 1024  # a worker's local copies of shared entries (pages are ~25-100 kB)
 
 T = TypeVar("T")
 
@@ -66,12 +77,146 @@ def failures() -> int:
     return sum(health.failures for health in _healths.values())
 
 
+class LocalTier:
+    """Process memory in front of the shared cache: at most `max_bytes` of values (their size as the caller
+    measures it), least recently used first out, each kept at most its timeout. Only for entries whose key changes
+    whenever their value must (see the module docstring): nothing here is invalidated."""
+
+    def __init__(self, *, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._entries: OrderedDict[str, tuple[Any, int, float]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> Any:
+        """The value under `key`, or None."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[2] <= time.monotonic():
+                if entry is not None:
+                    self._drop(key)
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return entry[0]
+
+    def put(self, key: str, value: Any, *, size: int, timeout: float) -> None:
+        if size > self.max_bytes // 8:  # one huge entry would push out everything else
+            return
+        with self._lock:
+            self._drop(key)
+            self._entries[key] = (value, size, time.monotonic() + timeout)
+            self.size += size
+            while self.size > self.max_bytes:
+                self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self.size -= entry[1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.size = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+_local_tiers: dict[str, LocalTier] = {}
+
+
+def local_tier() -> LocalTier | None:
+    """The default cache's local tier: None when the default cache is itself process memory (no REDIS_URL)."""
+    return getattr(caches["default"], "local", None)
+
+
+def count_and_read(counters: Sequence[tuple[str, int]], reads: Sequence[str] = ()) -> tuple[list[int], list[Any]]:
+    """Count one event under each of `counters` (key, seconds it lives once created) and read each of `reads`: one
+    round trip when the default cache is Redis. Returns the counts and the values (None when missing)."""
+    backend = caches["default"]
+    if isinstance(backend, ResilientRedisCache):
+        return backend.count_and_read(counters, reads)
+    counts = []
+    for key, seconds in counters:
+        try:
+            counts.append(int(backend.incr(key)))
+        except ValueError:  # the first event of its window: add() is atomic, so two first events cannot both be 1
+            counts.append(1 if backend.add(key, 1, seconds) else int(backend.incr(key)))
+    return counts, [backend.get(key) for key in reads]
+
+
+class KeptClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, keeping its `redis.Redis` object: Django makes a new one for every call, which costs a
+    cached request a third of a millisecond. One per connection pool is enough: it is thread-safe, and its pool
+    opens new connections in a forked worker."""
+
+    def __init__(self, servers: list[str], **options: Any) -> None:
+        super().__init__(servers, **options)
+        self._kept: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        django: Any = self  # the stubs do not know Django's private helpers
+        index = django._get_connection_pool_index(write)
+        client = self._kept.get(index)
+        if client is None:
+            client = self._kept[index] = django._client(connection_pool=django._get_connection_pool(write))
+        return client
+
+
+_clients: dict[str, KeptClientRedisCacheClient] = {}
+
+
 class ResilientRedisCache(RedisCache):
-    """Django's RedisCache, failing open (see the module docstring)."""
+    """Django's RedisCache, failing open (see the module docstring), with a local tier in front for the callers
+    that ask for it (`local_tier()`) and pipelined counting (`count_and_read`)."""
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self._class = KeptClientRedisCacheClient
         self.health = health_of(server)
+        django: Any = self
+        self._client_key = f"{server} {sorted(django._options.items())!r}"
+        # One tier per Redis (and key prefix) and process, like its health: Django makes a cache object per thread.
+        self.local = _local_tiers.setdefault(f"{server} {self.key_prefix}", LocalTier(max_bytes=LOCAL_TIER_BYTES))
+
+    @cached_property
+    def _cache(self) -> KeptClientRedisCacheClient:
+        # One client (and so one connection pool) per Redis and process: Django makes a cache object per thread.
+        client = _clients.get(self._client_key)
+        if client is None:
+            django: Any = self
+            client = _clients.setdefault(self._client_key, django._class(django._servers, **django._options))
+        return client
+
+    def count_and_read(
+        self, counters: Sequence[tuple[str, int]], reads: Sequence[str] = ()
+    ) -> tuple[list[int], list[Any]]:
+        """See the module-level `count_and_read`. Failing open: every counter counts one, every read finds nothing."""
+        fallback: tuple[list[int], list[Any]] = ([1] * len(counters), [None] * len(reads))
+        if self.health.is_down:
+            return fallback
+        try:
+            client = self._cache.get_client(write=True)
+            pipeline = client.pipeline(transaction=True)
+            for key, seconds in counters:
+                name = self.make_and_validate_key(key)
+                pipeline.incr(name)
+                pipeline.expire(name, seconds, nx=True)  # only a new counter: its window's end stays put
+            for key in reads:
+                pipeline.get(self.make_and_validate_key(key))
+            results = pipeline.execute()
+        except Exception as error:
+            self.health.failed("count_and_read", error)
+            return fallback
+        counts = [int(results[2 * number]) for number in range(len(counters))]
+        serializer = cast(Any, self._cache)._serializer
+        values = [None if raw is None else serializer.loads(raw) for raw in results[2 * len(counters) :]]
+        return counts, values
 
     def _guard(self, operation: str, call: Callable[[], T], fallback: T) -> T:
         if self.health.is_down:
@@ -126,12 +271,13 @@ class ResilientRedisCache(RedisCache):
         return self._guard("has_key", lambda: super(ResilientRedisCache, self).has_key(key, version), False)
 
     def clear(self) -> None:
+        self.local.clear()
         self._guard("clear", lambda: super(ResilientRedisCache, self).clear(), None)
 
     def ping(self) -> bool:
         """Whether Redis answers now (for /readyz): asked even while the breaker is open."""
         try:
-            return bool(self._cache.get_client(write=True).ping())  # type: ignore[attr-defined]
+            return bool(self._cache.get_client(write=True).ping())
         except Exception as error:
             self.health.failed("ping", error)
             return False

@@ -12,8 +12,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, urlencode
 from prometheus_client import Counter
 
+from lib.cache import local_tier
 from lib.problems import problem_response
-from lib.ratelimit import quota_take
+from lib.ratelimit import quota_take, quota_take_and_read
 
 View = Callable[..., HttpResponse]
 
@@ -32,19 +33,28 @@ def cached_page(
     """Cache a GET view's 200 responses for anonymous visitors. The key is the path, the query `params` the view
     reads (any other parameter, `?utm_source=...` say, shares the entry: unread parameters cannot fill the cache),
     and `version()` (what the page shows depends on, e.g. the data and platform versions), so a change serves new
-    pages at once. Sends ETag, Last-Modified and answers 304."""
+    pages at once. Sends ETag, Last-Modified and answers 304.
+
+    Two tiers (lib.cache): a worker answers from its own memory when it has the page, else from the shared cache,
+    whose answer it then keeps. Under `rate_limited`, the shared cache is read in the counter's round trip."""
 
     def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def page_key(request: HttpRequest) -> str | None:
+            """The page's cache key, or None when this request is not answered from the cache."""
             if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
-                return view(request, *args, **kwargs)
+                return None
             read = [(name, value) for name in params for value in request.GET.getlist(name)]
             if any(len(value) > MAX_KEYED_VALUE for _, value in read):
-                return view(request, *args, **kwargs)
+                return None
             digest = hashlib.sha256(f"{request.path}?{urlencode(read)}".encode()).hexdigest()[:32]
-            key = f"page:{view.__module__}.{view.__name__}:{version()}:{digest}"
-            entry = cache.get(key)
+            return f"page:{view.__module__}.{view.__name__}:{version()}:{digest}"
+
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            key = page_key(request)
+            if key is None:
+                return view(request, *args, **kwargs)
+            entry = _page_entry(request, key, timeout)
             PAGE_CACHE.labels("miss" if entry is None else "hit").inc()
             if entry is None:
                 response = view(request, *args, **kwargs)
@@ -61,6 +71,7 @@ def cached_page(
                     "headers": {k: v for k, v in response.items() if k.lower() in ("content-disposition",)},
                 }
                 cache.set(key, entry, timeout)
+                _keep_locally(key, entry, timeout)
             if request.headers.get("If-None-Match") == entry["etag"]:
                 response = HttpResponseNotModified()
             else:
@@ -72,9 +83,32 @@ def cached_page(
             patch_cache_control(response, public=True, max_age=max_age)
             return response
 
+        wrapper.page_key = page_key  # type: ignore[attr-defined]  # for rate_limited: one round trip for both
+        wrapper.page_timeout = timeout  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
+
+
+def _page_entry(request: HttpRequest, key: str, timeout: int) -> dict[str, Any] | None:
+    """The cached page under `key`: read already by `rate_limited`, or from this worker's memory, or from the
+    shared cache (then kept in memory too)."""
+    prefetched: tuple[str, dict[str, Any] | None] | None = getattr(request, "page_prefetched", None)
+    if prefetched is not None and prefetched[0] == key:
+        return prefetched[1]
+    tier = local_tier()
+    entry = tier.get(key) if tier is not None else None
+    if entry is None:
+        entry = cache.get(key)
+        if entry is not None:
+            _keep_locally(key, entry, timeout)
+    return entry
+
+
+def _keep_locally(key: str, entry: dict[str, Any], timeout: int) -> None:
+    tier = local_tier()
+    if tier is not None:
+        tier.put(key, entry, size=len(entry["content"]) + 512, timeout=timeout)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -107,12 +141,28 @@ class RefuseNulMiddleware:
 
 def rate_limited(*, per_minute: Callable[[], int]) -> Callable[[View], View]:
     """Limit a public view that does work (downloads, autocomplete) per address: over `per_minute()` requests in
-    a minute, a 429 with Retry-After."""
+    a minute, a 429 with Retry-After. Over a `cached_page` view, the page is read from the shared cache in the
+    same round trip as the count (when this worker does not have it in memory)."""
 
     def decorator(view: View) -> View:
+        page_key: Callable[[HttpRequest], str | None] | None = getattr(view, "page_key", None)
+
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            quota = quota_take(f"page:{view.__module__}.{view.__name__}:{client_ip(request)}", per_minute())
+            identity = f"page:{view.__module__}.{view.__name__}:{client_ip(request)}"
+            key = page_key(request) if page_key is not None else None
+            tier = local_tier()
+            if key is None or tier is None:
+                quota = quota_take(identity, per_minute())
+            else:
+                entry = tier.get(key)
+                if entry is None:
+                    quota, (entry,) = quota_take_and_read(identity, per_minute(), [key])
+                    if entry is not None:
+                        _keep_locally(key, entry, getattr(view, "page_timeout", 3600))
+                else:
+                    quota = quota_take(identity, per_minute())
+                request.page_prefetched = (key, entry)  # type: ignore[attr-defined]
             if quota.exceeded:
                 response = HttpResponse(
                     f"Too many requests: at most {quota.limit} a minute. Try again in {quota.reset_seconds} seconds.",

@@ -24,6 +24,7 @@ from lib.api import (
     PagePagination,
     Problem,
 )
+from lib.api_http import JsonAnswer
 from lib.problems import ApiProblem
 from occupations.models import Occupation
 from occupations.schemas import OccupationPath, OccupationRef, OnetOut
@@ -135,14 +136,19 @@ class RolePath(Schema):
 )
 def role(request: HttpRequest, path: Path[RolePath], query: Query[CardQuery]) -> HttpResponse:
     """Everything the role page shows, nationally and for `location`: the same figures as the page."""
-    slug = path.slug
+    return card_answer(path.slug, query.location, query.release or 0).response()
+
+
+@versions.memoized("role cards", maxsize=4096, depends_on=("data", "platform"))
+def card_answer(slug: str, location: str | None, year: int) -> JsonAnswer:
+    """The answer to one card request as asked (the role, the place and the release resolved, the card's JSON and
+    its ETag), kept in process memory until the data (role edits, publishing and rolling back releases included) or
+    the platform's own counts change. Problems (an unknown role, place or release) are raised, never kept."""
     if slug not in role_slugs():
         slug = role_or_problem(slug).slug  # a SOC or O*NET-SOC code: the role of its occupation
-    label = ""
-    if query.location is not None:
-        label = place_or_problem(query.location).label
-    year = release_or_problem(query.release).year if query.release else 0
-    return HttpResponse(card_body(slug, label, year), content_type="application/json")
+    label = place_or_problem(location).label if location is not None else ""
+    year = release_or_problem(year).year if year else 0
+    return JsonAnswer.of(card_body(slug, label, year))
 
 
 @versions.memoized("role slugs", maxsize=1)
@@ -150,11 +156,8 @@ def role_slugs() -> frozenset[str]:
     return frozenset(Role.objects.values_list("slug", flat=True))
 
 
-@versions.memoized("role cards", maxsize=4096, depends_on=("data", "platform"))
 def card_body(slug: str, label: str, year: int) -> bytes:
-    """A role card's JSON with the wages of release `year` (0: the current one), kept in process memory until the
-    data (role edits, publishing and rolling back releases included) or the platform's own counts change. An unknown
-    role is a problem, never kept."""
+    """A role card's JSON with the wages of release `year` (0: the current one). An unknown role is a problem."""
     role = role_or_problem(slug)
     return RoleCardOut.of(role_card(role, label or None, year)).model_dump_json().encode()
 

@@ -18,6 +18,7 @@ from lib.api import (
     PLACE_PATTERN,
     Problem,
 )
+from lib.api_http import JsonAnswer
 from lib.problems import ApiProblem
 from occupations.models import Occupation
 from occupations.services import soc_code_of
@@ -71,17 +72,17 @@ class WageQuery(Schema):
     release: int | None = release_field()
 
 
-def area_for(query: WageQuery) -> Area:
+def area_for(code: str | None, location: str | None) -> Area:
     """The area asked for: by code, or the one a place resolves to; both must then agree."""
     areas = gazetteer().areas  # every OEWS area, in process memory
     area = None
-    if query.area is not None:
-        area = areas.get(query.area)
+    if code is not None:
+        area = areas.get(code)
         if area is None:
-            near = sorted(code for code in areas if code.startswith(query.area[:2]))[:5]
-            raise ApiProblem(404, "Unknown area", f"There is no OEWS area {query.area}.", suggestions=near)
-    if query.location is not None:
-        place = place_or_problem(query.location)
+            near = sorted(known for known in areas if known.startswith(code[:2]))[:5]
+            raise ApiProblem(404, "Unknown area", f"There is no OEWS area {code}.", suggestions=near)
+    if location is not None:
+        place = place_or_problem(location)
         if area is not None and area.code != place.area.code:
             raise ApiProblem(
                 409,
@@ -101,16 +102,21 @@ def area_for(query: WageQuery) -> Area:
 def wages(request: HttpRequest, query: Query[WageQuery]) -> HttpResponse:
     """The full OEWS estimate for an occupation in an area, or for a place: a place falls back, as the role page
     does, from its area to its state to the nation where BLS publishes no estimate, and `area_note` says so."""
-    area = area_for(query)
-    occupation = soc_code_of(query.occupation) or query.occupation
-    body = wage_body(occupation, area.code, query.release or 0, query.location is not None)
-    return HttpResponse(body, content_type="application/json")
+    return wage_answer(query.occupation, query.area, query.location, query.release or 0).response()
 
 
 @versions.memoized("wage answers", maxsize=20_000)
+def wage_answer(occupation: str, area: str | None, location: str | None, year: int) -> JsonAnswer:
+    """The answer to one query as asked (the place resolved, the estimate found, its JSON and ETag), kept in
+    process memory until the data version changes (the figures and the places change only with it). Problems are
+    raised, never kept."""
+    found = area_for(area, location)
+    code = soc_code_of(occupation) or occupation
+    return JsonAnswer.of(wage_body(code, found.code, year, location is not None))
+
+
 def wage_body(occupation_code: str, area_code: str, year: int, fall_back: bool = False) -> bytes:
-    """One estimate's JSON, kept in process memory until the data version changes (the figures change only with
-    it). Problems are raised, never kept."""
+    """One estimate's JSON."""
     if not Occupation.objects.filter(code=occupation_code).exists():
         near = list(Occupation.objects.filter(code__startswith=occupation_code[:5]).values_list("code", flat=True)[:5])
         raise ApiProblem(404, "Unknown occupation", f"There is no occupation {occupation_code}.", suggestions=near)
