@@ -1,13 +1,14 @@
 """/api/v1/jobs: search postings (anyone), and write them (an API key scoped to an employer organisation)."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import P, Path, Query, Router, Schema
-from ninja.pagination import paginate
+from ninja.pagination import PaginationBase, paginate
 from ninja.params import HeaderEx
 from ninja.renderers import JSONRenderer
 from pydantic import Field, ValidationError
@@ -18,9 +19,10 @@ from accounts.permissions import is_editor
 from geo.api import place_or_problem
 from jobs.imports import postings as feeds
 from jobs.models import FeedImport, Posting
+from jobs.pagination import InvalidCursor, page_of
 from jobs.pay import pay_comparisons
-from jobs.schemas import FeedImportOut, JobIn, JobOut, JobPatch, PostingFields
-from jobs.search import JobSearch, search_postings
+from jobs.schemas import FeedImportOut, JobIn, JobOut, JobPage, JobPageQuery, JobPatch, PostingFields
+from jobs.search import JobSearch, search_pages
 from jobs.services import (
     Answer,
     IdempotencyKeyInUse,
@@ -43,7 +45,6 @@ from lib.api import (
     ROLE_PATTERN,
     SLUG_PATTERN,
     TEXT_PATTERN,
-    PagePagination,
     Problem,
     field_message,
 )
@@ -83,17 +84,73 @@ def _jobs_out(postings: list[Posting]) -> list[JobOut]:
     return [JobOut.of(posting, comparisons.get(posting.pk)) for posting in postings]
 
 
+@dataclass(frozen=True)
+class Found:
+    """A search's postings, plain and in the form read in sort order (jobs.search.search_pages)."""
+
+    postings: QuerySet[Posting]
+    in_order: QuerySet[Posting]
+
+
+class JobPagination(PaginationBase):
+    """Job search pages (jobs.pagination): a count capped at 1,000 with `count_exact`, and `next` / `previous`
+    links that carry a cursor, so a deep page costs what the first does. `page=N` still works (an OFFSET)."""
+
+    items_attribute = "results"
+    Input = JobPageQuery  # type: ignore[assignment]
+    Output = JobPage  # type: ignore[assignment]
+
+    def paginate_queryset(  # type: ignore[override]  # the search's two forms (Found), not one QuerySet
+        self, queryset: Found, pagination: JobPageQuery, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        size = pagination.page_size
+        try:
+            page = page_of(
+                queryset.postings,
+                page_size=size,
+                cursor=pagination.cursor,
+                number=pagination.page,
+                in_order=queryset.in_order,
+            )
+        except InvalidCursor as invalid:
+            raise ApiProblem(400, "Invalid cursor", str(invalid)) from None
+
+        def link(**changes: str) -> str:
+            query = request.GET.copy()
+            for name in ("page", "cursor"):
+                query.pop(name, None)
+            for name, value in {**changes, "page_size": str(size)}.items():
+                query[name] = value
+            return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+        previous = None
+        if page.previous_cursor:
+            previous = link(cursor=page.previous_cursor)
+        elif page.has_previous:
+            previous = link(page=str(page.number - 1))
+        return {
+            "count": page.count.value,
+            "count_exact": page.count.exact,
+            "page": page.number,
+            "page_size": size,
+            "next": link(cursor=page.next_cursor) if page.next_cursor else None,
+            "previous": previous,
+            "results": _jobs_out(page.items),
+        }
+
+
 @router.get(
     "",
     response={200: list[JobOut], **PLACE_ANSWERS, **ERRORS},
     summary="Search job postings",
     operation_id="list_jobs",
 )
-@paginate(PagePagination, page_size=25, prepare=_jobs_out)
-def jobs(request: HttpRequest, query: Query[JobListQuery]) -> QuerySet[Posting]:
+@paginate(JobPagination)
+def jobs(request: HttpRequest, query: Query[JobListQuery]) -> Found:
     """Open postings (and, with `include_expired`, past ones), newest first or by pay, each with how its pay
-    compares with the local OEWS band for its role."""
-    found, _ = search_postings(
+    compares with the local OEWS band for its role. `count` stops at 1,000 (`count_exact` false beyond); `next`
+    and `previous` carry a cursor, so every page costs about what the first does."""
+    found, in_order, _ = search_pages(
         JobSearch(
             text=query.q or "",
             role=role_or_problem(query.role) if query.role else None,
@@ -106,7 +163,7 @@ def jobs(request: HttpRequest, query: Query[JobListQuery]) -> QuerySet[Posting]:
             include_expired=query.include_expired,
         )
     )
-    return found
+    return Found(found, in_order)
 
 
 IDEMPOTENCY_KEY_HELP = (

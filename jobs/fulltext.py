@@ -56,8 +56,12 @@ def words(text: str) -> list[str]:
     return [word.lower() for word in WORD.findall(text)][:MAX_WORDS]
 
 
-def matches(text: str) -> Q | None:
-    """A filter for postings matching every word of `text` (as prefixes); None when it has no words."""
+def matches(text: str, *, in_order: bool = False) -> Q | None:
+    """A filter for postings matching every word of `text` (as prefixes); None when it has no words.
+
+    `in_order` is for a page of a search known to match many postings (jobs.search): SQLite then reads the
+    postings in their sort order and checks each against the words, stopping after a page, instead of looking up
+    every match by id and sorting them all (a unary plus keeps it from using the id for the lookup)."""
     terms = words(text)
     if not terms:
         return None
@@ -67,6 +71,7 @@ def matches(text: str) -> Q | None:
         return Q(RawSQL(sql, [" & ".join(f"{term}:*" for term in terms)], output_field=BooleanField()))  # noqa: S611
     if connection.vendor == "sqlite":
         sql = '"jobs_posting"."id" IN (SELECT rowid FROM jobs_posting_fts WHERE jobs_posting_fts MATCH %s)'
+        sql = f"+{sql}" if in_order else sql
         return Q(RawSQL(sql, [" ".join(f'"{term}"*' for term in terms)], output_field=BooleanField()))  # noqa: S611
     query = Q()
     for term in terms:

@@ -21,7 +21,7 @@ from jobs.models import (
     Posting,
 )
 from jobs.pay import PayComparison
-from lib.api import TEXT_PATTERN
+from lib.api import MAX_PAGE_SIZE, TEXT_PATTERN
 
 Arrangement = Literal["onsite", "hybrid", "remote"]
 EmploymentType = Literal["full_time", "part_time", "contract", "temporary", "internship", "volunteer", "other"]
@@ -271,3 +271,30 @@ class FeedImportOut(Schema):
             source=feed_import.source if done else None,
             error=feed_import.error if feed_import.status == FeedImport.Status.FAILED else None,
         )
+
+
+class JobPageQuery(Schema):
+    """Which page of a job search: the first, a numbered one, or the one a `next` / `previous` link names."""
+
+    page: int = Field(1, ge=1, le=10_000, description="The page, from 1 (ignored with `cursor`).")
+    page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE, description="Items a page.")
+    cursor: str | None = Field(
+        None,
+        description="Where the page starts, as the `next` and `previous` links carry it: opaque, made by the"
+        " server and valid only for the same `sort`. A cursor the server did not make, or for another sort, is a"
+        " 400; start again from the first page.",
+    )
+
+
+class JobPage(Schema):
+    """A page of a job search. `count` stops counting at 1,000: beyond, it is 1,000 with `count_exact` false
+    (show "1,000+"). Follow `next` and `previous`, which carry a `cursor`, to move through any number of postings
+    at the same cost per page."""
+
+    count: int = Field(description="Postings that match, counted up to 1,000 (see `count_exact`).")
+    count_exact: bool = Field(description="Whether `count` is the exact number; false means more than `count`.")
+    page: int = Field(description="This page's number, from 1.")
+    page_size: int = Field(description="Items a page.")
+    next: str | None = Field(description="URL of the next page (with a `cursor`); null on the last page.")
+    previous: str | None = Field(description="URL of the previous page; null on the first.")
+    results: list[JobOut]

@@ -18,8 +18,9 @@ from accounts.services import organisation_members
 from geo.resolve import MAX_LENGTH, Place, resolve
 from jobs.forms import CandidateForm, EmployerForm, PostingForm
 from jobs.models import Candidate, Posting
+from jobs.pagination import InvalidCursor, page_of
 from jobs.pay import pay_comparisons
-from jobs.search import JobSearch, search_postings
+from jobs.search import JobSearch, search_pages
 from jobs.services import (
     PostingInvalid,
     candidate_save,
@@ -83,7 +84,7 @@ def listing(request: HttpRequest) -> HttpResponse:
         if place is None:
             unplaced = resolution
     include_expired = params.get("expired") == "1"
-    postings, search_notes = search_postings(
+    postings, in_order, search_notes = search_pages(
         JobSearch(
             text=params.get("q", "")[:100],
             role=role,
@@ -98,11 +99,22 @@ def listing(request: HttpRequest) -> HttpResponse:
     )
     notes += search_notes
     if unplaced is not None:
-        postings = postings.none()  # never every posting for a place we could not find
-    page = Paginator(postings, PAGE_SIZE).get_page(params.get("page"))
-    items = list(page.object_list)
+        postings = in_order = postings.none()  # never every posting for a place we could not find
+    # Capped count and keyset pages (jobs.pagination): "Next" carries a cursor; `page=N` links still work.
+    status = 200
+    try:
+        number = _int(params.get("page"), low=1, high=10_000)
+        page = page_of(
+            postings, page_size=PAGE_SIZE, cursor=params.get("cursor"), number=number, clamp=True, in_order=in_order
+        )
+    except InvalidCursor as invalid:
+        notes.append(f"{invalid} Showing the first page.")
+        status = 400
+        page = page_of(postings, page_size=PAGE_SIZE, in_order=in_order)
+    items = page.items
     query_without_page = params.copy()
     query_without_page.pop("page", None)
+    query_without_page.pop("cursor", None)
     query_without_place = query_without_page.copy()
     query_without_place.pop("location", None)
     context: dict[str, Any] = {
@@ -120,7 +132,7 @@ def listing(request: HttpRequest) -> HttpResponse:
         "query_without_place": query_without_place.urlencode(),
         "include_expired": include_expired,
     }
-    return render(request, "jobs/list.html", context)
+    return render(request, "jobs/list.html", context, status=status)
 
 
 def _json_ld(posting: Posting) -> str:
