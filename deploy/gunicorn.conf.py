@@ -99,7 +99,8 @@ def on_starting(server: Any) -> None:
 
         django.setup()  # done already when the app was preloaded
         call_command("prepare")
-    if server.cfg.preload_app:
+    # rolescope's own settings only: the benchmarks run a bare Django app with this same file (bench/bare).
+    if server.cfg.preload_app and os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings") == "config.settings":
         from config.warm import warm_before_fork
 
         warm_before_fork()

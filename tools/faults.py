@@ -385,6 +385,7 @@ def shared_state_checks(keys: dict[str, str], servers: list[AppServer], candidat
         raise SystemExit(said[-1] + ": the servers do not share the limit")
     place = f"{random.randint(10000, 99999)}"  # noqa: S311
     url = f"/roles/registered-nurses/?location={place}"
+    time.sleep(2)  # the load's last writes reach every server's versions (read at most once a second)
     before = [cache_hits(server) for server in servers[1:]]
     first = requests.get(f"{servers[0].url}{url}", timeout=10)
     later = [requests.get(f"{server.url}{url}", timeout=10) for server in servers[1:]]
