@@ -136,7 +136,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     for name in ("DEBUG_TOOLBAR", "TEST_DATABASE_NAME", "REDIS_URL_FILE", "DATABASE_URL_FILE"):
         env.pop(name, None)
     (folder / "metrics").mkdir()
-    for command in (["migrate", "--noinput"], ["load_snapshot"]):
+    # Production settings serve hashed static file names: the manifest must exist, as on a deployed server.
+    for command in (["migrate", "--noinput"], ["load_snapshot"], ["collectstatic", "--noinput", "-v0"]):
         done = subprocess.run(
             [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True, check=False
         )
