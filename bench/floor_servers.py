@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tools import serve  # noqa: E402
-from tools.cluster import production_env, wait_until_up  # noqa: E402
+from tools.cluster import production_env, stop_process, wait_until_up  # noqa: E402
 from tools.serve import ORGANISATION_KEY, free_port  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "floor"
@@ -83,13 +83,7 @@ class Server:
             raise RuntimeError(f"{self.name} did not start ({exc}); its log ends:\n{tail}") from None
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
 

@@ -33,6 +33,15 @@ def unavailable_logged(request: HttpRequest, error: Exception) -> None:
     logger.warning("Database unavailable on %s %s: %s", request.method, request.path, str(error).strip()[:300])
 
 
+def unavailable_page(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After and a short page that needs no database (nor a template)."""
+    body = PAGE.format(title=TITLE, detail=DETAIL, path=escape(request.path))
+    response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class DatabaseUnavailableMiddleware:
     """Turns a database outage on a page into 503 with Retry-After (the API handles its own, config/api.py)."""
 
@@ -46,11 +55,7 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, UNAVAILABLE):
             return None
         unavailable_logged(request, exception)
-        body = PAGE.format(title=TITLE, detail=DETAIL, path=escape(request.path))
-        response = HttpResponse(body, status=503, content_type="text/html; charset=utf-8")
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        response["Cache-Control"] = "no-store"
-        return response
+        return unavailable_page(request)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -58,13 +63,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     error gets a plain 500 page that needs no database either."""
     error = sys.exc_info()[1]
     if isinstance(error, UNAVAILABLE):
-        response = HttpResponse(
-            PAGE.format(title=TITLE, detail=DETAIL, path=escape(request.path)),
-            status=503,
-            content_type="text/html; charset=utf-8",
-        )
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return unavailable_page(request)
     return HttpResponse(
         PAGE.format(title="Something went wrong", detail=SERVER_ERROR, path=escape(request.path)),
         status=500,

@@ -38,6 +38,17 @@ def production_env(**overrides: str) -> dict[str, str]:
     return env
 
 
+def stop_process(process: subprocess.Popen[bytes] | None, seconds: float = 30) -> None:
+    """SIGTERM (a graceful stop), then SIGKILL if the process is still there after `seconds`."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
 def render_nginx(template: str, values: dict[str, str]) -> str:
     """${NAME} placeholders filled as the nginx image's envsubst fills them; nginx's own $variables stay."""
     for name, value in values.items():
@@ -100,12 +111,7 @@ class AppServer:
             _reap_orphans(self.port)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
         _reap_orphans(self.port)
 
 
