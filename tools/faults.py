@@ -88,7 +88,9 @@ class Ledger:
     samples: list[Sample] = field(default_factory=list)
     postings: dict[str, int] = field(default_factory=dict)  # idempotency key -> posting id, once acknowledged
     unanswered_postings: set[str] = field(default_factory=set)  # keys never acknowledged (the run ended first)
-    toggles: dict[str, list[tuple[bool, bool]]] = field(default_factory=dict)  # candidate -> [(value, acknowledged)]
+    # candidate -> [(value sent, answer)]: "ack" (302 to the profile), "refused" (a 4xx: not written) or "unknown"
+    # (no answer or a 5xx: the write may have landed, even later than the next one)
+    toggles: dict[str, list[tuple[bool, str]]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, kind: str, started: float, status: int) -> None:
@@ -196,12 +198,16 @@ class Load:
     def __init__(self, keys: dict[str, str], ledger: Ledger, stop: threading.Event) -> None:
         self.keys, self.ledger, self.stop = keys, ledger, stop
         self.candidates: dict[str, requests.Session] = {}
+        # A person submits one profile form at a time: two threads never change the same candidate at once, or
+        # the server could commit their changes in either order and the ledger could not say which one is last.
+        self.candidate_locks: dict[str, threading.Lock] = {}
 
     def prepare_candidates(self) -> None:
         for number in range(CANDIDATES):
             session = PlainHttpSession()
             sign_in(session, FRONT, f"candidate{number}")
             self.candidates[f"candidate{number}"] = session
+            self.candidate_locks[f"candidate{number}"] = threading.Lock()
             self.ledger.toggles[f"candidate{number}"] = []
 
     def timed(self, kind: str, call) -> requests.Response | None:  # type: ignore[no-untyped-def]
@@ -262,19 +268,27 @@ class Load:
 
     def toggle(self) -> None:
         """A candidate switches open to work on the site (signed in; the session must survive a dead server)."""
-        name = random.choice(list(self.candidates))  # noqa: S311
+        names = list(self.candidates)
+        random.shuffle(names)
+        for name in names:
+            lock = self.candidate_locks[name]
+            if lock.acquire(blocking=False):
+                try:
+                    self.toggle_candidate(name)
+                finally:
+                    lock.release()
+                return
+
+    def toggle_candidate(self, name: str) -> None:
         session = self.candidates[name]
-        with self.ledger.lock:
-            history = self.ledger.toggles[name]
-            value = not (history[-1][0] if history else False)
-            history.append((value, False))
-            position = len(history) - 1
+        history = self.ledger.toggles[name]
         page = self.timed("toggle", lambda: session.get(f"{FRONT}/accounts/profile/", timeout=15))
         if page is None or page.status_code != 200:
             return
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         if token is None:
             raise SystemExit(f"{name} is no longer signed in: the profile page has no form")
+        value = not (history[-1][0] if history else False)
         form = {"csrfmiddlewaretoken": token.group(1), "desired_roles": "Registered Nurses", "location": "Austin, TX"}
         if value:
             form["open_to_work"] = "on"
@@ -288,9 +302,14 @@ class Load:
                 allow_redirects=False,
             ),
         )
-        if answer is not None and answer.status_code == 302 and "/login" not in answer.headers.get("Location", ""):
-            with self.ledger.lock:
-                history[position] = (value, True)
+        if answer is None or answer.status_code >= 500:
+            outcome = "unknown"
+        elif answer.status_code == 302 and "/login" not in answer.headers.get("Location", ""):
+            outcome = "ack"
+        else:
+            outcome = "refused"
+        with self.ledger.lock:
+            history.append((value, outcome))
 
     def run(self) -> None:
         session = requests.Session()
@@ -479,7 +498,9 @@ def main() -> int:
             after += 1
     kinds = Counter(sample.kind for sample in samples)
     statuses = Counter(sample.status for sample in samples)
-    acknowledged = len(ledger.postings) + sum(ok for history in ledger.toggles.values() for _, ok in history)
+    acknowledged = len(ledger.postings) + sum(
+        outcome == "ack" for history in ledger.toggles.values() for _, outcome in history
+    )
     longest = max(seconds for *_, seconds in recoveries)
     for fault, _, _, seconds in recoveries:
         print(f"{fault}: every server ready again {seconds:.1f} s after the restart", flush=True)
@@ -523,13 +544,18 @@ def verify(ledger: Ledger) -> tuple[int, int, int]:
     duplicates = sum(count - 1 for count in titles.values() if count > 1)
     toggles_lost = 0
     for name, history in ledger.toggles.items():
-        acknowledged = [index for index, (_, ok) in enumerate(history) if ok]
+        acknowledged = [index for index, (_, outcome) in enumerate(history) if outcome == "ack"]
         if not acknowledged:
             continue
         last = acknowledged[-1]
-        # The state is the last acknowledged value, or a later one whose answer was lost in a fault.
-        possible = {history[last][0]} | {value for value, _ in history[last + 1 :]}
-        toggles_lost += name not in states or states[name] not in possible
+        # The state is the last acknowledged value, or one whose answer never came: a later one, or an earlier one
+        # still in flight on a stalled server when the next change was acknowledged.
+        possible = {history[last][0]}
+        possible |= {value for value, outcome in history[last + 1 :] if outcome != "refused"}
+        possible |= {value for value, outcome in history[:last] if outcome == "unknown"}
+        if name not in states or states[name] not in possible:
+            toggles_lost += 1
+            print(f"{name}: open to work is {states.get(name)}, expected one of {possible}; changes sent: {history}")
     return lost, duplicates, toggles_lost
 
 
