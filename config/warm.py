@@ -1,7 +1,7 @@
 """Build what every worker needs before gunicorn forks them (`preload_app`, `deploy/gunicorn.conf.py`): the place
-gazetteer, the role search index, the supply splits and the compiled templates. Forked workers share these pages
-with the master until they write to them, so a fresh worker answers its first request as fast as a warm one, and
-each worker's own memory stays small.
+gazetteer, the role search index, the supply splits, the compiled templates, the URL patterns and the API. Forked
+workers share these pages with the master until they write to them, so a fresh worker answers its first request
+about as fast as a warm one, and each worker's own memory stays small.
 
 The memos are keyed by the data version (`sources.versions`): a worker that later sees a newer version rebuilds
 its own copy, exactly as before.
@@ -14,6 +14,7 @@ import time
 from django.core.cache import caches
 from django.db import connections
 from django.template.loader import get_template
+from django.urls import get_resolver
 
 logger = logging.getLogger("rolescope.warm")
 
@@ -30,7 +31,7 @@ TEMPLATES = (
 def warm_before_fork() -> None:
     from geo.resolve import resolve
     from market.difficulty import national_market
-    from roles.api import role_slugs
+    from roles.card import role_slugs
     from roles.search import search_roles
     from wages.queries import current_release
 
@@ -43,6 +44,11 @@ def warm_before_fork() -> None:
         current_release()
         for name in TEMPLATES:
             get_template(name)  # compiled once, kept by the cached template loader
+        # The URL patterns (and with them the API's routes and schemas) and the cache's Redis client library are
+        # otherwise loaded by a worker's first request: about 170 ms of imports.
+        get_resolver().resolve("/roles/registered-nurses/")
+        get_resolver().resolve("/api/v1/wages")
+        caches["default"].get("warm")  # imports redis with REDIS_URL; the connection is closed before the fork
     except Exception:  # a server with no data yet still starts; workers build what they need on demand
         logger.warning("Warming before the fork failed; workers will build their indexes themselves.", exc_info=True)
     finally:

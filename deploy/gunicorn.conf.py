@@ -28,8 +28,10 @@ timeout = _int("GUNICORN_TIMEOUT", 30)
 # On SIGTERM, requests in flight get this long to finish before the workers stop.
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
 keepalive = 5
-# Workers are replaced now and then (with jitter, never all at once), which bounds any slow leak.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
+# Workers are replaced now and then (with jitter, never all at once), which bounds any slow leak. Not too often: a
+# fresh worker rebuilds its memos (a role's first page costs about 100 ms), and at 1,000 requests a second a worker
+# replaced every 5,000 requests showed in the benchmarks' p99 (bench/floor.py counts the replacements).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 50_000)
 max_requests_jitter = max_requests // 10
 # The API schema allows a query of several kB once percent-encoded; nginx caps request lines in front.
 limit_request_line = 0

@@ -150,6 +150,24 @@ def count_and_read(counters: Sequence[tuple[str, int]], reads: Sequence[str] = (
     return counts, [backend.get(key) for key in reads]
 
 
+# count_and_read as one command with one reply (EVALSHA), atomic like MULTI/EXEC but without its four replies to
+# parse: KEYS are the counters then the reads, ARGV[1] how many counters, ARGV[1 + i] the seconds counter i lives
+# once created (set only by the event that creates it, so its window's end stays put).
+COUNT_AND_READ = """
+local counters = tonumber(ARGV[1])
+local out = {}
+for i = 1, counters do
+  local count = redis.call('INCR', KEYS[i])
+  if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i + 1]) end
+  out[i] = count
+end
+for i = counters + 1, #KEYS do
+  out[i] = redis.call('GET', KEYS[i])
+end
+return out
+"""
+
+
 class KeptClientRedisCacheClient(RedisCacheClient):
     """Django's Redis client, keeping its `redis.Redis` object: Django makes a new one for every call, which costs a
     cached request a third of a millisecond. One per connection pool is enough: it is thread-safe, and its pool
@@ -183,6 +201,7 @@ class ResilientRedisCache(RedisCache):
         self._client_key = f"{server} {sorted(django._options.items())!r}"
         # One tier per Redis (and key prefix) and process, like its health: Django makes a cache object per thread.
         self.local = _local_tiers.setdefault(f"{server} {self.key_prefix}", LocalTier(max_bytes=LOCAL_TIER_BYTES))
+        self._count_and_read_scripts: dict[int, Any] = {}
 
     @cached_property
     def _cache(self) -> KeptClientRedisCacheClient:
@@ -202,20 +221,18 @@ class ResilientRedisCache(RedisCache):
             return fallback
         try:
             client = self._cache.get_client(write=True)
-            pipeline = client.pipeline(transaction=True)
-            for key, seconds in counters:
-                name = self.make_and_validate_key(key)
-                pipeline.incr(name)
-                pipeline.expire(name, seconds, nx=True)  # only a new counter: its window's end stays put
-            for key in reads:
-                pipeline.get(self.make_and_validate_key(key))
-            results = pipeline.execute()
+            script = self._count_and_read_scripts.get(id(client))
+            if script is None:
+                script = self._count_and_read_scripts[id(client)] = client.register_script(COUNT_AND_READ)
+            names = [self.make_and_validate_key(key) for key, _ in counters]
+            names += [self.make_and_validate_key(key) for key in reads]
+            results = script(keys=names, args=[len(counters), *(seconds for _, seconds in counters)])
         except Exception as error:
             self.health.failed("count_and_read", error)
             return fallback
-        counts = [int(results[2 * number]) for number in range(len(counters))]
+        counts = [int(count) for count in results[: len(counters)]]
         serializer = cast(Any, self._cache)._serializer
-        values = [None if raw is None else serializer.loads(raw) for raw in results[2 * len(counters) :]]
+        values = [None if raw is None else serializer.loads(raw) for raw in results[len(counters) :]]
         return counts, values
 
     def _guard(self, operation: str, call: Callable[[], T], fallback: T) -> T:

@@ -29,7 +29,7 @@ from lib.problems import ApiProblem
 from occupations.models import Occupation
 from occupations.schemas import OccupationPath, OccupationRef, OnetOut
 from occupations.services import soc_code_of
-from roles.card import occupation_profile, role_card
+from roles.card import occupation_profile, role_by_slug, role_card, role_slugs
 from roles.models import Category, Role
 from roles.schemas import OccupationOut, RoleCardOut, RoleRef, RoleSummary, role_summary
 from roles.search import RoleHit, search_roles
@@ -64,7 +64,7 @@ def role_missing(slug: str) -> ApiProblem:
 
 def role_or_problem(slug: str) -> Role:
     """The role with this slug, or the role of the occupation a SOC / O*NET-SOC code names."""
-    role = Role.objects.select_related("category", "occupation").filter(slug=slug).first() or role_for_code(slug)
+    role = role_by_slug(slug) or role_for_code(slug)
     if role is None:
         raise role_missing(slug)
     return role
@@ -149,11 +149,6 @@ def card_answer(slug: str, location: str | None, year: int) -> JsonAnswer:
     label = place_or_problem(location).label if location is not None else ""
     year = release_or_problem(year).year if year else 0
     return JsonAnswer.of(card_body(slug, label, year))
-
-
-@versions.memoized("role slugs", maxsize=1)
-def role_slugs() -> frozenset[str]:
-    return frozenset(Role.objects.values_list("slug", flat=True))
 
 
 def card_body(slug: str, label: str, year: int) -> bytes:

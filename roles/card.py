@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from geo.models import NATIONAL
+from geo.models import NATIONAL, Area
 from geo.resolve import Place, Resolution, resolve
 from market.difficulty import MarketEstimate, local_market, national_market
 from market.platform import PlatformCounts, platform_counts, platform_market
@@ -199,22 +199,61 @@ def role_card(role: Role, location: str | None = None, year: int = 0) -> RoleCar
         card.duties = role.duty_list
     else:
         card.duties, card.duties_source = profile.tasks, "O*NET task statements"
-    if profile.related_socs:
-        by_soc = {
-            r.occupation_id: r for r in Role.objects.filter(occupation_id__in=profile.related_socs, is_curated=False)
-        }
-        card.related = [by_soc[code] for code in profile.related_socs if code in by_soc]
+    card.related = related_roles(role.occupation_id, year)
     if location is not None and profile.release:
         card.resolution = resolve(location)
         if card.resolution.place:
-            stats_code = figures_code(role.occupation_id, year)
-            area = card.resolution.place.area
-            card.located = located_estimates([(stats_code, area)], profile.release)[(stats_code, area.code)]
-            card.local_notes = card.located.notes
-            local = card.located.estimate
-            card.local = WageSummary(local, profile.release) if local else None
-            card.local_market = local_market(profile.market, card.resolution.place.area)
+            figures = local_figures(role.occupation_id, year, card.resolution.place.area)
+            card.located, card.local, card.local_market = figures.located, figures.local, figures.market
+            card.local_notes = figures.located.notes
             card.local_platform = platform_counts(role.occupation_id, card.resolution.place.area)
             if card.local_platform.sufficient:
                 card.local_market = platform_market(card.local_platform, role.occupation_id)
     return card
+
+
+@versions.memoized("role slugs", maxsize=1)
+def role_slugs() -> frozenset[str]:
+    return frozenset(Role.objects.values_list("slug", flat=True))
+
+
+@versions.memoized("roles by slug", maxsize=2048)
+def _role_by_slug(slug: str) -> Role | None:
+    return Role.objects.select_related("category", "occupation").filter(slug=slug).first()
+
+
+def role_by_slug(slug: str) -> Role | None:
+    """The role with this slug, with its category and occupation, from process memory (an edit bumps the data
+    version). Shared between requests: read it, never change it. Slugs that name no role are not kept."""
+    return _role_by_slug(slug) if slug in role_slugs() else None
+
+
+@versions.memoized("related roles", maxsize=2048)
+def related_roles(soc: str, year: int = 0) -> list[Role]:
+    """The public roles of the occupations O*NET relates to `soc`, closest first."""
+    related_socs = occupation_profile(soc, year).related_socs
+    if not related_socs:
+        return []
+    by_soc = {r.occupation_id: r for r in Role.objects.filter(occupation_id__in=related_socs, is_curated=False)}
+    return [by_soc[code] for code in related_socs if code in by_soc]
+
+
+@dataclass(frozen=True)
+class LocalFigures:
+    """The public figures for an occupation in one area: its wages (or the nearest level BLS publishes) and the
+    national market apportioned to the area. The same for every place of the area (every ZIP code and town in it)."""
+
+    located: Located
+    local: WageSummary | None
+    market: MarketEstimate
+
+
+@versions.memoized("local figures", maxsize=20_000)
+def local_figures(soc: str, year: int, area: Area) -> LocalFigures:
+    profile = occupation_profile(soc, year)
+    if profile.release is None:
+        raise ValueError(f"there is no release {year} to place {soc} in")
+    stats_code = figures_code(soc, year)
+    located = located_estimates([(stats_code, area)], profile.release)[(stats_code, area.code)]
+    local = WageSummary(located.estimate, profile.release) if located.estimate else None
+    return LocalFigures(located, local, local_market(profile.market, area))

@@ -18,7 +18,7 @@ from lib.http import cached_page, rate_limited
 from lib.memo import Memo
 from lib.problems import ApiProblem, problem_response
 from occupations.services import soc_code_of
-from roles.card import RoleCard, role_card
+from roles.card import RoleCard, role_by_slug, role_card
 from roles.export import card_csv
 from roles.models import Category, Role
 from roles.schemas import RoleCardOut
@@ -129,10 +129,22 @@ def occupation_sections(role: Role, card: RoleCard) -> SafeString:
     )
 
 
+# The national sections, per role and release: the same for every place.
+NATIONAL_SECTIONS: Memo[SafeString] = Memo("role page national sections", maxsize=600)
+
+
+def national_sections(role: Role, card: RoleCard, year: int) -> SafeString:
+    return NATIONAL_SECTIONS.get(
+        (role.pk, role.updated_at, year),
+        versions.current()["data"],
+        lambda: render_to_string("roles/_national.html", {"card": card, "role": role}),
+    )
+
+
 @require_GET
 @cached_page(version=versions.cache_version, params=("location", "release"))
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    role = Role.objects.select_related("category", "occupation").filter(slug=slug).first()
+    role = role_by_slug(slug)
     if role is None:
         return _role_by_code(request, slug)
     try:
@@ -158,6 +170,7 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "release_notice": notice,
         "release_year": year,
         "occupation_sections": occupation_sections(role, card),
+        "national_sections": national_sections(role, card, year),
     }
     return render(request, "roles/detail.html", context)
 

@@ -4,6 +4,7 @@ symbols, units and close percentiles mean, in the release's own words."""
 import itertools
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from geo.models import NATIONAL
 from wages.models import ANNUAL_ONLY, HOURLY_ONLY, Figure, Release, WageEstimate, money
@@ -38,7 +39,8 @@ class HistoryPoint:
 
 @dataclass
 class WageSummary:
-    """One OEWS estimate as the page, the API and the downloads show it."""
+    """One OEWS estimate as the page, the API and the downloads show it. Its figures are formatted once, when first
+    read: a summary kept in a memo (roles.card) serves every later request without formatting them again."""
 
     estimate: WageEstimate
     release: Release
@@ -46,56 +48,56 @@ class WageSummary:
     def figure(self, name: str) -> Figure:
         return self.estimate.figure(name, self.release)
 
-    @property
+    @cached_property
     def area_name(self) -> str:
         return "United States" if self.estimate.area_id == NATIONAL else self.estimate.area.name
 
-    @property
+    @cached_property
     def unit(self) -> str:
         """ "hour" for an occupation BLS publishes hourly wages only for, else "year"."""
         return self.estimate.wage_unit
 
-    @property
+    @cached_property
     def prefix(self) -> str:
         return "annual" if self.unit == "year" else "hourly"
 
-    @property
+    @cached_property
     def low(self) -> Figure:
         return self.figure(f"{self.prefix}_p25")
 
-    @property
+    @cached_property
     def medium(self) -> Figure:
         return self.figure(f"{self.prefix}_median")
 
-    @property
+    @cached_property
     def high(self) -> Figure:
         return self.figure(f"{self.prefix}_p75")
 
-    @property
+    @cached_property
     def shows_annual(self) -> bool:
         return not self.estimate.hourly_only
 
-    @property
+    @cached_property
     def shows_hourly(self) -> bool:
         return not self.estimate.annual_only
 
-    @property
+    @cached_property
     def rows(self) -> list[WageRow]:
         return [
             WageRow(label, self.figure(f"annual_{key}"), self.figure(f"hourly_{key}")) for label, key in PERCENTILES
         ]
 
-    @property
+    @cached_property
     def employment(self) -> Figure:
         return self.figure("employment")
 
-    @property
+    @cached_property
     def unit_note(self) -> str:
         if self.estimate.hourly_only:
             return HOURLY_ONLY
         return ANNUAL_ONLY if self.estimate.annual_only else ""
 
-    @property
+    @cached_property
     def less_reliable(self) -> list[str]:
         flagged = []
         for field_name, label in (("employment_rse", "employment"), ("mean_rse", "mean wage")):
@@ -104,7 +106,7 @@ class WageSummary:
                 flagged.append(f"The {label} estimate has a relative standard error of {value}%.")
         return flagged
 
-    @property
+    @cached_property
     def symbol_notes(self) -> list[str]:
         """What each BLS symbol shown here means, in the release's own words."""
         shown = [f"{unit}_{key}" for unit in ("annual", "hourly") for _, key in PERCENTILES] + ["employment"]
@@ -129,12 +131,12 @@ class WageSummary:
                 notes.append(f"“Not published”: BLS marks it “{symbol}”, which {self.release.note(symbol)}.")
         return notes
 
-    @property
+    @cached_property
     def notes(self) -> list[str]:
         """Every sentence shown under these figures: the unit, percentiles that meet, BLS's symbols."""
         return [note for note in (self.unit_note, self.collapsed_note) if note] + self.symbol_notes
 
-    @property
+    @cached_property
     def symbol_meanings(self) -> dict[str, str]:
         """BLS symbol -> what it means here, for every symbol in this estimate (the API's `special_meanings`)."""
         meanings = {}
@@ -148,7 +150,7 @@ class WageSummary:
             meanings[symbol] = meaning
         return meanings
 
-    @property
+    @cached_property
     def collapsed_note(self) -> str:
         """A note when neighbouring percentiles lie within 1% of the median of each other (a pay scale: many workers
         paid the same rate), so that nobody reads a flat top as a mistake."""
