@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.site_urls",
             ],
         },
     },
@@ -121,7 +122,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = True
+# English only: nothing is translated, so Django's translation machinery (asked for the language by every number
+# a template formats) stays off.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

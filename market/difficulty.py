@@ -218,6 +218,14 @@ def _newest_academic_year() -> str:
     return Completions.objects.order_by("-academic_year").values_list("academic_year", flat=True).first() or ""
 
 
+@versions.memoized("new entrants by state", maxsize=8192)
+def _state_entrants(occupation_code: str, state: str) -> int:
+    """A state's graduates a year of the programs that prepare for the occupation (weighted by each program's
+    share): the same for every area of the state."""
+    programs = {code: split[occupation_code] for code, split in _splits()[3].items() if occupation_code in split}
+    return _completions(programs, state)[0]
+
+
 def local_market(national: MarketEstimate, area: Area) -> MarketEstimate:
     """The national estimate apportioned to `area` by its share of the occupation's employment."""
     if area.code == NATIONAL:
@@ -249,13 +257,7 @@ def local_market(national: MarketEstimate, area: Area) -> MarketEstimate:
         local.openings = int((national.openings * share).to_integral_value(ROUND_HALF_UP))
     if national.experienced is not None:
         local.experienced = int((national.experienced * share).to_integral_value(ROUND_HALF_UP))
-    program_split = _splits()[3]
-    programs = {
-        code: split[national.occupation_code]
-        for code, split in program_split.items()
-        if national.occupation_code in split
-    }
-    entrants, _ = _completions(programs, area.state_abbr)
+    entrants = _state_entrants(national.occupation_code, area.state_abbr)
     if area.kind in (Area.Kind.METRO, Area.Kind.NONMETRO) and state_employment:
         entrants = int((Decimal(entrants) * min(Decimal(1), Decimal(here) / state_employment)).to_integral_value())
         local.notes.append(

@@ -1,7 +1,7 @@
 """Roles (what users see) and their categories; each role takes its figures from one SOC occupation."""
 
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from occupations.models import Occupation
 
@@ -50,7 +50,13 @@ class Role(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("roles:detail", kwargs={"slug": self.slug})
+        # Reversed once per role object, slug and script prefix: a page links to a dozen roles, and the role
+        # objects are kept between requests (roles.card.role_by_slug, related_roles).
+        key = (self.slug, get_script_prefix())
+        kept = self.__dict__.get("_url")
+        if kept is None or kept[0] != key:
+            kept = self.__dict__["_url"] = (key, reverse("roles:detail", kwargs={"slug": self.slug}))
+        return kept[1]
 
     @property
     def people(self) -> str:

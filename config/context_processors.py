@@ -1,0 +1,25 @@
+"""What every page's frame (templates/base.html) shows, computed once."""
+
+from functools import cache
+
+from django.http import HttpRequest
+from django.urls import get_script_prefix, reverse
+
+SITE_LINKS = {
+    "home": "roles:home",
+    "roles": "roles:directory",
+    "jobs": "jobs:list",
+    "methodology": "roles:methodology",
+    "account": "accounts:home",
+    "about": "roles:about",
+}
+
+
+@cache
+def _site_urls(prefix: str) -> dict[str, str]:
+    return {name: reverse(route) for name, route in SITE_LINKS.items()}
+
+
+def site_urls(request: HttpRequest) -> dict[str, dict[str, str]]:
+    """The site navigation's addresses, reversed once per script prefix rather than on every page."""
+    return {"site_urls": _site_urls(get_script_prefix())}
