@@ -322,3 +322,36 @@ def test_the_place_travels_with_every_link(client):
     directory = html.unescape(client.get(category).content.decode())
     roles = [link for link in re.findall(r'href="(/roles/[a-z0-9-]+/[^"]*)"', directory)]
     assert roles and all(place in link for link in roles)
+
+
+def test_places_of_one_area_share_its_local_figures_until_the_data_changes(client, oews_2025):
+    """Two ZIP codes of the Seattle metro area are answered from one computation of the area's figures (kept per
+    occupation and area), equal to the source file; a data-version bump computes them again."""
+    from geo.resolve import resolve
+    from roles.card import local_figures
+    from sources import versions
+
+    first, second = resolve("98101").place, resolve("98109").place
+    assert first is not None and second is not None and first.area == second.area
+    kept = local_figures("29-1141", 0, first.area)
+    assert local_figures("29-1141", 0, second.area) is kept
+    row = oews_row(oews_2025, first.area.code.lstrip("0"), "29-1141")
+    assert kept.local is not None and kept.local.medium.text == dollars(row["A_MEDIAN"])
+    for place in ("98101", "98109"):
+        assert dollars(row["A_MEDIAN"]) in text_of(client.get("/roles/registered-nurses/", {"location": place}))
+    versions.bump("data")
+    again = local_figures("29-1141", 0, first.area)
+    assert again is not kept and again.local.medium.text == kept.local.medium.text
+
+
+def test_the_site_navigation_follows_the_script_prefix(client):
+    """The navigation's addresses are reversed once per script prefix: a site mounted under /rolescope links there."""
+    plain = client.get("/roles/registered-nurses/").content.decode()  # the role object is kept from here on
+    assert 'href="/jobs/"' in plain and 'href="/roles/registered-nurses/"' in plain
+    from django.test.utils import override_script_prefix
+
+    cache.clear()  # the page cache is keyed by the path a WSGI server sees, which the test client leaves unprefixed
+    with override_script_prefix("/rolescope/"):  # as a WSGI server's SCRIPT_NAME sets it
+        mounted = client.get("/roles/registered-nurses/").content.decode()
+    assert 'href="/rolescope/jobs/"' in mounted and 'href="/jobs/"' not in mounted
+    assert 'href="/rolescope/roles/registered-nurses/"' in mounted  # the role object kept between requests too
