@@ -80,7 +80,7 @@ def generate(count: int) -> None:
             if connection.vendor == "sqlite":
                 cursor.execute("DROP TRIGGER IF EXISTS jobs_posting_fts_insert")
             else:
-                cursor.execute("DROP INDEX IF EXISTS jobs_posting_search_gin")
+                cursor.execute(f"DROP INDEX IF EXISTS {fulltext.POSTGRES_INDEX}")
         employer = Organisation.objects.create(name="Benchmark employer", slug=f"bench-{count}")
         writer = TableWriter(Posting, FIELDS, batch_size=20_000)
         for number in range(count):

@@ -58,11 +58,11 @@ def search_pages(search: JobSearch) -> tuple[QuerySet[Posting], QuerySet[Posting
     ).select_related("employer", "role", "area")
     in_order = postings
     if search.text.strip():
-        text_filter = fulltext.matches(search.text)
-        if text_filter is None:
+        found = fulltext.search(postings, search.text)
+        if found is None:
             notes.append("The search has no words to look for; showing all postings.")
         else:
-            postings = postings.filter(text_filter)
+            postings = found
             in_order = in_order.filter(fulltext.matches(search.text, in_order=True))
     # Role and category become lists of role ids (small tables), so the postings need no join.
     role_lists = []

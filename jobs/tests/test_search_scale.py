@@ -16,7 +16,7 @@ from accounts.models import Organisation
 from jobs import pagination
 from jobs.models import Posting
 from jobs.pagination import CURSOR_SALT, capped_count
-from jobs.search import JobSearch, search_postings
+from jobs.search import JobSearch, search_pages, search_postings
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +186,37 @@ def test_a_cursor_from_one_sort_is_refused_by_another():
     cursor = following.split("cursor=")[1].split("&")[0]
     answer = Client().get("/api/v1/jobs", {"sort": "newest", "cursor": unquote(cursor)})
     assert answer.status_code == 400 and "another sort order" in answer.json()["detail"]
+
+
+# Full text: the form that counts and the form read in sort order find the same postings
+
+
+def test_both_forms_of_a_text_search_find_the_same_postings_with_every_word_as_a_prefix():
+    make_postings(3)
+    employer = Organisation.objects.get(slug="scale-co")
+    now = timezone.now()
+    titles = ["Engineering Manager", "Staff engineer", "Nurse", "Engine mechanic", "Clinical nurse engineer"]
+    for number, title in enumerate(titles):
+        Posting.objects.create(
+            employer=employer,
+            title=title,
+            status=Posting.Status.PUBLISHED,
+            posted_at=now - timedelta(minutes=number),
+            expires_at=now + timedelta(days=30),
+            arrangement="remote" if number % 2 else "onsite",
+            search_text=f"{title}\nScale Co",
+        )
+    expected = {
+        # Stemmed on both databases: "engineer" and "engine" are "engin".
+        "engineer": ["Engineering Manager", "Staff engineer", "Engine mechanic", "Clinical nurse engineer"],
+        "mechanic": ["Engine mechanic"],
+        "NURS engineer": ["Clinical nurse engineer"],
+        "scale co tester": ["Scale tester 0", "Scale tester 1", "Scale tester 2"],
+    }
+    for text, titles_found in expected.items():
+        for remote in (False, True):
+            plain, in_order, _ = search_pages(JobSearch(text=text, remote=remote))
+            wanted = [t for t in titles_found if not remote or Posting.objects.get(title=t).arrangement == "remote"]
+            assert sorted(plain.values_list("title", flat=True)) == sorted(wanted), (text, remote)
+            assert list(plain.values_list("pk", flat=True)) == list(in_order.values_list("pk", flat=True))
+            assert capped_count(plain).value == len(wanted)
