@@ -11,6 +11,7 @@ bundled snapshot, about a minute). Skipped when Redis does not answer on 127.0.0
 
 import json
 import random
+import re
 import shutil
 import socket
 import subprocess
@@ -192,12 +193,33 @@ def test_a_data_or_platform_change_shows_on_every_server_within_a_second(cluster
     for server in (cluster.a, cluster.b):
         for path in (PAGE, CARD):
             _until(partial(_shows, server, path, "Nurses Renamed Once"))
-    # A posting's change bumps the platform version: the cards and pages that show platform counts follow.
-    _rename(cluster, "Nurses Renamed Twice", bump=None)
-    cluster.shell("from sources import versions; versions.bump('platform')")
+    # A posting's change bumps the platform version: the pages and cards that show platform counts follow. (A role
+    # is data: its title changes only with a data bump, so the marker here is the count of open postings.)
+    before = _open_postings(cluster.a, PAGE)
+    expected = cluster.shell(
+        "from datetime import timedelta; from django.utils import timezone; from jobs.models import Posting; "
+        "from market.platform import platform_counts; from roles.models import Role; from sources import versions; "
+        f"posting = Posting.objects.filter(role__slug={ROLE!r}, expires_at__lte=timezone.now()).order_by('id')[0]; "
+        "Posting.objects.filter(pk=posting.pk).update("
+        "status=Posting.Status.PUBLISHED, expires_at=timezone.now() + timedelta(days=30)); "
+        "versions.bump('platform'); "
+        f"print(platform_counts(Role.objects.get(slug={ROLE!r}).occupation_id).active_postings)"
+    ).splitlines()[-1]
+    assert int(expected) == before + 1
     for server in (cluster.a, cluster.b):
         for path in (PAGE, CARD):
-            _until(partial(_shows, server, path, "Nurses Renamed Twice"))
+            _until(lambda server=server, path=path: _open_postings(server, path) == int(expected))
+
+
+def _open_postings(server: Server, path: str) -> int:
+    """The open postings a role page or card shows for the occupation (rolescope's own count)."""
+    status, body = server.get(path)
+    assert status == 200
+    if path.startswith("/api/"):
+        return int(json.loads(body)["platform"]["active_postings"])
+    found = re.search(rb'data-count="postings">(\d+)<', body)
+    assert found is not None, "the page shows no count of open postings"
+    return int(found.group(1))
 
 
 def _key(cluster: Cluster, name: str, limit: int) -> str:
