@@ -248,7 +248,9 @@ class LocalFigures:
     market: MarketEstimate
 
 
-@versions.memoized("local figures", maxsize=20_000)
+# About 8 kB an entry (the estimates with their area, occupation and release): 2,048 entries, about 16 MB a worker,
+# hold the places people ask for most (every area of the 30 most asked roles, say).
+@versions.memoized("local figures", maxsize=2048)
 def local_figures(soc: str, year: int, area: Area) -> LocalFigures:
     profile = occupation_profile(soc, year)
     if profile.release is None:
