@@ -234,8 +234,11 @@ def related_roles(soc: str, year: int = 0) -> list[Role]:
     related_socs = occupation_profile(soc, year).related_socs
     if not related_socs:
         return []
-    by_soc = {r.occupation_id: r for r in Role.objects.filter(occupation_id__in=related_socs, is_curated=False)}
-    return [by_soc[code] for code in related_socs if code in by_soc]
+    slugs = dict(
+        Role.objects.filter(occupation_id__in=related_socs, is_curated=False).values_list("occupation_id", "slug")
+    )
+    # The role objects kept by slug, shared with their own pages: a list here costs a reference per role.
+    return [role for code in related_socs if code in slugs and (role := role_by_slug(slugs[code])) is not None]
 
 
 @dataclass(frozen=True)
