@@ -208,7 +208,11 @@ def test_a_data_or_platform_change_shows_on_every_server_within_a_second(cluster
     assert int(expected) == before + 1
     for server in (cluster.a, cluster.b):
         for path in (PAGE, CARD):
-            _until(lambda server=server, path=path: _open_postings(server, path) == int(expected))
+            _until(partial(_shows_open_postings, server, path, int(expected)))
+
+
+def _shows_open_postings(server: Server, path: str, count: int) -> bool:
+    return _open_postings(server, path) == count
 
 
 def _open_postings(server: Server, path: str) -> int:
