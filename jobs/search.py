@@ -29,7 +29,7 @@ class JobSearch:
 
 def _roles(ids: list[int], *, in_order: bool) -> Q:
     """Postings filed under these roles. `in_order` on SQLite: without the role index (a unary plus), so a page of
-    many matches is read in the sort order instead of reading every match and sorting them (see `search_postings`)."""
+    many matches is read in the sort order instead of reading every match and sorting them (see `search_pages`)."""
     if in_order and connection.vendor == "sqlite" and ids:
         placeholders = ", ".join(["%s"] * len(ids))
         # The SQL is constant but for the number of placeholders; the ids travel as parameters.
@@ -38,18 +38,13 @@ def _roles(ids: list[int], *, in_order: bool) -> Q:
     return Q(role_id__in=ids)
 
 
-def search_postings(search: JobSearch) -> tuple[QuerySet[Posting], list[str]]:
-    """The matching postings, sorted, and notes on anything in the search that was ignored."""
-    postings, _, notes = search_pages(search)
-    return postings, notes
-
-
 def search_pages(search: JobSearch) -> tuple[QuerySet[Posting], QuerySet[Posting], list[str]]:
-    """The matching postings twice, and the notes: the plain form (for counting, and for a search matching few
-    postings) and one that SQLite reads in the sort order, stopping after a page (for a page of a search matching
-    more postings than jobs.pagination counts). Its role and text filters would otherwise have it look up every
-    match and sort them all (800 ms for 100,000 matches over 1,000,000 postings); the plain form counts faster.
-    PostgreSQL plans both well, so there they are the same query."""
+    """The matching postings, sorted, twice, and notes on anything in the search that was ignored. The plain
+    form is for counting, and for a search matching few postings. The other is one that SQLite reads in the sort
+    order, stopping after a page (for a page of a search matching more postings than jobs.pagination counts): its
+    role and text filters would otherwise have it look up every match and sort them all (800 ms for 100,000
+    matches over 1,000,000 postings), while the plain form counts faster. PostgreSQL plans both well, so there
+    they are the same query."""
     notes: list[str] = []
     postings: QuerySet[Posting] = (
         Posting.objects.filter(status__in=[Posting.Status.PUBLISHED, Posting.Status.EXPIRED])

@@ -10,8 +10,8 @@ Two tiers. With Redis, each process keeps a `LocalTier` in front of it: a bounde
 memory for entries whose key names everything they depend on (a page's key holds the data and platform versions),
 so a local entry is never stale, only old. A hit there costs no round trip. Counters cannot be answered locally
 (every server counts together), so `count_and_read` counts them and reads what else the request needs from Redis
-in one pipelined round trip (MULTI/EXEC: a new counter gets its expiry atomically with its first count; `EXPIRE
-... NX` needs Redis 7).
+in one round trip: one Lua script (`COUNT_AND_READ`, sent by EVALSHA), so a new counter gets its expiry atomically
+with its first count.
 """
 
 import logging

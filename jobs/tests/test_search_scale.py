@@ -16,7 +16,7 @@ from accounts.models import Organisation
 from jobs import pagination
 from jobs.models import Posting
 from jobs.pagination import CURSOR_SALT, capped_count
-from jobs.search import JobSearch, search_pages, search_postings
+from jobs.search import JobSearch, search_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def make_postings(count: int, *, ties: bool = False) -> list[Posting]:
 
 
 def expected_order(sort: str) -> list[int]:
-    found, _ = search_postings(JobSearch(sort=sort))
+    found, _, _ = search_pages(JobSearch(sort=sort))
     return list(found.values_list("pk", flat=True))
 
 
