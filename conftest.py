@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from lib.ratelimit import forget_leases
 from sources import versions
 
 SHARED_DATA: Path = settings.ROLESCOPE_DATA_DIR
@@ -49,8 +50,10 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def fresh_versions():
-    """Each test reads the versions afresh: a version bumped in a test that was rolled back is not current."""
+    """Each test reads the versions afresh: a version bumped in a test that was rolled back is not current. Each
+    starts with no rate-limit lease (lib.ratelimit), as its counters may be emptied."""
     versions.forget()
+    forget_leases()
 
 
 @pytest.fixture

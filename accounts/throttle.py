@@ -76,7 +76,12 @@ def invalid_keys_blocked(request: HttpRequest, *, count: int | None = None) -> b
 
 def invalid_keys_window(request: HttpRequest) -> str:
     """The shared cache's key counting the address's wrong keys in the current window."""
-    return window_key(_invalid_keys(request), KEY_WINDOW_SECONDS)
+    return invalid_keys_window_at(client_ip(request))
+
+
+def invalid_keys_window_at(address: str) -> str:
+    """`invalid_keys_window` for the caller's address (`lib.http.client_ip`)."""
+    return window_key(f"throttle:apikey:address:{address}", KEY_WINDOW_SECONDS)
 
 
 def invalid_key_presented(request: HttpRequest) -> None:

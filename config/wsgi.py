@@ -3,4 +3,9 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from config.front import FrontCache  # noqa: E402 (after Django is set up)
+
+# Repeated anonymous pages and API answers are answered from the worker's memory before Django (config/front.py).
+application = FrontCache(django_application)

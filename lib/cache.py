@@ -135,30 +135,34 @@ def local_tier() -> LocalTier | None:
     return getattr(caches["default"], "local", None)
 
 
-def count_and_read(counters: Sequence[tuple[str, int]], reads: Sequence[str] = ()) -> tuple[list[int], list[Any]]:
-    """Count one event under each of `counters` (key, seconds it lives once created) and read each of `reads`: one
+def count_and_read(
+    counters: Sequence[tuple[str, int]], reads: Sequence[str] = (), *, by: int = 1
+) -> tuple[list[int], list[Any]]:
+    """Count `by` events under each of `counters` (key, seconds it lives once created) and read each of `reads`: one
     round trip when the default cache is Redis. Returns the counts and the values (None when missing)."""
     backend = caches["default"]
     if isinstance(backend, ResilientRedisCache):
-        return backend.count_and_read(counters, reads)
+        return backend.count_and_read(counters, reads, by=by)
     counts = []
     for key, seconds in counters:
         try:
-            counts.append(int(backend.incr(key)))
-        except ValueError:  # the first event of its window: add() is atomic, so two first events cannot both be 1
-            counts.append(1 if backend.add(key, 1, seconds) else int(backend.incr(key)))
+            counts.append(int(backend.incr(key, by)))
+        except ValueError:  # the first events of its window: add() is atomic, so two first counts cannot both win
+            counts.append(by if backend.add(key, by, seconds) else int(backend.incr(key, by)))
     return counts, [backend.get(key) for key in reads]
 
 
 # count_and_read as one command with one reply (EVALSHA), atomic like MULTI/EXEC but without its four replies to
-# parse: KEYS are the counters then the reads, ARGV[1] how many counters, ARGV[1 + i] the seconds counter i lives
-# once created (set only by the event that creates it, so its window's end stays put).
+# parse: KEYS are the counters then the reads, ARGV[1] how many counters, ARGV[2] how many events each counts,
+# ARGV[2 + i] the seconds counter i lives once created (set only by the events that create it, so its window's end
+# stays put).
 COUNT_AND_READ = """
 local counters = tonumber(ARGV[1])
+local by = tonumber(ARGV[2])
 local out = {}
 for i = 1, counters do
-  local count = redis.call('INCR', KEYS[i])
-  if count == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i + 1]) end
+  local count = redis.call('INCRBY', KEYS[i], by)
+  if count == by then redis.call('EXPIRE', KEYS[i], ARGV[i + 2]) end
   out[i] = count
 end
 for i = counters + 1, #KEYS do
@@ -213,10 +217,11 @@ class ResilientRedisCache(RedisCache):
         return client
 
     def count_and_read(
-        self, counters: Sequence[tuple[str, int]], reads: Sequence[str] = ()
+        self, counters: Sequence[tuple[str, int]], reads: Sequence[str] = (), *, by: int = 1
     ) -> tuple[list[int], list[Any]]:
-        """See the module-level `count_and_read`. Failing open: every counter counts one, every read finds nothing."""
-        fallback: tuple[list[int], list[Any]] = ([1] * len(counters), [None] * len(reads))
+        """See the module-level `count_and_read`. Failing open: every counter counts as if first (`by`), every read
+        finds nothing."""
+        fallback: tuple[list[int], list[Any]] = ([by] * len(counters), [None] * len(reads))
         if self.health.is_down:
             return fallback
         try:
@@ -226,7 +231,7 @@ class ResilientRedisCache(RedisCache):
                 script = self._count_and_read_scripts[id(client)] = client.register_script(COUNT_AND_READ)
             names = [self.make_and_validate_key(key) for key, _ in counters]
             names += [self.make_and_validate_key(key) for key in reads]
-            results = script(keys=names, args=[len(counters), *(seconds for _, seconds in counters)])
+            results = script(keys=names, args=[len(counters), by, *(seconds for _, seconds in counters)])
         except Exception as error:
             self.health.failed("count_and_read", error)
             return fallback

@@ -1,7 +1,7 @@
 """HTTP helpers: a page cache for anonymous visitors keyed on a version the caller names, with ETag and 304s."""
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -13,6 +13,7 @@ from django.utils.http import http_date, urlencode
 from prometheus_client import Counter
 
 from lib.cache import local_tier
+from lib.front import shareable, unshareable
 from lib.problems import problem_response
 from lib.ratelimit import quota_take, quota_take_and_read
 
@@ -78,6 +79,7 @@ def cached_page(
                 response = HttpResponse(entry["content"], content_type=entry["content_type"])
                 for header, value in entry["headers"].items():
                     response[header] = value
+                shareable(request, params)  # the front (config/front.py) may send these bytes again
             response["ETag"] = entry["etag"]
             response["Last-Modified"] = entry["last_modified"]
             patch_cache_control(response, public=True, max_age=max_age)
@@ -113,13 +115,18 @@ def _keep_locally(key: str, entry: dict[str, Any], timeout: int) -> None:
 
 def client_ip(request: HttpRequest) -> str:
     """The caller's address; behind API_TRUSTED_PROXIES proxies, the one they saw."""
+    return client_ip_of(request.META)
+
+
+def client_ip_of(meta: Mapping[str, Any]) -> str:
+    """`client_ip` from a request's META (a WSGI environ)."""
     proxies = settings.API_TRUSTED_PROXIES
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
             return hops[-min(proxies, len(hops))]
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+    return str(meta.get("REMOTE_ADDR", "unknown"))
 
 
 class RefuseNulMiddleware:
@@ -171,7 +178,9 @@ def rate_limited(*, per_minute: Callable[[], int]) -> Callable[[View], View]:
                 )
                 response["Retry-After"] = str(quota.reset_seconds)
                 return response
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            unshareable(request)  # each request must be counted here: the front may not answer it
+            return response
 
         return wrapper
 

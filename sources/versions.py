@@ -45,6 +45,15 @@ def current() -> dict[str, int]:
     return values
 
 
+def fresh() -> dict[str, int] | None:
+    """The versions as this process last read them, if that was within LOCAL_SECONDS; else None. Never queries:
+    for the front cache (config/front.py), which answers only while the versions are known to be current."""
+    snapshot = _snapshot
+    if snapshot is None or snapshot[1] <= time.monotonic():
+        return None
+    return snapshot[0]
+
+
 def version(name: str) -> int:
     return current()[name]
 
