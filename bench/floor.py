@@ -258,17 +258,22 @@ class FirstRequests:
     first_ms: float
     warm_same_ms: float  # the same request again (page cache, memoized answer)
     warm_other_ms: float  # another place or area: rendered again, in a warm worker
+    warm_new_ms: float  # the page: a role this warm worker has not shown yet (its profile built, its page rendered)
 
 
-def measure_first(mode: str, redis_url: str, key: str, zips: list[str], plan: Plan) -> dict[str, FirstRequests]:
-    """A fresh server with one worker per sample: the first request after /healthz answers, then warm ones."""
+def measure_first(
+    mode: str, redis_url: str, key: str, zips: list[str], slugs: list[str], plan: Plan
+) -> dict[str, FirstRequests]:
+    """A fresh server with one worker per sample: the first request after /healthz answers, then warm ones: the same
+    request, another place or area, and (pages) a role the worker has not shown."""
     keyed = {"X-API-Key": key}
+    new_roles = [f"/roles/{slug}/?location=Seattle%2C%20WA" for slug in slugs[100::150][:5]]
     kinds = {
-        "page": (PAGE, {}, [UNCACHED_ROLE + z for z in zips[-5:]]),
-        "api": (WAGES, keyed, [f"/api/v1/wages?occupation=29-1141&area={a}" for a in AREAS]),
+        "page": (PAGE, {}, [UNCACHED_ROLE + z for z in zips[-5:]], new_roles),
+        "api": (WAGES, keyed, [f"/api/v1/wages?occupation=29-1141&area={a}" for a in AREAS], []),
     }
     found = {}
-    for kind, (url, headers, others) in kinds.items():
+    for kind, (url, headers, others, news) in kinds.items():
         samples = []
         for _ in range(plan.fresh_starts):
             if redis_url:
@@ -277,9 +282,17 @@ def measure_first(mode: str, redis_url: str, key: str, zips: list[str], plan: Pl
                 first = fetch(server.url + url, headers)
                 same = [fetch(server.url + url, headers) for _ in range(5)]
                 other = [fetch(server.url + path, headers) for path in others]
-            if any(status != 200 for status, _, _ in [first, *same, *other]):
+                new = [fetch(server.url + path, headers) for path in news]
+            if any(status != 200 for status, _, _ in [first, *same, *other, *new]):
                 raise SystemExit(f"first requests ({kind}): not every answer was 200")
-            samples.append((first[2], statistics.median(s[2] for s in same), statistics.median(o[2] for o in other)))
+            samples.append(
+                (
+                    first[2],
+                    statistics.median(s[2] for s in same),
+                    statistics.median(o[2] for o in other),
+                    statistics.median(n[2] for n in new) if new else math.nan,
+                )
+            )
         found[kind] = FirstRequests(*(statistics.median(column) for column in zip(*samples, strict=True)))
     return found
 
@@ -366,6 +379,10 @@ def table(modes: dict[str, Mode], first: dict[str, FirstRequests] | None, plan: 
             f"{'  warm: same request / another place or area':<50} "
             f"{f'page {page.warm_same_ms:.1f} / {page.warm_other_ms:.0f} ms':<{width}} "
             f"{f'API {api.warm_same_ms:.1f} / {api.warm_other_ms:.1f} ms':<{width}}"
+        )
+        lines.append(
+            f"{'  warm: a role the worker has not shown':<50} "
+            f"{f'page {page.warm_new_ms:.0f} ms (first page {page.first_ms / page.warm_new_ms:.1f}x)':<{width}}"
         )
 
     def memory_cell(mode: Mode | None) -> str:
@@ -473,11 +490,11 @@ def main() -> None:
                     mode.replaced_workers += replaced
                     mode.error_lines += errors
         first_mode = "today" if "today" in modes else "redis"
-        first = measure_first(first_mode, args.redis_url if first_mode == "redis" else "", key, zips, plan)
+        first = measure_first(first_mode, args.redis_url if first_mode == "redis" else "", key, zips, slugs, plan)
         for kind, found in first.items():
             log(
                 f"  {first_mode:<8} first {kind} request {found.first_ms:.0f} ms; warm: same {found.warm_same_ms:.1f}"
-                f" ms, another place or area {found.warm_other_ms:.1f} ms"
+                f" ms, another place or area {found.warm_other_ms:.1f} ms, another role {found.warm_new_ms:.1f} ms"
             )
     if "redis" in modes:
         redis_flush(args.redis_url)

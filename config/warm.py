@@ -8,9 +8,11 @@ its own copy, exactly as before.
 """
 
 import gc
+import inspect
 import logging
 import time
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
 from django.template.loader import get_template
@@ -28,18 +30,44 @@ TEMPLATES = (
 )
 
 
+WARM_PLACE = "Austin, TX"
+
+
+def warm_role_page() -> None:
+    """Render one role page (the first role by slug) for one place with the view's own code, the page cache left out:
+    every code path a page takes (the card and its sections, the place resolution, the template tags and the context
+    processors) runs once, so a worker's first page pays only for its own role and place."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http.request import validate_host
+    from django.test import RequestFactory
+
+    from roles.card import role_slugs
+    from roles.views import role_detail
+
+    slugs = role_slugs()
+    if not slugs:
+        return
+    slug = min(slugs)
+    hosts = [host.lstrip(".") for host in settings.ALLOWED_HOSTS if host != "*"] + ["localhost"]
+    host = next(host for host in hosts if validate_host(host, settings.ALLOWED_HOSTS or ["localhost"]))
+    request = RequestFactory(HTTP_HOST=host).get(f"/roles/{slug}/", {"location": WARM_PLACE})
+    request.user = AnonymousUser()
+    inspect.unwrap(role_detail)(request, slug=slug)
+
+
 def warm_before_fork() -> None:
     from geo.resolve import resolve
     from market.difficulty import national_market
-    from roles.card import role_slugs
+    from roles.card import keep_all_roles, role_slugs
     from roles.search import search_roles
     from wages.queries import current_release
 
     started = time.monotonic()
     try:
-        resolve("Austin, TX")  # the gazetteer: cities, ZIP codes, counties, metro areas
+        resolve(WARM_PLACE)  # the gazetteer: cities, ZIP codes, counties, metro areas
         search_roles("registered nurse")  # the role search index
         role_slugs()
+        keep_all_roles()
         national_market("29-1141")  # the supply splits
         current_release()
         for name in TEMPLATES:
@@ -49,6 +77,7 @@ def warm_before_fork() -> None:
         get_resolver().resolve("/roles/registered-nurses/")
         get_resolver().resolve("/api/v1/wages")
         caches["default"].get("warm")  # imports redis with REDIS_URL; the connection is closed before the fork
+        warm_role_page()
     except Exception:  # a server with no data yet still starts; workers build what they need on demand
         logger.warning("Warming before the fork failed; workers will build their indexes themselves.", exc_info=True)
     finally:

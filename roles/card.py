@@ -7,7 +7,7 @@ from geo.models import NATIONAL, Area
 from geo.resolve import Place, Resolution, resolve
 from market.difficulty import MarketEstimate, local_market, national_market
 from market.platform import PlatformCounts, platform_counts, platform_market
-from occupations.models import EducationShare, OnetOccupation, Rating, RelatedOccupation, TechnologySkill
+from occupations.models import OnetOccupation, Rating, RelatedOccupation
 from roles.models import Role
 from sources import versions
 from wages.models import Release
@@ -15,12 +15,40 @@ from wages.queries import Change, Located, change_between, located_estimates, na
 from wages.summary import HistoryPoint, WageSummary
 
 
+# What a profile keeps of O*NET's rows: plain records read with values_list, not model instances. A worker keeps
+# a profile for every role it has shown, and a model instance (its state, its related objects) costs ten times the
+# memory, and more time to build.
+@dataclass(frozen=True, slots=True)
+class RatingRow:
+    """One skill or knowledge element's importance (1-5) and level (0-7) for the occupation."""
+
+    name: str
+    importance: Decimal | None
+    level: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class TechnologyRow:
+    example: str
+    commodity_title: str
+    hot: bool
+    in_demand: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EducationRow:
+    """The share of people in the occupation with one level of education (O*NET's RL scale)."""
+
+    description: str
+    percent: Decimal
+
+
 @dataclass(frozen=True)
 class TechnologyGroup:
     """O*NET's technology examples of one commodity (e.g. "Medical software"), Hot Technologies first."""
 
     title: str
-    examples: list[TechnologySkill]
+    examples: list[TechnologyRow]
 
     @property
     def hot(self) -> int:
@@ -47,10 +75,10 @@ class RoleCard:
     local_platform: PlatformCounts | None = None
     duties: list[str] = field(default_factory=list)
     duties_source: str = ""
-    skills: list[Rating] = field(default_factory=list)
-    knowledge: list[Rating] = field(default_factory=list)
+    skills: list[RatingRow] = field(default_factory=list)
+    knowledge: list[RatingRow] = field(default_factory=list)
     technology: list[TechnologyGroup] = field(default_factory=list)
-    education: list[EducationShare] = field(default_factory=list)
+    education: list[EducationRow] = field(default_factory=list)
     typical_education: str = ""
     related: list[Role] = field(default_factory=list)
 
@@ -100,18 +128,18 @@ class OccupationProfile:
     history: list[HistoryPoint]
     market: MarketEstimate
     tasks: list[str]
-    skills: list[Rating]
-    knowledge: list[Rating]
+    skills: list[RatingRow]
+    knowledge: list[RatingRow]
     technology: list[TechnologyGroup]
-    education: list[EducationShare]
+    education: list[EducationRow]
     related_socs: list[str]
     typical_education: str
 
 
-def technology_groups(skills: list[TechnologySkill]) -> list[TechnologyGroup]:
+def technology_groups(skills: list[TechnologyRow]) -> list[TechnologyGroup]:
     """Technology examples grouped by O*NET commodity, as O*NET lists them: within a group Hot Technologies first,
     then In Demand, then A-Z; groups with more Hot Technologies first, then larger groups, then A-Z."""
-    groups: dict[str, list[TechnologySkill]] = {}
+    groups: dict[str, list[TechnologyRow]] = {}
     for skill in sorted(skills, key=lambda t: (not t.hot, not t.in_demand, t.example.lower())):
         groups.setdefault(skill.commodity_title, []).append(skill)
     ordered = [TechnologyGroup(title, examples) for title, examples in groups.items()]
@@ -127,24 +155,35 @@ def occupation_profile(soc: str, year: int = 0) -> OccupationProfile:
     onet = OnetOccupation.objects.filter(occupation_id=soc).select_related("job_zone").order_by("code").first()
     market = national_market(national.occupation_id if national else soc)
     tasks: list[str] = []
-    ratings: list[Rating] = []
+    skills: list[RatingRow] = []
+    knowledge: list[RatingRow] = []
     technology: list[TechnologyGroup] = []
-    education: list[EducationShare] = []
+    education: list[EducationRow] = []
     related: list[str] = []
     if onet:
         tasks = [text for text, kind in onet.tasks.order_by("task_id").values_list("text", "kind") if kind == "core"]
         tasks = tasks or list(onet.tasks.order_by("task_id").values_list("text", flat=True)[:20])
-        ratings = list(
-            onet.ratings.filter(importance__isnull=False, not_relevant=False)
-            .select_related("element")
-            .order_by("-importance", "element__name")
+        skills, knowledge = (
+            [
+                RatingRow(*row)
+                for row in onet.ratings.filter(domain=domain, importance__isnull=False, not_relevant=False)
+                .order_by("-importance", "element__name")
+                .values_list("element__name", "importance", "level")[:10]
+            ]
+            for domain in (Rating.Domain.SKILL, Rating.Domain.KNOWLEDGE)
         )
-        technology = technology_groups(list(onet.technology_skills.all()))
-        education = list(
-            onet.education_shares.filter(category__scale="RL", percent__gt=0)
-            .select_related("category")
+        technology = technology_groups(
+            [
+                TechnologyRow(*row)
+                for row in onet.technology_skills.values_list("example", "commodity_title", "hot", "in_demand")
+            ]
+        )
+        education = [
+            EducationRow(*row)
+            for row in onet.education_shares.filter(category__scale="RL", percent__gt=0)
             .order_by("category__category")
-        )
+            .values_list("category__description", "percent")
+        ]
         related = list(
             RelatedOccupation.objects.filter(onet=onet)
             .order_by("rank")
@@ -161,8 +200,8 @@ def occupation_profile(soc: str, year: int = 0) -> OccupationProfile:
         ],
         market=market,
         tasks=tasks,
-        skills=[r for r in ratings if r.domain == Rating.Domain.SKILL][:10],
-        knowledge=[r for r in ratings if r.domain == Rating.Domain.KNOWLEDGE][:10],
+        skills=skills,
+        knowledge=knowledge,
         technology=technology,
         education=education,
         related_socs=[code for code in dict.fromkeys(related) if code != soc][:10],
@@ -220,6 +259,15 @@ def role_slugs() -> frozenset[str]:
 @versions.memoized("roles by slug", maxsize=2048)
 def _role_by_slug(slug: str) -> Role | None:
     return Role.objects.select_related("category", "occupation").filter(slug=slug).first()
+
+
+def keep_all_roles() -> None:
+    """Every role in process memory at once, as `role_by_slug` keeps them: one query instead of one a role (before
+    the fork, config/warm.py, so workers share them; a role page's related roles then cost no query)."""
+    version = versions.versions_of(("data",))
+    memo = _role_by_slug.memo  # type: ignore[attr-defined]
+    for role in Role.objects.select_related("category", "occupation"):
+        memo.get((role.slug,), version, lambda role=role: role)
 
 
 def role_by_slug(slug: str) -> Role | None:

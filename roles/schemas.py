@@ -246,11 +246,9 @@ class RoleCardOut(Schema):
             description=card.description,
             duties=card.duties,
             requirements=[Requirement(label=label, text=text) for label, text in role.skill_list],
-            skills=[
-                RatingOut(name=r.element.name, importance=num(r.importance), level=num(r.level)) for r in card.skills
-            ],
+            skills=[RatingOut(name=r.name, importance=num(r.importance), level=num(r.level)) for r in card.skills],
             knowledge=[
-                RatingOut(name=r.element.name, importance=num(r.importance), level=num(r.level)) for r in card.knowledge
+                RatingOut(name=r.name, importance=num(r.importance), level=num(r.level)) for r in card.knowledge
             ],
             technology=[
                 TechnologyOut(example=t.example, category=t.commodity_title, hot=t.hot, in_demand=t.in_demand)
@@ -258,7 +256,7 @@ class RoleCardOut(Schema):
                 for t in group.examples
             ],
             typical_education=card.typical_education,
-            education=[EducationOut(level=e.category.description, percent=float(e.percent)) for e in card.education],
+            education=[EducationOut(level=e.description, percent=float(e.percent)) for e in card.education],
             job_zone=JobZoneOut(
                 zone=zone.zone,
                 name=zone.name,
