@@ -87,3 +87,16 @@ def warm_before_fork() -> None:
     gc.collect()
     gc.freeze()  # objects built so far are never scanned by the collector again, so their pages stay shared
     logger.info("Warmed before the fork in %.1f s.", time.monotonic() - started)
+
+
+def warm_worker() -> None:
+    """A forked worker, before its first request (gunicorn's post_fork): open its connections and render the warm
+    role page once more. Its memos are the master's; what this costs is the copy of the memory pages a request
+    writes to (reference counts), which its first request would otherwise pay."""
+    started = time.monotonic()
+    try:
+        caches["default"].get("warm")
+        warm_role_page()
+    except Exception:  # the worker serves anyway, and builds what it needs on demand
+        logger.warning("Warming a new worker failed.", exc_info=True)
+    logger.info("Warmed a new worker in %.3f s.", time.monotonic() - started)

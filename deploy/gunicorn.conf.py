@@ -29,9 +29,10 @@ timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
 keepalive = 5
 # Workers are replaced now and then (with jitter, never all at once), which bounds any slow leak. Not too often: a
-# fresh worker rebuilds its memos (a role's first page costs about 100 ms), and at 1,000 requests a second a worker
-# replaced every 5,000 requests showed in the benchmarks' p99 (bench/floor.py counts the replacements).
-max_requests = _int("GUNICORN_MAX_REQUESTS", 50_000)
+# fresh worker rebuilds its memos (a role's first page costs 20-60 ms), and a worker answering 2,000 cached requests
+# a second from the front cache (config/front.py) reached 50,000 in under half a minute (bench/floor.py counts the
+# replacements). At 500,000 a busy worker is replaced every few minutes, a quiet one every few days.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 500_000)
 max_requests_jitter = max_requests // 10
 # The API schema allows a query of several kB once percent-encoded; nginx caps request lines in front.
 limit_request_line = 0
@@ -110,6 +111,16 @@ def on_starting(server: Any) -> None:
         from django.db import connections
 
         connections.close_all()  # nothing that holds a socket crosses the fork
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """In each new worker, before it takes a request: its own database and Redis connections, and one role page
+    rendered again, so its first request pays neither connections nor the first touch of the pages it shares with
+    the master (config/warm.py)."""
+    if server.cfg.preload_app and os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings") == "config.settings":
+        from config.warm import warm_worker
+
+        warm_worker()
 
 
 def child_exit(server: Any, worker: Any) -> None:
