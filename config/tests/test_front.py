@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import RequestFactory
 
 from accounts.services import api_key_create, api_key_revoke
@@ -38,11 +40,19 @@ class Front:
     def get(self, path: str, params: dict[str, str] | None = None, **headers: Any) -> "Answer":
         environ = RequestFactory().get(path, params or {}, **headers).environ
         seen: list[Any] = []
-        chunks = self.app(environ, lambda status, headers, exc_info=None: seen.extend([status, headers]))
-        body = b"".join(chunks)
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
+        # As Django's test client does: the test's transaction is open on this connection, so Django's handler must
+        # not close it when a request starts or finishes (DATABASE_CONN_MAX_AGE=0 in the tests).
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            chunks = self.app(environ, lambda status, headers, exc_info=None: seen.extend([status, headers]))
+            body = b"".join(chunks)
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         return Answer(int(seen[0].split()[0]), dict(seen[1]), body)
 
 
