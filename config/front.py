@@ -23,6 +23,7 @@ Each answer is measured (metrics and the access log line) as Django's middleware
 """
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ from lib.ratelimit import Quota, quota_take, quota_take_and_read
 from lib.request_id import HEADER as REQUEST_ID_HEADER
 from lib.request_id import request_id_for
 from sources import versions
+
+logger = logging.getLogger("rolescope.front")
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -91,12 +94,15 @@ class FrontCache:
         current = versions.fresh() if environ.get("REQUEST_METHOD") == "GET" else None
         if current is None or any(environ.get(name) for name in DJANGO_ONLY):
             return self.app(environ, start_response)
-        key = _key(environ, current)
-        answer: Answer | None = self.answers.get(key)
-        if answer is not None:
-            quota = self._count(environ, current) if answer.api else None
-            if not answer.api or quota is not None:
-                return self._replay(environ, start_response, answer, quota, started)
+        try:
+            key = _key(environ, current)
+            answer: Answer | None = self.answers.get(key)
+            quota = self._count(environ, current) if answer is not None and answer.api else None
+        except Exception:  # the front is an optimisation: whatever fails here, Django answers
+            logger.exception("The front cache failed on %s; Django answers.", environ.get("PATH_INFO"))
+            return self.app(environ, start_response)
+        if answer is not None and (not answer.api or quota is not None):
+            return self._replay(environ, start_response, answer, quota, started)
         return self._through(environ, start_response, key, current)
 
     def _count(self, environ: dict[str, Any], current: dict[str, int]) -> Quota | None:

@@ -181,3 +181,18 @@ def test_a_front_answer_is_measured_and_logged(front, caplog):
     assert front.django_calls == 1 and answer.status == 200
     record = [r for r in caplog.records if r.name == "rolescope.request"][-1]
     assert (record.method, record.route, record.status, record.request_id) == ("GET", "/api/v1/wages", 200, "trace-7")
+
+
+def test_when_the_front_fails_django_answers(front, key, monkeypatch, caplog):
+    _, plain = key
+    versions.current()
+    assert front.get(WAGES, NURSES_IN_SEATTLE, HTTP_X_API_KEY=plain).status == 200
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("counter away")
+
+    monkeypatch.setattr("config.front.quota_take_and_read", broken)
+    answer = front.get(WAGES, NURSES_IN_SEATTLE, HTTP_X_API_KEY=plain)
+    assert answer.status == 200 and answer.headers["RateLimit-Remaining"] == "2"  # Django counted it
+    assert front.django_calls == 2
+    assert "The front cache failed on /api/v1/wages" in caplog.text
