@@ -63,7 +63,11 @@ def reset_allowed(request: HttpRequest, email: str) -> bool:
 
 
 def _invalid_keys(request: HttpRequest) -> str:
-    return f"throttle:apikey:address:{client_ip(request)}"
+    return _invalid_keys_at(client_ip(request))
+
+
+def _invalid_keys_at(address: str) -> str:
+    return f"throttle:apikey:address:{address}"
 
 
 def invalid_keys_blocked(request: HttpRequest, *, count: int | None = None) -> bool:
@@ -81,7 +85,7 @@ def invalid_keys_window(request: HttpRequest) -> str:
 
 def invalid_keys_window_at(address: str) -> str:
     """`invalid_keys_window` for the caller's address (`lib.http.client_ip`)."""
-    return window_key(f"throttle:apikey:address:{address}", KEY_WINDOW_SECONDS)
+    return window_key(_invalid_keys_at(address), KEY_WINDOW_SECONDS)
 
 
 def invalid_key_presented(request: HttpRequest) -> None:

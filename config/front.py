@@ -176,9 +176,9 @@ class FrontCache:
                 close()  # Django's request_finished
         answer = Answer(seen[0], headers, body, str(environ.get(ROUTE, "unmatched")), api)
         self.answers.put(key, answer, size=len(body) + 1024, timeout=ANSWER_SECONDS)
-        caller = environ.get(CALLER)
-        credential = _credential(environ)
-        if api and caller is not None and credential is not None:
+        caller = environ.get(CALLER) if api else None
+        credential = _credential(environ) if caller is not None else None
+        if caller is not None and credential is not None:
             if len(self.callers) >= MAX_CALLERS:
                 self.callers.clear()
             self.callers[(*credential, current["access"])] = (*caller, time.monotonic() + KEY_SECONDS)

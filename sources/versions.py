@@ -29,12 +29,22 @@ _snapshot: tuple[dict[str, int], float] | None = None
 _batch: ContextVar[set[str] | None] = ContextVar("rolescope_version_batch", default=None)
 
 
+def fresh() -> dict[str, int] | None:
+    """The versions as this process last read them, if that was within LOCAL_SECONDS; else None. Never queries:
+    for the front cache (config/front.py), which answers only while the versions are known to be current."""
+    snapshot = _snapshot
+    if snapshot is None or snapshot[1] <= time.monotonic():
+        return None
+    return snapshot[0]
+
+
 def current() -> dict[str, int]:
     """Every version, as this process last read them (at most LOCAL_SECONDS ago)."""
     global _snapshot
+    values = fresh()
+    if values is not None:
+        return values
     now = time.monotonic()
-    if _snapshot is not None and _snapshot[1] > now:
-        return _snapshot[0]
     try:
         values = dict.fromkeys(NAMES, 0) | dict(Version.objects.values_list("name", "value"))
     except DatabaseError:
@@ -43,15 +53,6 @@ def current() -> dict[str, int]:
         values = _snapshot[0]  # the database is away: keep serving what was current a moment ago
     _snapshot = (values, now + LOCAL_SECONDS)
     return values
-
-
-def fresh() -> dict[str, int] | None:
-    """The versions as this process last read them, if that was within LOCAL_SECONDS; else None. Never queries:
-    for the front cache (config/front.py), which answers only while the versions are known to be current."""
-    snapshot = _snapshot
-    if snapshot is None or snapshot[1] <= time.monotonic():
-        return None
-    return snapshot[0]
 
 
 def version(name: str) -> int:
