@@ -18,7 +18,6 @@ from ninja.throttling import BaseThrottle
 from accounts.models import ApiKey
 from accounts.services import api_key_check
 from accounts.throttle import invalid_key_presented, invalid_keys_blocked, invalid_keys_window
-from lib.front import CALLER, COUNTED
 from lib.http import client_ip
 from lib.ratelimit import Quota, quota_take, quota_take_and_read
 
@@ -54,25 +53,11 @@ def _checked(request: HttpRequest, key: str) -> ApiKey:
     # A valid key: its request is counted and the address's wrong keys are read in one round trip. A blocked
     # address is refused even with a valid key (the key may be the guess that hit).
     identity, limit = _limit_of(found)
-    counted = _counted_by_front(request, identity)
-    if counted is not None:
-        quota, wrong = counted
-    else:
-        quota, (wrong,) = quota_take_and_read(identity, limit, [invalid_keys_window(request)])
+    quota, (wrong,) = quota_take_and_read(identity, limit, [invalid_keys_window(request)])
     if invalid_keys_blocked(request, count=int(wrong or 0)):
         raise KeyGuessing(429, "too many wrong keys")
     request.key_quota = quota  # type: ignore[attr-defined]  # QuotaThrottle counts it no second time
-    request.META[CALLER] = (identity, limit)  # the front may count this key's next calls itself
     return found
-
-
-def _counted_by_front(request: HttpRequest, identity: str) -> tuple[Quota, Any] | None:
-    """The quota (and the address's wrong keys) the front cache (config/front.py) took for this call before handing
-    it to Django, so that it is not counted twice."""
-    counted = request.META.get(COUNTED)
-    if counted is None or counted[0] != identity:
-        return None
-    return counted[1], counted[2]
 
 
 def _limit_of(key: ApiKey) -> tuple[str, int]:
@@ -136,8 +121,7 @@ class QuotaThrottle(BaseThrottle):
         quota: Quota | None = getattr(request, "key_quota", None) if key is not None else None
         if quota is None:
             identity, limit = _limit_of(key) if key is not None else anonymous_limit(client_ip(request))
-            counted = _counted_by_front(request, identity)
-            quota = counted[0] if counted is not None else quota_take(identity, limit)
+            quota = quota_take(identity, limit)
         request.rate_quota = quota  # type: ignore[attr-defined]
         self._last.quota = quota
         return not quota.exceeded

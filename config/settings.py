@@ -118,10 +118,6 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Each worker answers repeated anonymous pages and API reads from its memory before Django (config/front.py).
-# Off: every request goes through Django (its page cache and memos still answer).
-FRONT_CACHE = env_bool("FRONT_CACHE", True)
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"

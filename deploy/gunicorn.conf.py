@@ -30,7 +30,7 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 20)
 keepalive = 5
 # Workers are replaced now and then (with jitter, never all at once), which bounds any slow leak. Not too often: a
 # fresh worker rebuilds its memos (a role's first page costs 20-60 ms), and a worker answering 2,000 cached requests
-# a second from the front cache (config/front.py) reached 50,000 in under half a minute (bench/floor.py counts the
+# a second reached 50,000 in under half a minute (bench/floor.py counts the
 # replacements). At 500,000 a busy worker is replaced every few minutes, a quiet one every few days.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 500_000)
 max_requests_jitter = max_requests // 10

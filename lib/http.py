@@ -13,7 +13,6 @@ from django.utils.http import http_date, urlencode
 from prometheus_client import Counter
 
 from lib.cache import local_tier
-from lib.front import shareable, unshareable
 from lib.problems import problem_response
 from lib.ratelimit import quota_take, quota_take_and_read
 
@@ -79,7 +78,6 @@ def cached_page(
                 response = HttpResponse(entry["content"], content_type=entry["content_type"])
                 for header, value in entry["headers"].items():
                     response[header] = value
-                shareable(request, params)  # the front (config/front.py) may send these bytes again
             response["ETag"] = entry["etag"]
             response["Last-Modified"] = entry["last_modified"]
             patch_cache_control(response, public=True, max_age=max_age)
@@ -178,9 +176,7 @@ def rate_limited(*, per_minute: Callable[[], int]) -> Callable[[View], View]:
                 )
                 response["Retry-After"] = str(quota.reset_seconds)
                 return response
-            response = view(request, *args, **kwargs)
-            unshareable(request)  # each request must be counted here: the front may not answer it
-            return response
+            return view(request, *args, **kwargs)
 
         return wrapper
 

@@ -30,7 +30,6 @@ from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
-from lib.front import ROUTE
 from lib.http import PAGE_CACHE, client_ip
 
 logger = logging.getLogger("rolescope.metrics")
@@ -220,7 +219,6 @@ class RequestMetricsMiddleware:
         elapsed = time.perf_counter() - started
         match = request.resolver_match
         route = f"/{match.route}" if match is not None else (path if path in QUIET_PATHS else UNMATCHED)
-        request.META[ROUTE] = route  # for the front cache's own metrics, when it answers this address again
         status = response.status_code
         HTTP_REQUESTS.labels(method, route, str(status)).inc()
         HTTP_DURATION.labels(method, route).observe(elapsed)
@@ -232,11 +230,8 @@ class RequestMetricsMiddleware:
         return response
 
     @staticmethod
-    def log(
-        method: str, route: str, status: int, seconds: float, queries: int, *, quiet: bool, request_id: str = ""
-    ) -> None:
-        """The access log line: one a request, at INFO (DEBUG for probes and scrapes). `request_id`: the request's
-        id when it is not the current one (the front cache answers outside Django's request)."""
+    def log(method: str, route: str, status: int, seconds: float, queries: int, *, quiet: bool) -> None:
+        """The access log line: one a request, at INFO (DEBUG for probes and scrapes)."""
         duration_ms = round(seconds * 1000, 1)
         extra: dict[str, Any] = {
             "method": method,
@@ -245,8 +240,6 @@ class RequestMetricsMiddleware:
             "duration_ms": duration_ms,
             "queries": queries,
         }
-        if request_id:
-            extra["request_id"] = request_id
         access_log.log(
             logging.DEBUG if quiet else logging.INFO,
             "%s %s %s %.1f ms",

@@ -25,7 +25,6 @@ from lib.api import (
     Problem,
 )
 from lib.api_http import JsonAnswer
-from lib.front import shareable
 from lib.problems import ApiProblem
 from occupations.models import Occupation
 from occupations.schemas import OccupationPath, OccupationRef, OnetOut
@@ -137,9 +136,7 @@ class RolePath(Schema):
 )
 def role(request: HttpRequest, path: Path[RolePath], query: Query[CardQuery]) -> HttpResponse:
     """Everything the role page shows, nationally and for `location`: the same figures as the page."""
-    answer = card_answer(path.slug, query.location, query.release or 0)
-    shareable(request, CardQuery.model_fields, api=True)
-    return answer.response()
+    return card_answer(path.slug, query.location, query.release or 0).response()
 
 
 @versions.memoized("role cards", maxsize=4096, depends_on=("data", "platform"))

@@ -30,8 +30,7 @@ _batch: ContextVar[set[str] | None] = ContextVar("rolescope_version_batch", defa
 
 
 def fresh() -> dict[str, int] | None:
-    """The versions as this process last read them, if that was within LOCAL_SECONDS; else None. Never queries:
-    for the front cache (config/front.py), which answers only while the versions are known to be current."""
+    """The versions as this process last read them, if that was within LOCAL_SECONDS; else None. Never queries."""
     snapshot = _snapshot
     if snapshot is None or snapshot[1] <= time.monotonic():
         return None

@@ -19,7 +19,6 @@ from lib.api import (
     Problem,
 )
 from lib.api_http import JsonAnswer
-from lib.front import shareable
 from lib.problems import ApiProblem
 from occupations.models import Occupation
 from occupations.services import soc_code_of
@@ -103,9 +102,7 @@ def area_for(code: str | None, location: str | None) -> Area:
 def wages(request: HttpRequest, query: Query[WageQuery]) -> HttpResponse:
     """The full OEWS estimate for an occupation in an area, or for a place: a place falls back, as the role page
     does, from its area to its state to the nation where BLS publishes no estimate, and `area_note` says so."""
-    answer = wage_answer(query.occupation, query.area, query.location, query.release or 0)
-    shareable(request, WageQuery.model_fields, api=True)
-    return answer.response()
+    return wage_answer(query.occupation, query.area, query.location, query.release or 0).response()
 
 
 @versions.memoized("wage answers", maxsize=20_000)
