@@ -19,7 +19,7 @@ from accounts.models import ApiKey
 from accounts.services import api_key_check
 from accounts.throttle import invalid_key_presented, invalid_keys_blocked, invalid_keys_window
 from lib.http import client_ip
-from lib.ratelimit import Quota, quota_take, quota_take_and_read
+from lib.ratelimit import quota_take, quota_take_and_read
 
 
 class Anonymous:
@@ -43,20 +43,17 @@ class KeyGuessing(AuthenticationError):
     """Too many wrong keys from one address (accounts.throttle): it may not try more for a while."""
 
 
+KEY_GUESSING_WAIT_SECONDS = 60
+
+
 def _checked(request: HttpRequest, key: str) -> ApiKey:
+    """The valid, active key `key` names; refused otherwise. Counting the call is the throttle's (`CallerThrottle`)."""
     found = api_key_check(key.strip())  # from process memory (accounts.services): no round trip
     if found is None:
         if invalid_keys_blocked(request):
             raise KeyGuessing(429, "too many wrong keys")
         invalid_key_presented(request)
         raise InvalidKey(401, "invalid key")
-    # A valid key: its request is counted and the address's wrong keys are read in one round trip. A blocked
-    # address is refused even with a valid key (the key may be the guess that hit).
-    identity, limit = _limit_of(found)
-    quota, (wrong,) = quota_take_and_read(identity, limit, [invalid_keys_window(request)])
-    if invalid_keys_blocked(request, count=int(wrong or 0)):
-        raise KeyGuessing(429, "too many wrong keys")
-    request.key_quota = quota  # type: ignore[attr-defined]  # QuotaThrottle counts it no second time
     return found
 
 
@@ -107,28 +104,33 @@ def caller_key(request: HttpRequest) -> ApiKey | None:
     return auth if isinstance(auth, ApiKey) else None
 
 
-class QuotaThrottle(BaseThrottle):
-    """Fixed one-minute windows counted atomically in the shared cache (`lib.ratelimit`): per key when the call
-    has one (the key's own limit, else API_KEY_RATE_PER_MINUTE), else per address (API_ANON_RATE_PER_MINUTE).
-    The quota is left on the request for the RateLimit-* headers. A key's request was counted when its key was
-    checked (`_checked`, in the same round trip as the wrong-key check), and is not counted again."""
+class CallerThrottle(BaseThrottle):
+    """The one count of every API call: fixed one-minute windows counted atomically in the shared cache
+    (`lib.ratelimit`, leases for high limits), per key when the call has one (the key's own limit, else
+    API_KEY_RATE_PER_MINUTE), else per address (API_ANON_RATE_PER_MINUTE). A keyed call also reads its address's
+    wrong-key count in the same round trip: an address that guessed too many keys is refused even with a valid key
+    (the key may be the guess that hit), `request.key_guessing` says so to the API's 429 handler. The quota is left
+    on the request (`rate_quota`), whose RateLimit-* headers `lib.api_http` writes on the answer."""
 
     def __init__(self) -> None:
         self._last = threading.local()  # wait() is asked right after allow_request(), on the same thread
 
     def allow_request(self, request: HttpRequest) -> bool:
         key = caller_key(request)
-        quota: Quota | None = getattr(request, "key_quota", None) if key is not None else None
-        if quota is None:
-            identity, limit = _limit_of(key) if key is not None else anonymous_limit(client_ip(request))
-            quota = quota_take(identity, limit)
+        guessing = False
+        if key is None:
+            quota = quota_take(*anonymous_limit(client_ip(request)))
+        else:
+            quota, (wrong,) = quota_take_and_read(*_limit_of(key), [invalid_keys_window(request)])
+            guessing = invalid_keys_blocked(request, count=int(wrong or 0))
         request.rate_quota = quota  # type: ignore[attr-defined]
-        self._last.quota = quota
-        return not quota.exceeded
+        request.key_guessing = guessing  # type: ignore[attr-defined]
+        self._last.wait = KEY_GUESSING_WAIT_SECONDS if guessing else quota.reset_seconds
+        return not (quota.exceeded or guessing)
 
     def wait(self) -> float | None:
-        quota: Quota | None = getattr(self._last, "quota", None)
-        return float(quota.reset_seconds) if quota else None
+        wait: int | None = getattr(self._last, "wait", None)
+        return float(wait) if wait is not None else None
 
 
-THROTTLE: list[BaseThrottle] = [QuotaThrottle()]
+THROTTLE: list[BaseThrottle] = [CallerThrottle()]

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from accounts.api_auth import AUTH, THROTTLE, InvalidKey, KeyGuessing, caller_key
+from accounts.api_auth import AUTH, KEY_GUESSING_WAIT_SECONDS, THROTTLE, InvalidKey, KeyGuessing, caller_key
 from geo.api import areas_router
 from geo.api import router as geo_router
 from jobs.api import router as jobs_router
@@ -85,11 +85,11 @@ def on_no_key(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 
 @api.exception_handler(KeyGuessing)
-def on_key_guessing(request: HttpRequest, exc: KeyGuessing) -> HttpResponse:
+def on_key_guessing(request: HttpRequest, exc: KeyGuessing | None = None) -> HttpResponse:
     response = problem_response(
         429, "Too many wrong keys", "This address sent too many wrong API keys; try again in a minute."
     )
-    response["Retry-After"] = "60"
+    response["Retry-After"] = str(KEY_GUESSING_WAIT_SECONDS)
     return response
 
 
@@ -105,6 +105,8 @@ def on_invalid_key(request: HttpRequest, exc: InvalidKey) -> HttpResponse:
 
 @api.exception_handler(Throttled)
 def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    if getattr(request, "key_guessing", False):  # a valid key from an address that guessed too many (CallerThrottle)
+        return on_key_guessing(request)
     quota = getattr(request, "rate_quota", None)
     keyed = caller_key(request) is not None
     limit = quota.limit if quota else "a limited number of"

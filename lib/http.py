@@ -12,7 +12,6 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, urlencode
 from prometheus_client import Counter
 
-from lib.cache import local_tier
 from lib.problems import problem_response
 from lib.ratelimit import quota_take, quota_take_and_read
 
@@ -35,8 +34,8 @@ def cached_page(
     and `version()` (what the page shows depends on, e.g. the data and platform versions), so a change serves new
     pages at once. Sends ETag, Last-Modified and answers 304.
 
-    Two tiers (lib.cache): a worker answers from its own memory when it has the page, else from the shared cache,
-    whose answer it then keeps. Under `rate_limited`, the shared cache is read in the counter's round trip."""
+    The entries are in the shared cache (Redis when configured), so every server shares them. Under `rate_limited`,
+    the entry is read in the counter's round trip."""
 
     def decorator(view: View) -> View:
         def page_key(request: HttpRequest) -> str | None:
@@ -54,7 +53,7 @@ def cached_page(
             key = page_key(request)
             if key is None:
                 return view(request, *args, **kwargs)
-            entry = _page_entry(request, key, timeout)
+            entry = _page_entry(request, key)
             PAGE_CACHE.labels("miss" if entry is None else "hit").inc()
             if entry is None:
                 response = view(request, *args, **kwargs)
@@ -71,7 +70,6 @@ def cached_page(
                     "headers": {k: v for k, v in response.items() if k.lower() in ("content-disposition",)},
                 }
                 cache.set(key, entry, timeout)
-                _keep_locally(key, entry, timeout)
             if request.headers.get("If-None-Match") == entry["etag"]:
                 response = HttpResponseNotModified()
             else:
@@ -84,31 +82,18 @@ def cached_page(
             return response
 
         wrapper.page_key = page_key  # type: ignore[attr-defined]  # for rate_limited: one round trip for both
-        wrapper.page_timeout = timeout  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
 
 
-def _page_entry(request: HttpRequest, key: str, timeout: int) -> dict[str, Any] | None:
-    """The cached page under `key`: read already by `rate_limited`, or from this worker's memory, or from the
-    shared cache (then kept in memory too)."""
+def _page_entry(request: HttpRequest, key: str) -> dict[str, Any] | None:
+    """The cached page under `key`: read already by `rate_limited`, or from the shared cache."""
     prefetched: tuple[str, dict[str, Any] | None] | None = getattr(request, "page_prefetched", None)
     if prefetched is not None and prefetched[0] == key:
         return prefetched[1]
-    tier = local_tier()
-    entry = tier.get(key) if tier is not None else None
-    if entry is None:
-        entry = cache.get(key)
-        if entry is not None:
-            _keep_locally(key, entry, timeout)
+    entry: dict[str, Any] | None = cache.get(key)
     return entry
-
-
-def _keep_locally(key: str, entry: dict[str, Any], timeout: int) -> None:
-    tier = local_tier()
-    if tier is not None:
-        tier.put(key, entry, size=len(entry["content"]) + 512, timeout=timeout)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -156,17 +141,10 @@ def rate_limited(*, per_minute: Callable[[], int]) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             identity = f"page:{view.__module__}.{view.__name__}:{client_ip(request)}"
             key = page_key(request) if page_key is not None else None
-            tier = local_tier()
-            if key is None or tier is None:
+            if key is None:
                 quota = quota_take(identity, per_minute())
             else:
-                entry = tier.get(key)
-                if entry is None:
-                    quota, (entry,) = quota_take_and_read(identity, per_minute(), [key])
-                    if entry is not None:
-                        _keep_locally(key, entry, getattr(view, "page_timeout", 3600))
-                else:
-                    quota = quota_take(identity, per_minute())
+                quota, (entry,) = quota_take_and_read(identity, per_minute(), [key])
                 request.page_prefetched = (key, entry)  # type: ignore[attr-defined]
             if quota.exceeded:
                 response = HttpResponse(
@@ -181,20 +159,3 @@ def rate_limited(*, per_minute: Callable[[], int]) -> Callable[[View], View]:
         return wrapper
 
     return decorator
-
-
-class SecurityHeadersMiddleware:
-    """Headers Django does not send itself: a Content-Security-Policy (only this site's own scripts, styles, fonts
-    and images; no inline script anywhere, so an injected one cannot run) and a Permissions-Policy (no camera,
-    microphone, location...). Both are constant strings from the settings."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if settings.CONTENT_SECURITY_POLICY:
-            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
-        if settings.PERMISSIONS_POLICY:
-            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        return response

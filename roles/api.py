@@ -34,7 +34,6 @@ from roles.models import Category, Role
 from roles.schemas import OccupationOut, RoleCardOut, RoleRef, RoleSummary, role_summary
 from roles.search import RoleHit, search_roles
 from roles.services import role_for_code
-from sources import versions
 from wages.api import release_field, release_or_problem
 from wages.queries import Located, located_estimates
 from wages.schemas import ReleaseOut
@@ -139,11 +138,9 @@ def role(request: HttpRequest, path: Path[RolePath], query: Query[CardQuery]) ->
     return card_answer(path.slug, query.location, query.release or 0).response()
 
 
-@versions.memoized("role cards", maxsize=4096, depends_on=("data", "platform"))
 def card_answer(slug: str, location: str | None, year: int) -> JsonAnswer:
-    """The answer to one card request as asked (the role, the place and the release resolved, the card's JSON and
-    its ETag), kept in process memory until the data (role edits, publishing and rolling back releases included) or
-    the platform's own counts change. Problems (an unknown role, place or release) are raised, never kept."""
+    """The answer to one card request as asked: the role, the place and the release resolved, the card's JSON and
+    its ETag. Problems (an unknown role, place or release) are raised."""
     if slug not in role_slugs():
         slug = role_or_problem(slug).slug  # a SOC or O*NET-SOC code: the role of its occupation
     label = place_or_problem(location).label if location is not None else ""

@@ -10,11 +10,11 @@ Both answer before any other middleware, so a probe needs no allowed Host header
 import time
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from lib.cache import cache_answers
 from sources.models import ImportRun
 from sources.registry import data_sets
 
@@ -66,8 +66,8 @@ def readiness() -> tuple[dict[str, str], list[dict[str, object]]]:
         except DatabaseError as error:
             checks["migrations"] = checks.get("migrations", f"cannot be read ({error.__class__.__name__})")
             checks["data"] = f"cannot be read ({error.__class__.__name__})"
-    ping: Callable[[], bool] | None = getattr(cache, "ping", None)
-    checks["cache"] = "ok" if ping is None or ping() else "unreachable (pages and limits are served without it)"
+    answers = cache_answers()
+    checks["cache"] = "ok" if answers is None or answers else "unreachable (pages and limits are served without it)"
     return checks, releases
 
 

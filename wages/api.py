@@ -22,7 +22,6 @@ from lib.api_http import JsonAnswer
 from lib.problems import ApiProblem
 from occupations.models import Occupation
 from occupations.services import soc_code_of
-from sources import versions
 from sources.schemas import ImportOut, newest_imports
 from wages.models import Release, WageEstimate
 from wages.queries import located_estimates, release_of
@@ -105,38 +104,40 @@ def wages(request: HttpRequest, query: Query[WageQuery]) -> HttpResponse:
     return wage_answer(query.occupation, query.area, query.location, query.release or 0).response()
 
 
-@versions.memoized("wage answers", maxsize=20_000)
 def wage_answer(occupation: str, area: str | None, location: str | None, year: int) -> JsonAnswer:
-    """The answer to one query as asked (the place resolved, the estimate found, its JSON and ETag), kept in
-    process memory until the data version changes (the figures and the places change only with it). Problems are
-    raised, never kept."""
+    """The answer to one query as asked: the place resolved and the release found in process memory, the estimate
+    read in one indexed query."""
     found = area_for(area, location)
     code = soc_code_of(occupation) or occupation
-    return JsonAnswer.of(wage_body(code, found.code, year, location is not None))
+    return JsonAnswer.of(wage_body(code, found, year, location is not None))
 
 
-def wage_body(occupation_code: str, area_code: str, year: int, fall_back: bool = False) -> bytes:
+def wage_body(occupation_code: str, area: Area, year: int, fall_back: bool = False) -> bytes:
     """One estimate's JSON."""
-    if not Occupation.objects.filter(code=occupation_code).exists():
-        near = list(Occupation.objects.filter(code__startswith=occupation_code[:5]).values_list("code", flat=True)[:5])
-        raise ApiProblem(404, "Unknown occupation", f"There is no occupation {occupation_code}.", suggestions=near)
     release = release_or_problem(year)
     note = ""
     if fall_back:
-        located = located_estimates([(occupation_code, gazetteer().areas[area_code])], release)
-        found = located[(occupation_code, area_code)]
+        located = located_estimates([(occupation_code, area)], release)
+        found = located[(occupation_code, area.code)]
         estimate, note = found.estimate, found.note
     else:
         estimate = (
-            WageEstimate.objects.filter(release=release, area_id=area_code, occupation_id=occupation_code)
-            .select_related("area", "occupation", "release")
+            WageEstimate.objects.filter(release=release, area_id=area.code, occupation_id=occupation_code)
+            .select_related("occupation")
             .first()
         )
+        if estimate is not None:  # the area and the release are in memory already: no join for them
+            estimate.area, estimate.release = area, release
     if estimate is None:
+        if not Occupation.objects.filter(code=occupation_code).exists():
+            near = Occupation.objects.filter(code__startswith=occupation_code[:5]).values_list("code", flat=True)[:5]
+            raise ApiProblem(
+                404, "Unknown occupation", f"There is no occupation {occupation_code}.", suggestions=list(near)
+            )
         raise ApiProblem(
             404,
             "No estimate",
-            f"BLS publishes no {release.name} estimate for {occupation_code} in area {area_code}.",
+            f"BLS publishes no {release.name} estimate for {occupation_code} in area {area.code}.",
             suggestions=[f"area={NATIONAL}"],
         )
     answer = WageOut.of(WageSummary(estimate, release))

@@ -42,8 +42,11 @@ def current_release() -> Release | None:
     return Release.objects.current()
 
 
+@versions.memoized("releases", maxsize=64)
 def release_of(year: int) -> Release | None:
-    """The release asked for with `?release=YEAR` (staged ones too), or the current one for 0."""
+    """The release asked for with `?release=YEAR` (staged ones too), or the current one for 0. Kept in process
+    memory until the data version changes (an import, a publish or a rollback bumps it): shared by requests, read
+    it, never change it."""
     return Release.objects.filter(year=year).first() if year else current_release()
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 
 from accounts.services import api_key_create
 from accounts.testing import member
-from lib.cache import failures
+from lib.redis_cache import failures, redis_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ PAGES = [
 
 def test_d7_every_page_and_api_call_is_served_while_redis_is_away(settings):
     # Nothing listens on port 9: every call to the cache fails, as during a Redis restart.
-    settings.CACHES = {"default": {"BACKEND": "lib.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:9/0"}}
+    settings.CACHES = {"default": redis_cache("redis://127.0.0.1:9/0")}
     failures_before = failures()
     client = Client()
     answers = {page: client.get(page).status_code for page in PAGES}

@@ -3,6 +3,8 @@
 import pytest
 from django.test import Client
 
+from lib.redis_cache import redis_cache
+
 pytestmark = pytest.mark.django_db
 
 
@@ -40,7 +42,7 @@ def test_readyz_names_what_is_missing():
 
 def test_readyz_reports_an_unreachable_cache(settings):
     # Redis away (nothing listens on port 9): the site still serves (lib/cache.py), and /readyz says why not ready.
-    settings.CACHES = {"default": {"BACKEND": "lib.cache.ResilientRedisCache", "LOCATION": "redis://127.0.0.1:9/0"}}
+    settings.CACHES = {"default": redis_cache("redis://127.0.0.1:9/0")}
     response = Client().get("/readyz")
     assert response.status_code == 503 and response.json()["failing"] == ["cache"]
     assert Client().get("/roles/back-end-developer/", {"location": "Austin, TX"}).status_code == 200
