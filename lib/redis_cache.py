@@ -67,42 +67,51 @@ class CacheHealth:
             self.down_until = 0.0
 
 
-HEALTH = CacheHealth()
+_healths: dict[str, CacheHealth] = {}
+
+
+def health_of(address: str) -> CacheHealth:
+    """The health of the Redis at `address` (host:port) in this process, shared by every connection to it."""
+    return _healths.setdefault(address, CacheHealth())
 
 
 def failures() -> int:
-    """Failed calls to the shared cache in this process."""
-    return HEALTH.failures
+    """Failed calls to any shared cache in this process."""
+    return sum(health.failures for health in _healths.values())
 
 
 class BreakerConnection(Connection):
     """A Redis connection that refuses at once while the breaker is open, and opens it when Redis fails."""
 
-    def _breaker(self, operation: str) -> None:
-        if HEALTH.is_down:
+    @property
+    def health(self) -> CacheHealth:
+        return health_of(f"{self.host}:{self.port}")
+
+    def _breaker(self) -> None:
+        if self.health.is_down:
             raise RedisConnectionError(f"Redis failed less than {BREAKER_SECONDS:.0f} s ago; not waiting on it")
 
     def connect(self) -> None:
-        self._breaker("connect")
+        self._breaker()
         try:
             super().connect()
         except UNREACHABLE as error:
-            HEALTH.failed("connect", error)
+            self.health.failed("connect", error)
             raise
 
     def send_packed_command(self, command: Any, check_health: bool = True) -> None:
-        self._breaker("send")
+        self._breaker()
         try:
             super().send_packed_command(command, check_health)
         except UNREACHABLE as error:
-            HEALTH.failed("send", error)
+            self.health.failed("send", error)
             raise
 
     def read_response(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().read_response(*args, **kwargs)
         except UNREACHABLE as error:
-            HEALTH.failed("read", error)
+            self.health.failed("read", error)
             raise
 
 

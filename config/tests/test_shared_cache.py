@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django_redis import get_redis_connection
 
 from accounts.services import api_key_create
 from accounts.testing import member
@@ -46,7 +47,7 @@ def _page_entries() -> int:
     store: Any = getattr(cache, "_cache", None)
     if isinstance(store, dict):  # local memory
         return sum(":page:" in key for key in store)
-    client = store.get_client()  # Redis
+    client = get_redis_connection()  # Redis, through django-redis
     return len(client.keys(f"*{cache.key_prefix}*:page:*"))
 
 

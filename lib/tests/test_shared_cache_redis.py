@@ -19,7 +19,7 @@ from lib import redis_cache
 from lib.cache import count_and_read
 from lib.http import PAGE_CACHE, cached_page, rate_limited
 from lib.ratelimit import quota_take, quota_take_and_read, window_count, window_peek
-from lib.redis_cache import HEALTH
+from lib.redis_cache import health_of
 from lib.redis_cache import redis_cache as redis_settings
 
 REDIS = "redis://127.0.0.1:6379/11"
@@ -42,7 +42,6 @@ needs_redis = pytest.mark.skipif(not _redis_answers(), reason="no Redis on 127.0
 def redis_default(settings):
     """The default cache is Redis db 11 (emptied), as the settings configure it, for this test."""
     settings.CACHES = {"default": redis_settings(REDIS, key_prefix="t")}
-    HEALTH.reset()
     cache.clear()
     yield cache
     cache.clear()
@@ -100,7 +99,7 @@ def test_counters_and_reads_share_one_round_trip_and_new_counters_expire(redis_d
     # A Redis that forgot the script (restarted, SCRIPT FLUSH) is sent it again: the count goes on, Redis is not down.
     client.script_flush()
     assert count_and_read([("window:a", 30)], ["page"]) == ([3], [{"content": b"hello"}])
-    assert not HEALTH.is_down
+    assert not health_of("127.0.0.1:6379").is_down
     # The counters are Django cache values too: peeking reads them.
     assert window_count("signin", 900) == 1 and window_count("signin", 900) == 2
     assert window_peek("signin", 900) == 2
@@ -116,16 +115,17 @@ def test_the_counter_is_shared_by_every_cache_object_on_the_same_redis(redis_def
 
 def test_counting_fails_open_when_redis_is_away(settings):
     settings.CACHES = {"default": redis_settings(AWAY)}
-    HEALTH.reset()
+    away = health_of("127.0.0.1:9")
+    away.reset()
     failures = redis_cache.failures()
     assert count_and_read([("a", 60), ("b", 60)], ["page"]) == ([1, 1], [None])
-    assert HEALTH.is_down and redis_cache.failures() == failures + 1  # counted (and logged)
+    assert away.is_down and redis_cache.failures() == failures + 1  # counted (and logged)
     started = time.monotonic()
     assert count_and_read([("a", 60)]) == ([1], [])
     assert cache.get("page") is None and cache.set("page", "x") is None  # django-redis's IGNORE_EXCEPTIONS
     assert time.monotonic() - started < 0.05  # the breaker: no call waits on Redis now
     assert redis_cache.failures() == failures + 1
-    HEALTH.reset()  # other tests start with the breaker closed
+    away.reset()  # other tests use this address: they start with the breaker closed
 
 
 # The page cache in the shared cache
