@@ -20,6 +20,7 @@ from enum import StrEnum
 from rapidfuzz import fuzz, process, utils
 
 from geo.models import NATIONAL, Area, City, County, State, ZipCounty
+from lib.problems import ApiProblem
 from sources import versions
 
 MAX_LENGTH = 100
@@ -158,6 +159,29 @@ class Resolution:
             return f"{lead}Several places match; write one of: {'; '.join(self.choices[:5])}."
         hint = f" Did you mean {' or '.join(self.suggestions[:3])}?" if self.suggestions else ""
         return (self.error or f"We don't know the place “{self.query}”.") + hint
+
+    def problem(self, field: str = "location") -> ApiProblem:
+        """The problem to answer with when this is not one place: ambiguous (300, with the choices), unknown (404,
+        with suggestions) or invalid (422, naming `field`)."""
+        if self.place is not None:
+            raise ValueError(f"{self.query!r} resolves to a place")
+        if self.choices:
+            # 300 Multiple Choices: the name is valid, it just means several places; the body lists them.
+            return ApiProblem(
+                300,
+                "Several places match",
+                f"Several places match “{self.query}”; ask again with one of the choices.",
+                choices=self.choices,
+            )
+        if self.kind == Outcome.UNKNOWN:
+            return ApiProblem(404, "Unknown location", self.error, suggestions=self.suggestions)
+        return ApiProblem(422, "Invalid location", self.error, errors=[{"field": field, "message": self.error}])
+
+    def place_or_problem(self, field: str = "location") -> Place:
+        """The place, or its problem raised."""
+        if self.place is None:
+            raise self.problem(field)
+        return self.place
 
 
 @dataclass(frozen=True)
@@ -439,6 +463,11 @@ def _lookup(result: Resolution, query: str, places: _Gazetteer) -> Resolution:
     result.error = f"We couldn't find “{query}”."
     result.suggestions = suggest(query)
     return result
+
+
+def place_or_problem(text: str, field: str = "location") -> Place:
+    """The place `text` names, or the problem to answer with (`Resolution.problem`), raised."""
+    return resolve(text).place_or_problem(field)
 
 
 def national_area() -> Area:

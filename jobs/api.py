@@ -16,7 +16,7 @@ from pydantic import Field, ValidationError
 from accounts.api_auth import KEY_REQUIRED, caller_key
 from accounts.models import ApiKey, Organisation
 from accounts.permissions import is_editor
-from geo.api import place_or_problem
+from geo.resolve import place_or_problem
 from jobs.imports import postings as feeds
 from jobs.models import FeedImport, Posting
 from jobs.pagination import InvalidCursor, page_of
@@ -49,7 +49,7 @@ from lib.api import (
     field_message,
 )
 from lib.problems import ApiProblem
-from roles.api import category_or_problem, role_or_problem
+from roles.lookup import category_or_problem, role_or_problem
 from sources.parsing import DataFileError
 
 router = Router(tags=["jobs"])
