@@ -1,48 +1,17 @@
 """GET /locations/resolve and GET /areas."""
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
 from geo.models import Area
-from geo.resolve import Outcome, Place, Resolution, resolve
+from geo.resolve import Outcome, resolve
 from geo.schemas import AreaOut
 from lib.api import ERRORS, PLACE_MAX_LENGTH, PLACE_PATTERN, TEXT_PATTERN, PagePagination, Problem
-from lib.problems import ApiProblem, problem_response
 
 router = Router(tags=["locations"])
-
-
-def place_or_problem(text: str, field: str = "location") -> Place:
-    """The place `text` names, or the problem to answer with: ambiguous, unknown or invalid."""
-    return _place_or_problem(resolve(text), field)
-
-
-def place_problem(result: Resolution, field: str = "location") -> HttpResponse:
-    """The problem answer for a place that did not resolve, for views outside the API (downloads)."""
-    try:
-        _place_or_problem(result, field)
-    except ApiProblem as problem:
-        return problem_response(problem.status, problem.title, problem.detail, **problem.extra)
-    raise ValueError(f"{result.query!r} resolves to a place")
-
-
-def _place_or_problem(result: Resolution, field: str) -> Place:
-    if result.place:
-        return result.place
-    if result.choices:
-        # 300 Multiple Choices: the name is valid, it just means several places; the body lists them.
-        raise ApiProblem(
-            300,
-            "Several places match",
-            f"Several places match “{result.query}”; ask again with one of the choices.",
-            choices=result.choices,
-        )
-    if result.kind == Outcome.UNKNOWN:
-        raise ApiProblem(404, "Unknown location", result.error, suggestions=result.suggestions)
-    raise ApiProblem(422, "Invalid location", result.error, errors=[{"field": field, "message": result.error}])
 
 
 class ResolutionOut(Schema):
@@ -71,7 +40,7 @@ def resolve_location(request: HttpRequest, query: Query[ResolveQuery]) -> Resolu
     result = resolve(query.q)
     if result.kind == Outcome.AMBIGUOUS:
         return ResolutionOut(query=result.query, label=None, area=None, choices=result.choices)
-    place = _place_or_problem(result, "q")
+    place = result.place_or_problem("q")
     return ResolutionOut(query=result.query, label=place.label, area=AreaOut.of(place.area), choices=[])
 
 

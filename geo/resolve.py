@@ -20,6 +20,7 @@ from enum import StrEnum
 from rapidfuzz import fuzz, process, utils
 
 from geo.models import NATIONAL, Area, City, County, State, ZipCounty
+from lib.problems import ApiProblem
 from sources import versions
 
 MAX_LENGTH = 100
@@ -159,6 +160,29 @@ class Resolution:
         hint = f" Did you mean {' or '.join(self.suggestions[:3])}?" if self.suggestions else ""
         return (self.error or f"We don't know the place “{self.query}”.") + hint
 
+    def problem(self, field: str = "location") -> ApiProblem:
+        """The problem to answer with when this is not one place: ambiguous (300, with the choices), unknown (404,
+        with suggestions) or invalid (422, naming `field`)."""
+        if self.place is not None:
+            raise ValueError(f"{self.query!r} resolves to a place")
+        if self.choices:
+            # 300 Multiple Choices: the name is valid, it just means several places; the body lists them.
+            return ApiProblem(
+                300,
+                "Several places match",
+                f"Several places match “{self.query}”; ask again with one of the choices.",
+                choices=self.choices,
+            )
+        if self.kind == Outcome.UNKNOWN:
+            return ApiProblem(404, "Unknown location", self.error, suggestions=self.suggestions)
+        return ApiProblem(422, "Invalid location", self.error, errors=[{"field": field, "message": self.error}])
+
+    def place_or_problem(self, field: str = "location") -> Place:
+        """The place, or its problem raised."""
+        if self.place is None:
+            raise self.problem(field)
+        return self.place
+
 
 @dataclass(frozen=True)
 class _Entry:
@@ -205,16 +229,40 @@ def _area_entry(area: Area) -> _Entry:
 def gazetteer() -> _Gazetteer:
     """The in-memory gazetteer, rebuilt when a new import has been loaded."""
     areas = {area.code: area for area in Area.objects.all()}
+    names: list[tuple[str, float]] = []  # (label, weight) for suggestions; appended to by the steps below
+    cities, by_name = _cities(names)
+    counties, counties_by_name = _counties()
+    metros = []
+    for area in areas.values():
+        if area.kind == Area.Kind.METRO:
+            _, _, state_part = area.name.rpartition(", ")
+            metros.append((place_key(area.name), state_part, area))
+            names.append((area.name, 6.0))
+    names += [(name, 7.0) for name in sorted(State.objects.values_list("name", flat=True))]
+    unique = dict(names)  # a label listed twice keeps its last weight
+    return _Gazetteer(
+        areas, _states(), cities, by_name, counties, counties_by_name, metros,
+        {title: area for title, _, area in metros}, _zips(), _aliases(areas, cities), list(unique),
+        list(unique.values()),
+    )  # fmt: skip
+
+
+def _states() -> dict[str, tuple[str, str, str]]:
+    """Each state under its abbreviation, its name, "NAME state" and "state of NAME"."""
     states: dict[str, tuple[str, str, str]] = {}
     for fips, abbr, name in State.objects.values_list("fips", "abbr", "name"):
         value = (fips, abbr, name)
         for key in (abbr.lower(), place_key(name), place_key(f"{name} state"), place_key(f"state of {name}")):
             states[key] = value
     states["d c"] = states.get("dc", ("11", "DC", "District of Columbia"))
+    return states
 
+
+def _cities(names: list[tuple[str, float]]) -> tuple[dict[tuple[str, str], _Entry], dict[str, list[_Entry]]]:
+    """Cities by (name, state) and by name, most populous first; those of 5,000 people or more are added to
+    `names`."""
     cities: dict[tuple[str, str], _Entry] = {}
     by_name: dict[str, list[_Entry]] = {}
-    names: list[tuple[str, float]] = []
     rows = City.objects.filter(county__oews_area__isnull=False).order_by("-population")
     for name, ascii_name, abbr, area_code, population in rows.values_list(
         "name", "name_ascii", "state__abbr", "county__oews_area_id", "population"
@@ -226,7 +274,11 @@ def gazetteer() -> _Gazetteer:
                 by_name.setdefault(key, []).append(entry)
         if population >= 5000:
             names.append((entry.label, math.log10(population + 1)))
+    return cities, by_name
 
+
+def _counties() -> tuple[dict[tuple[str, str], _Entry], dict[str, list[_Entry]]]:
+    """Counties by (name without "county", state) and by that name alone."""
     counties: dict[tuple[str, str], _Entry] = {}
     counties_by_name: dict[str, list[_Entry]] = {}
     for name, abbr, area_code in County.objects.filter(oews_area__isnull=False).values_list(
@@ -238,22 +290,22 @@ def gazetteer() -> _Gazetteer:
         key = _county_base(place_key(name))
         counties[(key, abbr)] = entry
         counties_by_name.setdefault(key, []).append(entry)
+    return counties, counties_by_name
 
-    metros = []
-    for area in areas.values():
-        if area.kind == Area.Kind.METRO:
-            _, _, state_part = area.name.rpartition(", ")
-            metros.append((place_key(area.name), state_part, area))
-            names.append((area.name, 6.0))
-    names += [(name, 7.0) for name in sorted(State.objects.values_list("name", flat=True))]
 
+def _zips() -> dict[str, _Entry]:
+    """Each ZIP code in the county holding most of its addresses."""
     zips: dict[str, _Entry] = {}
     shares = ZipCounty.objects.filter(county__oews_area__isnull=False).order_by("zip", "-total_ratio")
     for zip_code, city, state, area_code in shares.values_list(
         "zip", "preferred_city", "preferred_state", "county__oews_area_id"
     ):
         zips.setdefault(zip_code, _Entry(f"{city.title()}, {state} {zip_code}", area_code))
+    return zips
 
+
+def _aliases(areas: dict[str, Area], cities: dict[tuple[str, str], _Entry]) -> dict[str, list[_Entry]]:
+    """ALIASES, each to the places it names that are loaded."""
     aliases: dict[str, list[_Entry]] = {}
     for alias, targets in ALIASES.items():
         entries = []
@@ -265,13 +317,7 @@ def gazetteer() -> _Gazetteer:
                 entries.append(found)
         if entries:
             aliases[place_key(alias)] = entries
-
-    unique = dict(names)  # a label listed twice keeps its last weight
-    return _Gazetteer(
-        areas, states, cities, by_name, counties, counties_by_name, metros,
-        {title: area for title, _, area in metros}, zips, aliases, list(unique),
-        list(unique.values()),
-    )  # fmt: skip
+    return aliases
 
 
 def suggest(text: str, limit: int = 5, *, state: str = "") -> list[str]:
@@ -381,54 +427,85 @@ def resolve(raw: str) -> Resolution:
 
 def _lookup(result: Resolution, query: str, places: _Gazetteer) -> Resolution:
     if zip_match := ZIP.match(query) or TRAILING_ZIP.search(query):
-        found = places.zips.get(zip_match.group(1))
-        if found is None:
-            result.error = f"We couldn't find ZIP code {zip_match.group(1)}."
-            return result
-        return _found(result, found, places)
-
+        return _by_zip(result, zip_match.group(1), places)
     key = place_key(query)
     if not key:
         result.error = "We couldn't find a place in what was entered."
         return result
+    # Each way of reading the text in turn; the first that applies answers, found or not.
+    for reading in (_by_alias_or_title, _by_city_comma_state, _by_state, _by_trailing_state, _by_name):
+        if (answered := reading(result, query, key, places)) is not None:
+            return answered
+    return _by_metro(result, query, key, places)
+
+
+def _by_zip(result: Resolution, zip_code: str, places: _Gazetteer) -> Resolution:
+    found = places.zips.get(zip_code)
+    if found is None:
+        result.error = f"We couldn't find ZIP code {zip_code}."
+        return result
+    return _found(result, found, places)
+
+
+def _by_alias_or_title(result: Resolution, query: str, key: str, places: _Gazetteer) -> Resolution | None:
     if (aliased := places.aliases.get(key)) is not None:
         return _choose(result, aliased, places)
     if (metro := places.metro_titles.get(key)) is not None:  # "Sioux Falls, SD-MN": a metro area's own title
         return _found(result, _area_entry(metro), places)
+    return None
 
-    if "," in query:  # "City, State": the part after the last comma must be a state
-        place_part, _, state_part = query.rpartition(",")
-        state = places.states.get(place_key(state_part))
-        if state is None and place_key(state_part):
-            result.error = f"We couldn't find a state called “{state_part.strip()}”."
-            result.suggestions = suggest(query)
-            return result
-        if state is not None and place_key(place_part):
-            return _in_state(result, place_key(place_part), state, places)
 
-    if (state := places.states.get(key)) is not None:
-        state_area = places.areas.get(f"{state[0]}00000")
-        name_key = place_key(state[2])
-        big = [entry for entry in places.cities_by_name.get(name_key, []) if entry.population >= MAJOR_CITY]
-        if big and state_area is not None and key == name_key:
-            metro = places.areas[big[0].area]
-            result.choices = [big[0].label, f"{state[2]} State"]
-            result.note = f"“{query}” is both a city and a state: the {metro.name} area comes first."
-            return result
-        if state_area is not None:
-            # "New York State": the label must name the state again, never the city
-            label = f"{state[2]} State" if big else state_area.name
-            return _found(result, _Entry(label, state_area.code), places)
+def _by_city_comma_state(result: Resolution, query: str, key: str, places: _Gazetteer) -> Resolution | None:
+    """ "City, State": the part after the last comma must be a state."""
+    if "," not in query:
+        return None
+    place_part, _, state_part = query.rpartition(",")
+    state = places.states.get(place_key(state_part))
+    if state is None and place_key(state_part):
+        result.error = f"We couldn't find a state called “{state_part.strip()}”."
+        result.suggestions = suggest(query)
+        return result
+    if state is not None and place_key(place_part):
+        return _in_state(result, place_key(place_part), state, places)
+    return None
 
+
+def _by_state(result: Resolution, query: str, key: str, places: _Gazetteer) -> Resolution | None:
+    """A state's name or abbreviation; a state named like a major city ("New York") offers both."""
+    if (state := places.states.get(key)) is None:
+        return None
+    state_area = places.areas.get(f"{state[0]}00000")
+    if state_area is None:
+        return None
+    name_key = place_key(state[2])
+    big = [entry for entry in places.cities_by_name.get(name_key, []) if entry.population >= MAJOR_CITY]
+    if big and key == name_key:
+        metro = places.areas[big[0].area]
+        result.choices = [big[0].label, f"{state[2]} State"]
+        result.note = f"“{query}” is both a city and a state: the {metro.name} area comes first."
+        return result
+    # "New York State": the label must name the state again, never the city
+    label = f"{state[2]} State" if big else state_area.name
+    return _found(result, _Entry(label, state_area.code), places)
+
+
+def _by_trailing_state(result: Resolution, query: str, key: str, places: _Gazetteer) -> Resolution | None:
+    """ "seattle wa": a place followed by its state, without a comma."""
     place, state = _split_state(key, places)
-    if state is not None:
-        return _in_state(result, place, state, places)
+    return _in_state(result, place, state, places) if state is not None else None
 
+
+def _by_name(result: Resolution, query: str, key: str, places: _Gazetteer) -> Resolution | None:
+    """A city's name alone, or a county's with its county word ("King County")."""
     if (same_name := places.cities_by_name.get(key)) is not None:
         return _choose(result, same_name, places)
     if (counties := places.counties_by_name.get(_county_base(key))) is not None and key != _county_base(key):
         return _choose(result, counties, places)
+    return None
 
+
+def _by_metro(result: Resolution, query: str, key: str, places: _Gazetteer) -> Resolution:
+    """Words of a metro area's title ("San Jose metro"), else nothing known: suggestions."""
     metro_key = key.removesuffix(" metropolitan area").removesuffix(" metro area").removesuffix(" metro").strip()
     metros = [area for title, _, area in places.metros if _within(metro_key, title)]
     exact = [area for area in metros if place_key(area.name) == metro_key]
@@ -439,6 +516,11 @@ def _lookup(result: Resolution, query: str, places: _Gazetteer) -> Resolution:
     result.error = f"We couldn't find “{query}”."
     result.suggestions = suggest(query)
     return result
+
+
+def place_or_problem(text: str, field: str = "location") -> Place:
+    """The place `text` names, or the problem to answer with (`Resolution.problem`), raised."""
+    return resolve(text).place_or_problem(field)
 
 
 def national_area() -> Area:

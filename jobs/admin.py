@@ -3,13 +3,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from jobs.models import Posting
-from jobs.services import posting_close
+from jobs.services.postings import posting_close
 
 
 @admin.register(Posting)
 class PostingAdmin(admin.ModelAdmin):
     """Staff's view of every posting. Postings are written only through the site, the API and feeds (one write
-    path, `jobs.services.posting_upsert`); here staff can look them up and take them down."""
+    path, `jobs.services.postings.posting_upsert`); here staff can look them up and take them down."""
 
     list_display = ["title", "employer", "role", "status", "posted_at", "expires_at"]
     list_filter = ["status", "arrangement", "employment_type"]

@@ -16,27 +16,23 @@ from pydantic import Field, ValidationError
 from accounts.api_auth import KEY_REQUIRED, caller_key
 from accounts.models import ApiKey, Organisation
 from accounts.permissions import is_editor
-from geo.api import place_or_problem
+from geo.resolve import place_or_problem
 from jobs.imports import postings as feeds
 from jobs.models import FeedImport, Posting
 from jobs.pagination import InvalidCursor, page_of
 from jobs.pay import pay_comparisons
 from jobs.schemas import FeedImportOut, JobIn, JobOut, JobPage, JobPageQuery, JobPatch, PostingFields
 from jobs.search import JobSearch, search_pages
-from jobs.services import (
+from jobs.services.feed_imports import feed_import_create
+from jobs.services.idempotency import (
     Answer,
     IdempotencyKeyInUse,
     IdempotencyKeyReused,
-    PostingInvalid,
-    feed_import_create,
     idempotent_answer,
     idempotent_write,
-    posting_close,
-    posting_publish,
-    posting_renew,
-    posting_upsert,
     request_fingerprint,
 )
+from jobs.services.postings import PostingInvalid, posting_close, posting_publish, posting_renew, posting_upsert
 from lib.api import (
     ERRORS,
     PLACE_ANSWERS,
@@ -49,7 +45,7 @@ from lib.api import (
     field_message,
 )
 from lib.problems import ApiProblem
-from roles.api import category_or_problem, role_or_problem
+from roles.lookup import category_or_problem, role_or_problem
 from sources.parsing import DataFileError
 
 router = Router(tags=["jobs"])
@@ -225,7 +221,7 @@ def _fingerprint(request: HttpRequest, body: bytes) -> str:
 def _once(
     request: HttpRequest, organisation: Organisation, key: str | None, body: bytes, write: Callable[[], Answer]
 ) -> HttpResponse:
-    """`write()`'s answer, written once per Idempotency-Key (jobs.services.idempotent_write)."""
+    """`write()`'s answer, written once per Idempotency-Key (jobs.services.idempotency.idempotent_write)."""
     try:
         answer, replayed = idempotent_write(
             organisation=organisation, key=key, fingerprint=_fingerprint(request, body), write=write

@@ -1,5 +1,5 @@
 """Forms for postings, organisation profiles and candidate profiles. A posting form only collects what the writer
-typed: `jobs.services.posting_upsert` checks it, the same way for the site, the API and feeds."""
+typed: `jobs.services.postings.posting_upsert` checks it, the same way for the site, the API and feeds."""
 
 from typing import Any
 
@@ -9,7 +9,7 @@ from accounts.models import Organisation
 from geo.resolve import Place
 from jobs.models import Candidate, Posting
 from jobs.schemas import MAX_PAY, PostingFields
-from jobs.services import PostingInvalid, place_or_error, role_or_error, web_address
+from jobs.services.postings import PostingInvalid, place_or_error, role_or_error, web_address
 from roles.models import Role
 
 

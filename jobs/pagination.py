@@ -233,6 +233,32 @@ def _values(row: Model, keys: Sequence[Key]) -> tuple[Any, ...]:
     return tuple(getattr(row, "pk" if key.field == "id" else key.field) for key in keys)
 
 
+def _seek_page(
+    queryset: QuerySet[T], keys: Sequence[Key], where: Cursor, page_size: int
+) -> tuple[list[T], int, bool, bool]:
+    """The page after (or before) a cursor: (items, its number, whether more follow, whether a page precedes)."""
+    if not where.backwards:
+        rows = seek(queryset, keys, where.values, page_size + 1)
+        return rows[:page_size], where.page, len(rows) > page_size, True
+    reverse = [key.reversed() for key in keys]
+    rows = seek(queryset.order_by(*(key.order() for key in reverse)), reverse, where.values, page_size + 1)
+    has_previous = len(rows) > page_size
+    # More follow: the row the cursor was made from. Without a page before, this is the first.
+    return list(reversed(rows[:page_size])), where.page if has_previous else 1, True, has_previous
+
+
+def _numbered_page(
+    queryset: QuerySet[T], count: Count, number: int | None, clamp: bool, page_size: int
+) -> tuple[list[T], int, bool, bool]:
+    """Page `number` by OFFSET: (items, its number, whether more follow, whether a page precedes)."""
+    page = max(1, min(number or 1, MAX_PAGE_NUMBER))
+    if clamp and count.exact and page > 1:
+        page = min(page, max(1, -(-count.value // page_size)))
+    start = (page - 1) * page_size
+    rows = list(queryset[start : start + page_size + 1]) if count.value else []  # nothing to read
+    return rows[:page_size], page, len(rows) > page_size, page > 1
+
+
 def page_of(
     queryset: QuerySet[T],
     *,
@@ -253,29 +279,10 @@ def page_of(
     count = Count(COUNT_CAP, exact=False) if where and where.capped else capped_count(queryset)
     if in_order is not None and not count.exact:
         queryset = in_order
-    has_previous = False
     if where:
-        page = where.page
-        if where.backwards:
-            reverse = [key.reversed() for key in keys]
-            rows = seek(queryset.order_by(*(key.order() for key in reverse)), reverse, where.values, page_size + 1)
-            has_previous = len(rows) > page_size
-            items = list(reversed(rows[:page_size]))
-            more = True  # the row the cursor was made from
-            if not has_previous:
-                page = 1
-        else:
-            rows = seek(queryset, keys, where.values, page_size + 1)
-            items, more = rows[:page_size], len(rows) > page_size
-            has_previous = True
+        items, page, more, has_previous = _seek_page(queryset, keys, where, page_size)
     else:
-        page = max(1, min(number or 1, MAX_PAGE_NUMBER))
-        if clamp and count.exact and page > 1:
-            page = min(page, max(1, -(-count.value // page_size)))
-        start = (page - 1) * page_size
-        rows = list(queryset[start : start + page_size + 1]) if count.value else []  # nothing to read
-        items, more = rows[:page_size], len(rows) > page_size
-        has_previous = page > 1
+        items, page, more, has_previous = _numbered_page(queryset, count, number, clamp, page_size)
     order, capped = signature(keys), not count.exact
     next_cursor = Cursor(order, _values(items[-1], keys), page + 1, capped=capped).encode() if more and items else None
     previous_cursor = None

@@ -35,7 +35,8 @@ def _pay_range(minimum: float, maximum: float) -> dict[str, Any]:
 
 class PostingFields(Schema):
     """What the writer of a posting says about it. The rules between fields (a place unless remote, a period for
-    any pay, the lower end at most the upper, somewhere to apply) are checked by `jobs.services.posting_upsert`."""
+    any pay, the lower end at most the upper, somewhere to apply) are checked by
+    `jobs.services.postings.posting_upsert`."""
 
     model_config = ConfigDict(extra="forbid")  # a misspelt field is an error, never quietly ignored
 
@@ -87,9 +88,9 @@ def _optional(info: FieldInfo) -> tuple[Any, FieldInfo]:
     return (info.annotation | None, changed)  # type: ignore[operator]
 
 
-# What the server checks across fields, stated in the schema as far as JSON Schema can (`jobs.services._check`):
+# What the server checks across fields, stated in the schema as far as JSON Schema can (`jobs.services.postings`):
 # a place unless the job is remote; a period for any pay; hourly pay from the federal minimum wage to $1,000, yearly
-# pay from $1,000 ($15,080 full time) to $2,000,000 (`jobs.services.pay_problem`); somewhere to apply. Beyond it
+# pay from $1,000 ($15,080 full time) to $2,000,000 (`jobs.models.pay_problem`); somewhere to apply. Beyond it
 # (the description says so): the place must be one rolescope knows, a role must match one, and the pay's lower end
 # must be at most its upper end.
 WRITE_RULES: list[dict[str, Any]] = [

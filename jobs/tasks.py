@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_q.models import Schedule  # type: ignore[import-untyped]
 
-from jobs import services
 from jobs.imports import postings as feeds
+from jobs.services import feed_imports, idempotency, postings
 from lib.db import refresh_statistics
 from sources.parsing import DataFileError
 
@@ -23,7 +23,7 @@ def feed_import_run(feed_import_id: int) -> str:
     """Import a feed kept by `POST /api/v1/jobs/import`. Run twice, it imports once: the claim lets one attempt at a
     time run it, and an attempt after a worker died redoes an import whose transaction was rolled back with it (its
     postings are upserts on their external ids, so nothing is doubled)."""
-    feed_import = services.feed_import_claim(feed_import_id=feed_import_id)
+    feed_import = feed_imports.feed_import_claim(feed_import_id=feed_import_id)
     if feed_import is None:
         return f"feed import {feed_import_id}: nothing to do"
     try:
@@ -31,18 +31,20 @@ def feed_import_run(feed_import_id: int) -> str:
             run, rejected = feeds.load(path, employer=feed_import.organisation)
     except DataFileError as exc:
         # The request read the feed before keeping it; this is a feed the parser has come to refuse since.
-        services.feed_import_failed(feed_import=feed_import, error=str(exc).replace(str(path), "the feed"), retry=False)
+        feed_imports.feed_import_failed(
+            feed_import=feed_import, error=str(exc).replace(str(path), "the feed"), retry=False
+        )
         return f"feed import {feed_import_id}: failed ({exc})"
     except Exception as exc:
         # A passing failure (a lost connection, a locked database): the import waits for the broker's retry.
-        services.feed_import_failed(feed_import=feed_import, error=f"{exc.__class__.__name__}: {exc}", retry=True)
+        feed_imports.feed_import_failed(feed_import=feed_import, error=f"{exc.__class__.__name__}: {exc}", retry=True)
         raise
-    services.feed_import_done(feed_import=feed_import, run=run, rejected=rejected)
+    feed_imports.feed_import_done(feed_import=feed_import, run=run, rejected=rejected)
     return f"feed import {feed_import_id}: {run.rows_written} imported, {len(rejected)} rejected"
 
 
 def feed_imports_resume() -> str:
-    resumed = services.feed_imports_resume()
+    resumed = feed_imports.feed_imports_resume()
     if resumed:
         logger.warning("feed imports sent to the worker again (their tasks were lost): %s", resumed)
     return f"{len(resumed)} feed imports resumed"
@@ -50,7 +52,7 @@ def feed_imports_resume() -> str:
 
 def postings_expire_daily() -> str:
     """`manage.py expire_postings`: postings past their date are expired, then the planner's statistics refreshed."""
-    expired = services.postings_expire()
+    expired = postings.postings_expire()
     refresh_statistics()
     return f"{expired} postings expired"
 
@@ -62,7 +64,7 @@ def sessions_clear_expired() -> str:
 
 
 def idempotency_keys_purge() -> str:
-    return f"{services.idempotency_keys_purge()} Idempotency-Keys forgotten"
+    return f"{idempotency.idempotency_keys_purge()} Idempotency-Keys forgotten"
 
 
 @dataclass(frozen=True)

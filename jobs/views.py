@@ -21,15 +21,9 @@ from jobs.models import Candidate, Posting
 from jobs.pagination import InvalidCursor, page_of
 from jobs.pay import pay_comparisons
 from jobs.search import JobSearch, search_pages
-from jobs.services import (
-    PostingInvalid,
-    candidate_save,
-    organisation_profile_update,
-    posting_close,
-    posting_publish,
-    posting_renew,
-    posting_upsert,
-)
+from jobs.services.candidates import candidate_save
+from jobs.services.organisations import organisation_profile_update
+from jobs.services.postings import PostingInvalid, posting_close, posting_publish, posting_renew, posting_upsert
 from roles.models import Category, Role
 from roles.services import role_for_code
 

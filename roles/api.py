@@ -8,9 +8,8 @@ from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
-from geo.api import place_or_problem
 from geo.models import NATIONAL
-from geo.resolve import gazetteer
+from geo.resolve import gazetteer, place_or_problem
 from geo.schemas import AreaOut
 from lib.api import (
     ERRORS,
@@ -29,14 +28,13 @@ from lib.problems import ApiProblem
 from occupations.models import Occupation
 from occupations.schemas import OccupationPath, OccupationRef, OnetOut
 from occupations.services import soc_code_of
-from roles.card import occupation_profile, role_by_slug, role_card, role_slugs
-from roles.models import Category, Role
+from roles.card import occupation_profile, role_card, role_slugs
+from roles.lookup import category_or_problem, role_or_problem
+from roles.models import Role
 from roles.schemas import OccupationOut, RoleCardOut, RoleRef, RoleSummary, role_summary
 from roles.search import RoleHit, search_roles
-from roles.services import role_for_code
-from wages.api import release_field, release_or_problem
-from wages.queries import Located, located_estimates
-from wages.schemas import ReleaseOut
+from wages.queries import Located, located_estimates, release_or_problem
+from wages.schemas import ReleaseOut, release_field
 from wages.summary import WageSummary
 
 router = Router(tags=["roles"])
@@ -54,31 +52,6 @@ class RoleListQuery(Schema):
     category: str | None = Field(
         None, description="Category slug, e.g. technical.", max_length=50, pattern=SLUG_PATTERN
     )
-
-
-def role_missing(slug: str) -> ApiProblem:
-    suggestions = [hit.slug for hit in search_roles(slug.replace("-", " "), limit=5)]
-    return ApiProblem(404, "Unknown role", f"There is no role “{slug[:100]}”.", suggestions=suggestions)
-
-
-def role_or_problem(slug: str) -> Role:
-    """The role with this slug, or the role of the occupation a SOC / O*NET-SOC code names."""
-    role = role_by_slug(slug) or role_for_code(slug)
-    if role is None:
-        raise role_missing(slug)
-    return role
-
-
-def category_or_problem(slug: str) -> Category:
-    category = Category.objects.filter(slug=slug).first()
-    if category is None:
-        raise ApiProblem(
-            404,
-            "Unknown category",
-            f"There is no category “{slug}”.",
-            suggestions=list(Category.objects.values_list("slug", flat=True)),
-        )
-    return category
 
 
 def _role_summaries(items: list[Role | RoleHit]) -> list[RoleSummary]:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from market.difficulty import MarketEstimate
 from roles.card import RoleCard
+from wages.queries import Change
 from wages.summary import WageSummary
 
 Value = str | int | Decimal | None
@@ -39,19 +40,9 @@ def _row(card: RoleCard, section: str, summary: WageSummary, market: MarketEstim
         "jobs_per_1000": published("jobs_per_1000"),
         "location_quotient": published("location_quotient"),
         "median_vs_national_percent": card.local_difference if section == "local" else None,
-        "change_from_previous_release_percent": change.percent if change else None,
-        "change_basis": ("hourly median" if change.unit == "hour" else "annual median") if change else None,
-        "change_from_release": change.previous.release.name if change else None,
-        "change_from_median_usd": change.previous_value if change else None,
-        "change_to_median_usd": change.current_value if change else None,
-        "market_area": market.area_name if market else None,
-        "market_basis": market.basis_label if market else None,
-        "job_openings": market.openings if market else None,
-        "experienced_job_seekers": market.experienced if market else None,
-        "new_entrants": market.new_entrants if market else None,
-        "candidate_supply": market.supply if market else None,
-        "hiring_difficulty_0_to_100": market.difficulty if market else None,
-        "hiring_difficulty_label": market.difficulty_label if market else None,
+    }
+    row |= _change_columns(change) | _market_columns(market)
+    row |= {
         "notes": " ".join(
             [*(card.local_notes if section == "local" else []), *summary.notes, *(market.notes if market else [])]
         ),
@@ -60,6 +51,44 @@ def _row(card: RoleCard, section: str, summary: WageSummary, market: MarketEstim
         ),
     }
     return row
+
+
+def _change_columns(change: Change | None) -> dict[str, Value]:
+    """The change of the national median from the previous release (empty for the place's row)."""
+    if change is None:
+        return dict.fromkeys(
+            (
+                "change_from_previous_release_percent",
+                "change_basis",
+                "change_from_release",
+                "change_from_median_usd",
+                "change_to_median_usd",
+            )
+        )
+    return {
+        "change_from_previous_release_percent": change.percent,
+        "change_basis": "hourly median" if change.unit == "hour" else "annual median",
+        "change_from_release": change.previous.release.name,
+        "change_from_median_usd": change.previous_value,
+        "change_to_median_usd": change.current_value,
+    }
+
+
+_MARKET_COLUMNS = {
+    "market_area": "area_name",
+    "market_basis": "basis_label",
+    "job_openings": "openings",
+    "experienced_job_seekers": "experienced",
+    "new_entrants": "new_entrants",
+    "candidate_supply": "supply",
+    "hiring_difficulty_0_to_100": "difficulty",
+    "hiring_difficulty_label": "difficulty_label",
+}
+
+
+def _market_columns(market: MarketEstimate | None) -> dict[str, Value]:
+    """Supply, demand and hiring difficulty: column -> the estimate's attribute, empty without an estimate."""
+    return {column: getattr(market, name) if market else None for column, name in _MARKET_COLUMNS.items()}
 
 
 def card_csv(card: RoleCard) -> str:

@@ -191,20 +191,6 @@ class RoleCardOut(Schema):
     @staticmethod
     def of(card: RoleCard) -> "RoleCardOut":
         role = card.role
-
-        def num(value: Decimal | None) -> float | None:
-            return None if value is None else float(value)
-
-        change = card.national_change
-        zone = card.onet.job_zone if card.onet else None
-        place = card.resolution.place if card.resolution else None
-        citations = [card.release.citation] if card.release else []
-        citations += sorted({c.source for c in card.market.citations})
-        if card.onet:
-            citations.append("O*NET 30.1 Database, USDOL/ETA (CC BY 4.0)")
-        local = WageOut.of(card.local) if card.local else None
-        if local is not None and card.located is not None:
-            local.area_note = card.located.note
         return RoleCardOut(
             slug=role.slug,
             title=role.title,
@@ -212,43 +198,22 @@ class RoleCardOut(Schema):
             category=role.category.name,
             occupation=OccupationRef(code=role.occupation.code, title=role.occupation.title),
             national=WageOut.of(card.national) if card.national else None,
-            change_from_previous_year=None
-            if change is None
-            else ChangeOut(
-                percent=float(change.percent),
-                unit="hour" if change.unit == "hour" else "year",
-                from_release=change.previous.release.name,
-                to_release=change.current.release.name,
-                from_median=float(change.previous_value),
-                to_median=float(change.current_value),
-            ),
-            history=[
-                HistoryPoint(
-                    release=point.release,
-                    median=None if point.annual.value is None else int(point.annual.value),
-                    hourly_median=num(point.hourly.value),  # type: ignore[arg-type]
-                    special={
-                        name: figure.special
-                        for name, figure in (("annual_median", point.annual), ("hourly_median", point.hourly))
-                        if figure.special
-                    },
-                )
-                for point in card.history
-            ],
+            change_from_previous_year=_change_out(card),
+            history=_history_out(card),
             market=MarketOut.of(card.market),
-            location=LocationOut(query=place.query, label=place.label, area=AreaOut.of(place.area)) if place else None,
-            local=local,
+            location=_location_out(card),
+            local=_local_out(card),
             local_notes=card.local_notes,
-            local_difference_percent=num(card.local_difference),
+            local_difference_percent=_num(card.local_difference),
             local_market=MarketOut.of(card.local_market) if card.local_market else None,
             platform=PlatformOut.of(card.platform),
             local_platform=PlatformOut.of(card.local_platform) if card.local_platform else None,
             description=card.description,
             duties=card.duties,
             requirements=[Requirement(label=label, text=text) for label, text in role.skill_list],
-            skills=[RatingOut(name=r.name, importance=num(r.importance), level=num(r.level)) for r in card.skills],
+            skills=[RatingOut(name=r.name, importance=_num(r.importance), level=_num(r.level)) for r in card.skills],
             knowledge=[
-                RatingOut(name=r.name, importance=num(r.importance), level=num(r.level)) for r in card.knowledge
+                RatingOut(name=r.name, importance=_num(r.importance), level=_num(r.level)) for r in card.knowledge
             ],
             technology=[
                 TechnologyOut(example=t.example, category=t.commodity_title, hot=t.hot, in_demand=t.in_demand)
@@ -257,21 +222,81 @@ class RoleCardOut(Schema):
             ],
             typical_education=card.typical_education,
             education=[EducationOut(level=e.description, percent=float(e.percent)) for e in card.education],
-            job_zone=JobZoneOut(
-                zone=zone.zone,
-                name=zone.name,
-                education=zone.education,
-                experience=zone.experience,
-                job_training=zone.job_training,
-                examples=zone.examples,
-                svp_range=zone.svp_range,
-                svp_time=zone.svp_time,
-            )
-            if zone
-            else None,
+            job_zone=_job_zone_out(card),
             related_roles=[RoleRef.of(r) for r in card.related],
-            citations=citations,
+            citations=_citations(card),
         )
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _change_out(card: RoleCard) -> ChangeOut | None:
+    change = card.national_change
+    if change is None:
+        return None
+    return ChangeOut(
+        percent=float(change.percent),
+        unit="hour" if change.unit == "hour" else "year",
+        from_release=change.previous.release.name,
+        to_release=change.current.release.name,
+        from_median=float(change.previous_value),
+        to_median=float(change.current_value),
+    )
+
+
+def _history_out(card: RoleCard) -> list[HistoryPoint]:
+    return [
+        HistoryPoint(
+            release=point.release,
+            median=None if point.annual.value is None else int(point.annual.value),
+            hourly_median=_num(point.hourly.value),  # type: ignore[arg-type]
+            special={
+                name: figure.special
+                for name, figure in (("annual_median", point.annual), ("hourly_median", point.hourly))
+                if figure.special
+            },
+        )
+        for point in card.history
+    ]
+
+
+def _location_out(card: RoleCard) -> LocationOut | None:
+    place = card.resolution.place if card.resolution else None
+    return LocationOut(query=place.query, label=place.label, area=AreaOut.of(place.area)) if place else None
+
+
+def _local_out(card: RoleCard) -> WageOut | None:
+    """The local estimate, with where it comes from when that is not the place's own area."""
+    local = WageOut.of(card.local) if card.local else None
+    if local is not None and card.located is not None:
+        local.area_note = card.located.note
+    return local
+
+
+def _job_zone_out(card: RoleCard) -> JobZoneOut | None:
+    zone = card.onet.job_zone if card.onet else None
+    if not zone:
+        return None
+    return JobZoneOut(
+        zone=zone.zone,
+        name=zone.name,
+        education=zone.education,
+        experience=zone.experience,
+        job_training=zone.job_training,
+        examples=zone.examples,
+        svp_range=zone.svp_range,
+        svp_time=zone.svp_time,
+    )
+
+
+def _citations(card: RoleCard) -> list[str]:
+    citations = [card.release.citation] if card.release else []
+    citations += sorted({c.source for c in card.market.citations})
+    if card.onet:
+        citations.append("O*NET 30.1 Database, USDOL/ETA (CC BY 4.0)")
+    return citations
 
 
 def role_summary(role: Role, matched: str = "") -> RoleSummary:

@@ -366,12 +366,33 @@ def _query(text: str, index: _Index, *, typing: bool) -> _Query:
     parentheses, 'with Kafka') almost nothing; a misspelt word is read as the closest known word. When the query is
     nothing but notes ('Lead'), its notes are what is looked for. While `typing`, the last word may be the start of
     a longer one ('soft')."""
-    text = text.lower()
+    title, notes = _title_and_notes(text.lower())
+    weights, title_units = _weighted_units(title, notes)
+    typed = normalize(text.lower()).split()
+    last = title_units[-1] if typing and title_units and typed and title_units[-1] == (_stem(typed[-1]),) else None
+    words = [
+        found
+        for unit, weight in weights.items()
+        if (found := _query_word(unit, weight, index, being_typed=unit == last)) is not None
+    ]
+    in_title = [word for unit in title_units for word in unit]
+    named = frozenset(word for word in in_title if not _is_note(word))
+    return _Query(words, frozenset(pairwise(in_title)), named)
+
+
+def _title_and_notes(text: str) -> tuple[str, str]:
+    """The title (without the employer's name after it) and the notes: parentheses and the context after the job
+    ('with Kafka')."""
     notes = " ".join(_PARENTHESES.findall(text))
     title = _EMPLOYER.split(_PARENTHESES.sub(" ", text), maxsplit=1)[0]
     context = _CONTEXT.search(title)
     if context:
         title, notes = title[: context.start()], f"{notes} {title[context.end() :]}"
+    return title, notes
+
+
+def _weighted_units(title: str, notes: str) -> tuple[dict[tuple[str, ...], int], list[tuple[str, ...]]]:
+    """Each word (or abbreviation's words) of the query with its weight, at most MAX_WORDS; and the title's words."""
     weights: dict[tuple[str, ...], int] = {}
     title_units: list[tuple[str, ...]] = []
     segment_weight = TITLE_WEIGHT
@@ -390,21 +411,17 @@ def _query(text: str, index: _Index, *, typing: bool) -> _Query:
     # An abbreviation next to the words it stands for ('Registered Nurse RN') adds nothing.
     single = {unit[0] for unit in weights if len(unit) == 1}
     weights = {unit: weight for unit, weight in weights.items() if len(unit) == 1 or not single.issuperset(unit)}
+    return weights, title_units
 
-    typed = normalize(text).split()
-    last = title_units[-1] if typing and title_units and typed and title_units[-1] == (_stem(typed[-1]),) else None
-    words = []
-    for unit, weight in weights.items():
-        completions = tuple(index.completions(unit[0])) if unit == last and len(unit[0]) >= 2 else ()
-        if len(unit) > 1 or unit[0] in index.postings or completions or len(unit[0]) < 4 or weight == NOTE_WEIGHT:
-            words.append(_QueryWord(unit, weight, completions))
-            continue
-        closest = process.extractOne(unit[0], index.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
-        if closest:
-            words.append(_QueryWord((closest[0],), int(weight * CORRECTED)))
-    in_title = [word for unit in title_units for word in unit]
-    named = frozenset(word for word in in_title if not _is_note(word))
-    return _Query(words, frozenset(pairwise(in_title)), named)
+
+def _query_word(unit: tuple[str, ...], weight: int, index: _Index, *, being_typed: bool) -> _QueryWord | None:
+    """The word as looked for: as typed when the index knows it (or it is short, a note, or being typed), else the
+    closest known word at a slightly lower weight; None when no known word is close."""
+    completions = tuple(index.completions(unit[0])) if being_typed and len(unit[0]) >= 2 else ()
+    if len(unit) > 1 or unit[0] in index.postings or completions or len(unit[0]) < 4 or weight == NOTE_WEIGHT:
+        return _QueryWord(unit, weight, completions)
+    closest = process.extractOne(unit[0], index.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+    return _QueryWord((closest[0],), int(weight * CORRECTED)) if closest else None
 
 
 def _best_entries(query: _Query, index: _Index, limit: int) -> list[int]:

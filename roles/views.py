@@ -12,7 +12,6 @@ from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from geo.api import place_problem
 from geo.resolve import MAX_LENGTH, autocomplete, resolve
 from lib.http import cached_page, rate_limited
 from lib.memo import Memo
@@ -25,9 +24,8 @@ from roles.schemas import RoleCardOut
 from roles.search import search_roles
 from roles.services import role_for_code
 from sources import versions
-from wages.api import release_or_problem
 from wages.models import Release
-from wages.queries import current_release
+from wages.queries import current_release, release_or_problem
 
 
 @require_GET
@@ -203,14 +201,11 @@ def role_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     role = get_object_or_404(Role.objects.select_related("category", "occupation"), slug=slug)
     try:
         release = _release(request)
+        location = _location(request)
+        if location is not None:
+            location = resolve(location).place_or_problem().label
     except ApiProblem as problem:
         return problem_response(problem.status, problem.title, problem.detail, **problem.extra)
-    location = _location(request)
-    if location is not None:
-        result = resolve(location)
-        if result.place is None:
-            return place_problem(result)
-        location = result.place.label
     card = role_card(role, location, release.year if release is not None else 0)
     if fmt == "json":
         response = HttpResponse(RoleCardOut.of(card).model_dump_json(indent=2), content_type="application/json")

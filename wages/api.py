@@ -1,14 +1,11 @@
 """GET /wages and GET /releases."""
 
-from typing import Any
-
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from geo.api import place_or_problem
 from geo.models import NATIONAL, Area
-from geo.resolve import gazetteer
+from geo.resolve import gazetteer, place_or_problem
 from lib.api import (
     AREA_PATTERN,
     ERRORS,
@@ -24,33 +21,11 @@ from occupations.models import Occupation
 from occupations.services import soc_code_of
 from sources.schemas import ImportOut, newest_imports
 from wages.models import Release, WageEstimate
-from wages.queries import located_estimates, release_of
-from wages.schemas import ReleaseStatusOut, WageOut
+from wages.queries import located_estimates, release_or_problem
+from wages.schemas import ReleaseStatusOut, WageOut, release_field
 from wages.summary import WageSummary
 
 router = Router(tags=["wages"])
-
-
-def release_field() -> Any:
-    """The `release` query parameter of every endpoint that shows OEWS figures."""
-    return Field(
-        None,
-        description="Release year (May YEAR): the current release by default; a staged release is shown only when "
-        "asked for this way.",
-        ge=1990,
-        le=2100,
-    )
-
-
-def release_or_problem(year: int | None) -> Release:
-    """The release asked for (staged ones too), or the current one; a 404 naming the loaded releases otherwise."""
-    release = release_of(year or 0)
-    if release is None:
-        loaded = list(Release.objects.order_by("-year"))
-        detail = f"Release May {year} is not loaded." if year else "No wage release is public."
-        suggestions = [f"release={r.year}" + (" (staged)" if r.staged else "") for r in loaded]
-        raise ApiProblem(404, "Unknown release", detail, suggestions=suggestions)
-    return release
 
 
 class WageQuery(Schema):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from geo.models import NATIONAL, Area
+from lib.problems import ApiProblem
 from occupations.services import soc_ancestors
 from sources import versions
 from wages.models import Release, WageEstimate
@@ -48,6 +49,17 @@ def release_of(year: int) -> Release | None:
     memory until the data version changes (an import, a publish or a rollback bumps it): shared by requests, read
     it, never change it."""
     return Release.objects.filter(year=year).first() if year else current_release()
+
+
+def release_or_problem(year: int | None) -> Release:
+    """The release asked for (staged ones too), or the current one; a 404 naming the loaded releases otherwise."""
+    release = release_of(year or 0)
+    if release is None:
+        loaded = list(Release.objects.order_by("-year"))
+        detail = f"Release May {year} is not loaded." if year else "No wage release is public."
+        suggestions = [f"release={r.year}" + (" (staged)" if r.staged else "") for r in loaded]
+        raise ApiProblem(404, "Unknown release", detail, suggestions=suggestions)
+    return release
 
 
 def national_estimates(occupation_code: str, release: Release) -> tuple[WageEstimate | None, list[WageEstimate]]:

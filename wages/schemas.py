@@ -1,7 +1,7 @@
 """API contract for OEWS estimates, areas and releases."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -9,6 +9,17 @@ from pydantic import Field
 from geo.schemas import AreaOut
 from wages.models import Release, ReleaseChange
 from wages.summary import WageSummary
+
+
+def release_field() -> Any:
+    """The `release` query parameter of every endpoint that shows OEWS figures."""
+    return Field(
+        None,
+        description="Release year (May YEAR): the current release by default; a staged release is shown only when "
+        "asked for this way.",
+        ge=1990,
+        le=2100,
+    )
 
 
 class ReleaseOut(Schema):

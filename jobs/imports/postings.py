@@ -19,7 +19,7 @@ from accounts.models import Organisation
 from accounts.services import organisation_for_feed
 from jobs.models import Posting
 from jobs.schemas import PostingFields
-from jobs.services import FeedEntry, PostingInvalid, posting_upsert
+from jobs.services.postings import FeedEntry, PostingInvalid, posting_upsert
 from lib.api import field_message
 from sources import versions
 from sources.loading import recorded_import

@@ -3,7 +3,7 @@
 import pytest
 
 from jobs.schemas import PostingFields
-from jobs.services import posting_upsert
+from jobs.services.postings import posting_upsert
 
 pytestmark = pytest.mark.django_db
 

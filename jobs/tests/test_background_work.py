@@ -23,7 +23,7 @@ from accounts.testing import member
 from jobs import tasks
 from jobs.imports import postings as feeds
 from jobs.models import FeedImport, IdempotentRequest, Posting
-from jobs.services import feed_import_claim, feed_import_lease
+from jobs.services.feed_imports import feed_import_claim, feed_import_lease
 from jobs.tests.conftest import import_feed
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Invitation, Organisation, Profile
 from accounts.testing import PASSWORD, candidate, member, signed_in
 from jobs.models import Posting
-from jobs.services import postings_expire
+from jobs.services.postings import postings_expire
 from jobs.tests.conftest import POSTING, oews_row
 from roles.search import suggest_role
 

@@ -13,7 +13,7 @@ from accounts.testing import member
 from jobs.imports import postings as feeds
 from jobs.models import Posting
 from jobs.schemas import PostingFields
-from jobs.services import posting_upsert
+from jobs.services.postings import posting_upsert
 from jobs.tests.conftest import import_feed
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Organisation
 from jobs.imports import postings
 from jobs.models import Posting
-from jobs.services import postings_expire
+from jobs.services.postings import postings_expire
 from lib.markdown import render_markdown
 from wages.models import WageEstimate
 

@@ -85,6 +85,20 @@ def release_name(folder: Path) -> str:
     return "O*NET"
 
 
+def _rate(entry: list[object], row: Row) -> None:
+    """Fill a rating's [importance, level, level suppressed, not relevant] from one of its rows."""
+    value = row.decimal("Data Value", allow=())
+    scale = row.text("Scale ID")
+    if scale == "IM":
+        entry[0] = value
+    elif scale == "LV":
+        entry[1] = value
+        entry[2] = flag(row, "Recommend Suppress")
+        entry[3] = flag(row, "Not Relevant")
+    else:
+        raise row.error(f"column Scale ID: {scale!r} is not IM or LV")
+
+
 @contextmanager
 def release_folder(path: Path) -> Iterator[Path]:
     """The folder holding the text files, unpacking a release zip to a temporary folder."""
@@ -135,11 +149,27 @@ class OnetLoader:
         return element_id
 
     def load(self) -> None:
-        folder = self.folder
+        """Every file, in an order that writes each row after the rows it refers to."""
+        job_zone = self.load_job_zones()
+        self.load_occupations(job_zone)
+        elements = self.load_elements()
+        self.load_tasks()
+        self.load_ratings(elements)
+        self.load_technology_and_tools()
+        self.load_titles()
+        self.load_education(elements)
+        self.load_related()
+        self.load_interests(elements)
+        for writer in self.writers:
+            writer.flush()
+        self.run.rows_written = sum(writer.written for writer in self.writers)
+
+    def load_job_zones(self) -> dict[str, int | None]:
+        """The job zones, and the zone of each O*NET occupation."""
         zones = self.writer(
             JobZone, ["zone", "name", "experience", "education", "job_training", "examples", "svp_range"]
         )
-        for row in rows(folder, "Job Zone Reference"):
+        for row in rows(self.folder, "Job Zone Reference"):
             self.run.rows_read += 1
             zones.add(
                 (
@@ -152,13 +182,16 @@ class OnetLoader:
                     row.text("SVP Range"),
                 )
             )
-        job_zone = {row.text(CODE): row.integer("Job Zone", allow=()) for row in rows(folder, "Job Zones")}
+        job_zone = {row.text(CODE): row.integer("Job Zone", allow=()) for row in rows(self.folder, "Job Zones")}
         self.run.rows_read += len(job_zone)
+        return job_zone
 
+    def load_occupations(self, job_zone: dict[str, int | None]) -> None:
+        """The O*NET occupations; a SOC code the taxonomy does not have yet is added as a detailed occupation."""
         known_soc = dict(Occupation.objects.values_list("code", "title"))
         new_soc = []
         onet = self.writer(OnetOccupation, ["code", "occupation", "title", "description", "job_zone"])
-        for row in rows(folder, "Occupation Data"):
+        for row in rows(self.folder, "Occupation Data"):
             self.run.rows_read += 1
             onet_id = row.text(CODE)
             if not ONET_CODE.match(onet_id):
@@ -171,15 +204,19 @@ class OnetLoader:
             self.occupations.add(onet_id)
         Occupation.objects.bulk_create(new_soc)
 
+    def load_elements(self) -> TableWriter:
+        """The content model's elements (skills, knowledge, interests...); later files may add more."""
         elements = self.writer(Element, ["id", "name", "description"])
-        for row in rows(folder, "Content Model Reference"):
+        for row in rows(self.folder, "Content Model Reference"):
             self.run.rows_read += 1
             elements.add((row.text("Element ID"), row.text("Element Name"), row.text("Description")))
             self.elements.add(row.text("Element ID"))
+        return elements
 
+    def load_tasks(self) -> None:
         tasks = self.writer(Task, ["onet", "task_id", "text", "kind", "incumbents_responding"])
         kinds = {"Core": "core", "Supplemental": "supplemental", "n/a": "", "": ""}
-        for row in rows(folder, "Task Statements"):
+        for row in rows(self.folder, "Task Statements"):
             if (code := self.onet_code(row)) is None:
                 continue
             if row.text("Task Type") not in kinds:
@@ -194,33 +231,26 @@ class OnetLoader:
                 )
             )
 
+    def load_ratings(self, elements: TableWriter) -> None:
+        """Skills and knowledge: one rating per (occupation, element) from its importance (IM) and level (LV) rows."""
         ratings = self.writer(
             Rating, ["onet", "element", "domain", "importance", "level", "level_suppressed", "not_relevant"]
         )
         for domain, name in ((Rating.Domain.SKILL, "Skills"), (Rating.Domain.KNOWLEDGE, "Knowledge")):
             pending: dict[tuple[str, str], list[object]] = {}
-            for row in rows(folder, name):
+            for row in rows(self.folder, name):
                 if (code := self.onet_code(row)) is None:
                     continue
-                element_id = self.element(row, elements)
-                value = row.decimal("Data Value", allow=())
-                entry = pending.setdefault((code, element_id), [None, None, False, False])
-                scale = row.text("Scale ID")
-                if scale == "IM":
-                    entry[0] = value
-                elif scale == "LV":
-                    entry[1] = value
-                    entry[2] = flag(row, "Recommend Suppress")
-                    entry[3] = flag(row, "Not Relevant")
-                else:
-                    raise row.error(f"column Scale ID: {scale!r} is not IM or LV")
+                entry = pending.setdefault((code, self.element(row, elements)), [None, None, False, False])
+                _rate(entry, row)
             for (code, element_id), (importance, level, suppressed, not_relevant) in pending.items():
                 ratings.add((code, element_id, domain, importance, level, suppressed, not_relevant))
 
+    def load_technology_and_tools(self) -> None:
         technology = self.writer(
             TechnologySkill, ["onet", "example", "commodity_code", "commodity_title", "hot", "in_demand"]
         )
-        for row in rows(folder, "Technology Skills"):
+        for row in rows(self.folder, "Technology Skills"):
             if (code := self.onet_code(row)) is not None:
                 technology.add(
                     (
@@ -232,29 +262,29 @@ class OnetLoader:
                         flag(row, "In Demand"),
                     )
                 )
-
         tools = self.writer(Tool, ["onet", "example", "commodity_code", "commodity_title"])
-        for row in rows(folder, "Tools Used"):
+        for row in rows(self.folder, "Tools Used"):
             if (code := self.onet_code(row)) is not None:
                 tools.add(
                     (code, row.text("Example"), row.integer("Commodity Code", allow=()), row.text("Commodity Title"))
                 )
 
+    def load_titles(self) -> None:
+        """Alternate titles and the sample of titles incumbents reported."""
         alternates = self.writer(AlternateTitle, ["onet", "title", "short_title"])
-        for row in rows(folder, "Alternate Titles"):
+        for row in rows(self.folder, "Alternate Titles"):
             if (code := self.onet_code(row)) is not None:
                 short = row.text("Short Title")
                 alternates.add((code, row.text("Alternate Title"), "" if short == "n/a" else short))
-
         reported = self.writer(ReportedTitle, ["onet", "title", "shown_in_my_next_move"])
-        for row in rows(folder, "Sample of Reported Titles"):
+        for row in rows(self.folder, "Sample of Reported Titles"):
             if (code := self.onet_code(row)) is not None:
                 reported.add((code, row.text("Reported Job Title"), flag(row, "Shown in My Next Move")))
 
-        self.load_education(elements)
-
+    def load_related(self) -> None:
+        """Related occupations; a relation to an occupation outside this release is rejected."""
         related = self.writer(RelatedOccupation, ["onet", "related", "tier", "rank"])
-        for row in rows(folder, "Related Occupations"):
+        for row in rows(self.folder, "Related Occupations"):
             if (code := self.onet_code(row)) is None:
                 continue
             other = row.text("Related O*NET-SOC Code")
@@ -263,18 +293,15 @@ class OnetLoader:
                 continue
             related.add((code, other, row.text("Relatedness Tier"), row.integer("Index", allow=())))
 
+    def load_interests(self, elements: TableWriter) -> None:
         interests = self.writer(Interest, ["onet", "element", "value"])
-        for row in rows(folder, "Interests"):
+        for row in rows(self.folder, "Interests"):
             if (code := self.onet_code(row)) is None:
                 continue
             if row.text("Scale ID") != "OI":  # IH rows are high-point codes, derivable from OI
                 self.run.rows_rejected += 1
                 continue
             interests.add((code, self.element(row, elements), row.decimal("Data Value", allow=())))
-
-        for writer in self.writers:
-            writer.flush()
-        self.run.rows_written = sum(writer.written for writer in self.writers)
 
     def load_education(self, elements: TableWriter) -> None:
         categories = self.writer(EducationCategory, ["id", "element", "scale", "category", "description"])

@@ -55,7 +55,7 @@ user = User.objects.create_user("backup-check", "backup@example.org", "a long en
 api_key_create(user=user, name="backup check")
 from accounts.services import organisation_create
 from jobs.schemas import PostingFields
-from jobs.services import posting_upsert
+from jobs.services.postings import posting_upsert
 organisation = organisation_create(name="Backup Check Clinic", user=user)
 fields = PostingFields(title="Registered Nurse", location="Austin, TX", apply_url="https://backup.example/apply")
 posting = posting_upsert(organisation=organisation, fields=fields, acting_user=user, publish=True)

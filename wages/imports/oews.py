@@ -187,83 +187,111 @@ def load(path: Path, *, year: int | None = None, published: date | None = None, 
     if year is None:
         raise DataFileError(path, None, "cannot tell the release from the file name; pass --year")
     with recorded_import(source="oews", path=path, release=f"May {year}") as run:
-        release, created = Release.objects.get_or_create(year=year, defaults={"staged": stage})
-        if created:
-            action = ReleaseChange.Action.STAGED if stage else ReleaseChange.Action.PUBLISHED
-            note = "loaded as staged" if stage else "loaded and public at once"
-            release_change_record(release=release, action=action, note=f"{note} from {path.name}")
-        elif stage and not release.staged:
-            raise DataFileError(
-                path,
-                None,
-                f"{release.name} is public, so new figures for it would show at once: import it without --stage to "
-                "replace them, or roll it back first (manage.py release_rollback)",
-            )
-        if published and release.published != published:
-            release.published = published
-            release.save(update_fields=["published"])
-        occupations = dict(Occupation.objects.values_list("code", "title"))
-        seen_areas: set[str] = set()
-        # BLS lists a few broad occupations twice, once as broad and once as detailed, with the
-        # same figures (13-1020 Buyers and Purchasing Agents): keep one, refuse a real conflict.
-        seen_cells: dict[tuple[str, str], int] = {}
-        writer = TableWriter(
-            WageEstimate,
-            ["release", "area", "occupation", *ESTIMATE_FIELDS, "annual_only", "hourly_only", "special"],
-        )
-        for parsed in progress(parse(path), f"OEWS May {year}"):
-            run.rows_read += 1
-            if parsed is None:
-                run.rows_rejected += 1
-                continue
-            if parsed.area_code not in seen_areas:
-                Area.objects.update_or_create(
-                    code=parsed.area_code,
-                    defaults={"kind": parsed.area_kind, "name": parsed.area_name, "state_abbr": parsed.state_abbr},
-                )
-                WageEstimate.objects.filter(release=release, area_id=parsed.area_code).delete()
-                seen_areas.add(parsed.area_code)
-            cell = (parsed.area_code, parsed.occupation_code)
-            fingerprint = hash((parsed.values, tuple(sorted(parsed.special.items()))))
-            if cell in seen_cells:
-                if seen_cells[cell] != fingerprint:
-                    raise DataFileError(
-                        path,
-                        run.rows_read + 1,
-                        f"{parsed.occupation_code} in area {parsed.area_code} appears twice with different figures",
-                    )
-                run.rows_rejected += 1
-                continue
-            seen_cells[cell] = fingerprint
-            if occupations.get(parsed.occupation_code) != parsed.occupation_title:
-                Occupation.objects.update_or_create(
-                    code=parsed.occupation_code, defaults={"title": parsed.occupation_title, "level": parsed.level}
-                )
-                occupations[parsed.occupation_code] = parsed.occupation_title
-            writer.add(
-                (
-                    year,
-                    parsed.area_code,
-                    parsed.occupation_code,
-                    *parsed.values,
-                    parsed.annual_only,
-                    parsed.hourly_only,
-                    parsed.special or None,
-                )
-            )
-        writer.flush()
-        if not seen_areas:
-            raise DataFileError(path, None, "no cross-industry estimates in the file")
-        run.rows_written = writer.written
-        # percentiles only: BLS caps percentiles at the top of its range ("#"), never means
-        annual = ("annual_p10", "annual_p25", "annual_median", "annual_p75", "annual_p90")
-        highest = WageEstimate.objects.filter(release=release).aggregate(**{name: Max(name) for name in annual})
-        release.highest_annual = max((value for value in highest.values() if value is not None), default=None)
-        release.notes = release_notes(path)
-        release.save(update_fields=["highest_annual", "notes"])
+        release = _release_to_load(path, year, published=published, stage=stage)
+        _estimates_write(path, release, run)
+        _release_summarise(path, release)
         occupation_hierarchy_refresh()
         county_areas_refresh()
     return run
+
+
+def _release_to_load(path: Path, year: int, *, published: date | None, stage: bool) -> Release:
+    """The release the file holds: new (staged with `stage`, else public), or the one loaded before."""
+    release, created = Release.objects.get_or_create(year=year, defaults={"staged": stage})
+    if created:
+        action = ReleaseChange.Action.STAGED if stage else ReleaseChange.Action.PUBLISHED
+        note = "loaded as staged" if stage else "loaded and public at once"
+        release_change_record(release=release, action=action, note=f"{note} from {path.name}")
+    elif stage and not release.staged:
+        raise DataFileError(
+            path,
+            None,
+            f"{release.name} is public, so new figures for it would show at once: import it without --stage to "
+            "replace them, or roll it back first (manage.py release_rollback)",
+        )
+    if published and release.published != published:
+        release.published = published
+        release.save(update_fields=["published"])
+    return release
+
+
+def _estimates_write(path: Path, release: Release, run: ImportRun) -> None:
+    """Every cross-industry estimate of the file; an area in the file loses the release's estimates it had."""
+    occupations = dict(Occupation.objects.values_list("code", "title"))
+    seen_areas: set[str] = set()
+    # BLS lists a few broad occupations twice, once as broad and once as detailed, with the
+    # same figures (13-1020 Buyers and Purchasing Agents): keep one, refuse a real conflict.
+    seen_cells: dict[tuple[str, str], int] = {}
+    writer = TableWriter(
+        WageEstimate,
+        ["release", "area", "occupation", *ESTIMATE_FIELDS, "annual_only", "hourly_only", "special"],
+    )
+    for parsed in progress(parse(path), f"OEWS May {release.year}"):
+        run.rows_read += 1
+        if parsed is None:
+            run.rows_rejected += 1
+            continue
+        if parsed.area_code not in seen_areas:
+            _area_replace(parsed, release)
+            seen_areas.add(parsed.area_code)
+        if _seen_before(parsed, seen_cells, path, run):
+            run.rows_rejected += 1
+            continue
+        if occupations.get(parsed.occupation_code) != parsed.occupation_title:
+            Occupation.objects.update_or_create(
+                code=parsed.occupation_code, defaults={"title": parsed.occupation_title, "level": parsed.level}
+            )
+            occupations[parsed.occupation_code] = parsed.occupation_title
+        writer.add(
+            (
+                release.year,
+                parsed.area_code,
+                parsed.occupation_code,
+                *parsed.values,
+                parsed.annual_only,
+                parsed.hourly_only,
+                parsed.special or None,
+            )
+        )
+    writer.flush()
+    if not seen_areas:
+        raise DataFileError(path, None, "no cross-industry estimates in the file")
+    run.rows_written = writer.written
+
+
+def _area_replace(parsed: OewsRow, release: Release) -> None:
+    """The area as the file names it, without the release's estimates it had (the file's replace them)."""
+    Area.objects.update_or_create(
+        code=parsed.area_code,
+        defaults={"kind": parsed.area_kind, "name": parsed.area_name, "state_abbr": parsed.state_abbr},
+    )
+    WageEstimate.objects.filter(release=release, area_id=parsed.area_code).delete()
+
+
+def _seen_before(parsed: OewsRow, seen_cells: dict[tuple[str, str], int], path: Path, run: ImportRun) -> bool:
+    """Whether the file gave this (area, occupation) before with the same figures; a different repeat is an error."""
+    cell = (parsed.area_code, parsed.occupation_code)
+    fingerprint = hash((parsed.values, tuple(sorted(parsed.special.items()))))
+    if cell not in seen_cells:
+        seen_cells[cell] = fingerprint
+        return False
+    if seen_cells[cell] != fingerprint:
+        raise DataFileError(
+            path,
+            run.rows_read + 1,
+            f"{parsed.occupation_code} in area {parsed.area_code} appears twice with different figures",
+        )
+    return True
+
+
+def _release_summarise(path: Path, release: Release) -> None:
+    """What the release's pages say about it as a whole: its highest annual percentile, the notes of its file."""
+    # percentiles only: BLS caps percentiles at the top of its range ("#"), never means
+    annual = ("annual_p10", "annual_p25", "annual_median", "annual_p75", "annual_p90")
+    highest = WageEstimate.objects.filter(release=release).aggregate(**{name: Max(name) for name in annual})
+    release.highest_annual = max((value for value in highest.values() if value is not None), default=None)
+    release.notes = release_notes(path)
+    release.save(update_fields=["highest_annual", "notes"])
 
 
 def release_files(data_dir: Path) -> list[tuple[int, Path]]:

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from jobs.services import postings_expire
+from jobs.services.postings import postings_expire
 from lib.db import refresh_statistics
 
 
