@@ -44,14 +44,16 @@ INSTALLED_APPS = [
     "roles",
     "accounts",
     "jobs",
+    "ops",
     "ninja",
     "django_q",
 ]
 
 MIDDLEWARE = [
     "lib.request_id.RequestIdMiddleware",  # first: everything after it (logs, problems, errors) knows the request
-    "lib.metrics.RequestMetricsMiddleware",  # the access log and request metrics; /metrics, like the probes below
-    "sources.probes.ProbeMiddleware",  # /healthz and /readyz, before the Host check and the HTTPS redirect
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # every request's count and latency (django_http_*)
+    "ops.metrics.RequestMetricsMiddleware",  # the access log, queries by route, 429s; /metrics, like the probes below
+    "ops.probes.ProbeMiddleware",  # /healthz and /readyz, before the Host check and the HTTPS redirect
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "lib.api_http.ApiHttpMiddleware",
+    "ops.metrics.PrometheusAfterMiddleware",  # last: django-prometheus's counts by view, method and status
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,7 +106,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A worker keeps its connection between requests (DATABASE_CONN_MAX_AGE, as on PostgreSQL): opening one and
     # setting it up costs a request about a millisecond. Each transaction still reads the newest commit, and a
-    # restore copies into the same file (sources/backup.py), so a kept connection never reads stale data.
+    # restore copies into the same file (ops/backup.py), so a kept connection never reads stale data.
+# django-prometheus's backends are Django's own, counting queries and connections for /metrics (django_db_*).
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends.", 1
+)
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
 
 REDIS_URL = env_secret("REDIS_URL")
@@ -237,7 +244,7 @@ IMPORT_LOCK_WAIT_SECONDS = env_int("IMPORT_LOCK_WAIT_SECONDS", 900)
 ROLESCOPE_DATA_DIR = Path(env_str("ROLESCOPE_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 ROLESCOPE_SNAPSHOT_DIR = BASE_DIR / "data" / "snapshot"
 
-# --- Observability: logs, request ids, metrics, error reports (lib/request_id.py, lib/metrics.py) ---
+# --- Observability: logs, request ids, metrics, error reports (lib/request_id.py, ops/metrics.py) ---
 # Logs go to stderr: one JSON object a line in production, readable lines in development; both carry the request id
 # (X-Request-ID, also in every problem document). `rolescope.request` writes one line a request.
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").strip().upper()
@@ -302,7 +309,7 @@ if SENTRY_DSN:
     )
 # --- end observability ---
 
-# --- Background and scheduled work (django-q2; jobs/tasks.py, docs/operations.md) ---
+# --- Background and scheduled work (django-q2; jobs/tasks.py, ops/schedules.py, docs/operations.md) ---
 # A worker is `manage.py qcluster` (it also runs the schedules `manage.py setup_schedules` writes). Tasks wait in a
 # database table (the ORM broker: no other service, and a task is committed with the write that queued it), or in
 # Redis when REDIS_URL is set. Every task is safe to run twice: a task whose worker died is run again.

@@ -1,19 +1,15 @@
-"""What the background worker runs (django-q2, `manage.py qcluster`): feed imports sent through the API, and the
-recurring jobs `manage.py setup_schedules` writes (SCHEDULES). Every task may run twice (a worker that died has its
+"""What the background worker runs for the job board (django-q2, `manage.py qcluster`): feed imports sent through the
+API, and the job board's recurring jobs (SCHEDULES, registered in `jobs.apps`; `manage.py setup_schedules` writes
+them). Every task may run twice (a worker that died has its
 task run again) and does the same thing once either way."""
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-
-from django.core.management import call_command
-from django.db import transaction
-from django.utils import timezone
-from django_q.models import Schedule  # type: ignore[import-untyped]
+from datetime import time
 
 from jobs.imports import postings as feeds
 from jobs.services import feed_imports, idempotency, postings
 from lib.db import refresh_statistics
+from lib.schedules import Recurring
 from sources.parsing import DataFileError
 
 logger = logging.getLogger("rolescope.tasks")
@@ -57,78 +53,12 @@ def postings_expire_daily() -> str:
     return f"{expired} postings expired"
 
 
-def sessions_clear_expired() -> str:
-    """`manage.py clearsessions`: expired sessions are deleted (the session backend's own clear_expired)."""
-    call_command("clearsessions")
-    return "expired sessions cleared"
-
-
 def idempotency_keys_purge() -> str:
     return f"{idempotency.idempotency_keys_purge()} Idempotency-Keys forgotten"
 
 
-@dataclass(frozen=True)
-class Recurring:
-    """A schedule, by name: `manage.py setup_schedules` makes the database's schedules match these."""
-
-    name: str
-    func: str
-    schedule_type: str  # Schedule.DAILY or Schedule.MINUTES
-    at: time | None = None  # DAILY: the time of day, UTC
-    minutes: int | None = None  # MINUTES: how often
-
-    def first_run(self, now: datetime) -> datetime:
-        if self.schedule_type == Schedule.MINUTES:
-            return now + timedelta(minutes=self.minutes or 1)
-        assert self.at is not None
-        today = datetime.combine(now.date(), self.at, tzinfo=now.tzinfo)
-        return today if today > now else today + timedelta(days=1)
-
-
 SCHEDULES = (
-    Recurring("postings: expire past their date", "jobs.tasks.postings_expire_daily", Schedule.DAILY, at=time(3, 0)),
-    Recurring("sessions: clear expired", "jobs.tasks.sessions_clear_expired", Schedule.DAILY, at=time(3, 10)),
-    Recurring(
-        "api: forget Idempotency-Keys older than a day",
-        "jobs.tasks.idempotency_keys_purge",
-        Schedule.DAILY,
-        at=time(3, 20),
-    ),
-    Recurring("feed imports: resume stalled", "jobs.tasks.feed_imports_resume", Schedule.MINUTES, minutes=5),
+    Recurring("postings: expire past their date", "jobs.tasks.postings_expire_daily", at=time(3, 0)),
+    Recurring("api: forget Idempotency-Keys older than a day", "jobs.tasks.idempotency_keys_purge", at=time(3, 20)),
+    Recurring("feed imports: resume stalled", "jobs.tasks.feed_imports_resume", minutes=5),
 )
-
-
-def schedules_ensure() -> dict[str, str]:
-    """Create or update each of SCHEDULES by name; never a second one. Returns what happened to each (created,
-    updated, unchanged). A schedule whose definition is unchanged keeps its next run."""
-    outcome = {}
-    now = timezone.now()
-    for recurring in SCHEDULES:
-        wanted = {
-            "func": recurring.func,
-            "schedule_type": recurring.schedule_type,
-            "minutes": recurring.minutes,
-            "repeats": -1,
-            "args": None,
-            "kwargs": None,
-            "cron": None,
-            "cluster": None,
-        }
-        with transaction.atomic():
-            existing = Schedule.objects.select_for_update().filter(name=recurring.name).order_by("pk").first()
-            if existing is None:
-                Schedule.objects.create(name=recurring.name, next_run=recurring.first_run(now), **wanted)
-                outcome[recurring.name] = "created"
-            elif any(getattr(existing, field) != value for field, value in wanted.items()) or not existing.next_run:
-                for field, value in wanted.items():
-                    setattr(existing, field, value)
-                existing.next_run = recurring.first_run(now)
-                existing.save()
-                outcome[recurring.name] = "updated"
-            else:
-                outcome[recurring.name] = "unchanged"
-        # Two starts at once may both have created it: keep the oldest (each start does this after its own commit,
-        # so whichever commits last removes the extra one).
-        extra = Schedule.objects.filter(name=recurring.name).order_by("pk").values_list("pk", flat=True)[1:]
-        Schedule.objects.filter(pk__in=list(extra)).delete()
-    return outcome

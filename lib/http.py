@@ -20,7 +20,7 @@ View = Callable[..., HttpResponse]
 
 MAX_KEYED_VALUE = 200  # a parameter longer than this is not worth an entry: the page is rendered, not kept
 
-# Here rather than in lib.metrics, which imports this module; /metrics shows it (lib.metrics: why it has labels).
+# Counted where the page cache is; /metrics (ops.metrics) shows it.
 PAGE_CACHE = Counter(
     "rolescope_cache_requests_total", "Anonymous page cache lookups, by result: hit or miss.", ["result"]
 )

@@ -139,10 +139,11 @@ def test_make_serve_runs_the_production_server_with_logs_metrics_and_warm_worker
             assert requests.get(f"{base}/api/v1/roles/registered-nurses", timeout=30).status_code == 200
         metrics = requests.get(f"{base}/metrics", timeout=30)
         assert metrics.status_code == 200
+        by_view = "django_http_requests_total_by_view_transport_method_total{"  # django-prometheus's standard name
         served = [
             float(line.rsplit(" ", 1)[1])
             for line in metrics.text.splitlines()
-            if line.startswith("rolescope_http_requests_total{") and 'route="/api/v1/roles/<slug>"' in line
+            if line.startswith(by_view) and 'view="api-v1:role"' in line
         ]
         assert sum(served) == 10  # both workers' counts, summed from the multiprocess directory
     finally:

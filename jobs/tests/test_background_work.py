@@ -1,22 +1,18 @@
 """Feed imports leave the request: kept, queued, imported by a worker, read back from their status address. The
 database queue (django-q2's ORM broker) is used for real here, in this process: a task is taken, run and
 acknowledged by django-q2's own pusher, worker and monitor. Every task runs safely twice; a task whose worker died
-is run again, once. The recurring jobs are written by `setup_schedules`, once each."""
+is run again, once. The recurring jobs (written by `setup_schedules`: ops/tests/test_schedules.py) do their work."""
 
 import json
 from datetime import timedelta
-from io import StringIO
 from multiprocessing import Event, Value
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
-from django.core.management import call_command
 from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 from django_q import brokers, conf, monitor, pusher, queues, worker  # type: ignore[import-untyped]
-from django_q.models import OrmQ, Schedule, Success  # type: ignore[import-untyped]
+from django_q.models import OrmQ, Success  # type: ignore[import-untyped]
 
 from accounts.services import api_key_create
 from accounts.testing import member
@@ -221,43 +217,12 @@ def test_the_status_is_the_organisations_own(acme_key):
     assert Client().get("/api/v1/jobs/imports/nope", HTTP_X_API_KEY=acme_key).status_code == 422
 
 
-def test_setup_schedules_creates_each_once_and_updates_by_name():
-    out = StringIO()
-    call_command("setup_schedules", stdout=out)
-    assert out.getvalue().count(": created") == len(tasks.SCHEDULES)
-    names = [recurring.name for recurring in tasks.SCHEDULES]
-    daily = Schedule.objects.get(name="postings: expire past their date")
-    assert daily.func == "jobs.tasks.postings_expire_daily" and daily.schedule_type == Schedule.DAILY
-    assert daily.next_run > timezone.now() and daily.next_run.strftime("%H:%M") == "03:00"
-    # Started again (every container start): nothing new, the next runs kept.
-    call_command("setup_schedules", stdout=out)
-    assert sorted(Schedule.objects.values_list("name", flat=True)) == sorted(names)
-    assert Schedule.objects.get(pk=daily.pk).next_run == daily.next_run
-    # A schedule changed by hand is put back; a duplicate (two starts at once) is removed, the oldest kept.
-    Schedule.objects.filter(pk=daily.pk).update(func="jobs.tasks.somewhere_else", schedule_type=Schedule.HOURLY)
-    Schedule.objects.create(name=daily.name, func=daily.func, schedule_type=Schedule.DAILY)
-    out = StringIO()
-    call_command("setup_schedules", stdout=out)
-    assert "postings: expire past their date: updated" in out.getvalue()
-    assert list(Schedule.objects.filter(name=daily.name).values_list("pk", "func", "schedule_type")) == [
-        (daily.pk, "jobs.tasks.postings_expire_daily", Schedule.DAILY)
-    ]
-    assert Schedule.objects.count() == len(names)
-
-
 def test_the_daily_jobs(acme_key):
     report = import_feed(acme_key, FEED).json()
     Posting.objects.filter(external_id="RN-1").update(expires_at=timezone.now() - timedelta(minutes=1))
     assert tasks.postings_expire_daily() == "1 postings expired"
     assert Posting.objects.get(external_id="RN-1").status == "expired"
     assert tasks.postings_expire_daily() == "0 postings expired"
-
-    expired, current = SessionStore(), SessionStore()
-    expired.set_expiry(-60)
-    expired.create()
-    current.create()
-    assert tasks.sessions_clear_expired() == "expired sessions cleared"
-    assert list(Session.objects.values_list("session_key", flat=True)) == [current.session_key]
 
     feed_import = FeedImport.objects.get(pk=report["id"])
     for key, age in (("old", timedelta(hours=25)), ("new", timedelta(hours=23))):

@@ -1,13 +1,15 @@
 """Prometheus metrics at /metrics, and the access log: what every request did, and what the database holds.
 
-- `RequestMetricsMiddleware` times every request, counts it (method, route, status), its SQL queries and its 429s,
-  writes one access log line (`rolescope.request`), and answers /metrics to the monitoring network (or a token)
-  before the Host check and the HTTPS redirect, as the probes are answered.
+- The standard HTTP and database metrics are django-prometheus's (`django_http_*`, `django_db_*`: the names existing
+  Grafana dashboards read), from its two middlewares and its database backends (config/settings.py).
+- `RequestMetricsMiddleware` adds what is rolescope's own: each request's SQL queries by route, its 429s, one access
+  log line (`rolescope.request`), and answers /metrics to the monitoring network (or a token) before the Host check
+  and the HTTPS redirect, as the probes are answered.
 - With `PROMETHEUS_MULTIPROC_DIR` set (gunicorn with several workers), each process writes its counts to files in
   that directory and a scrape of any worker sums them. The directory must exist, and be emptied when the server
   starts (docs/operations.md).
-- Gauges read from the database are computed once per scrape by the collectors registered here
-  (`register_collector`), never per process, so several workers do not multiply them.
+- Gauges read from the database are computed once per scrape by the collectors each app registers from its
+  AppConfig.ready() (`lib.collectors`), never per process, so several workers do not multiply them.
 """
 
 import hmac
@@ -18,18 +20,17 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection
-from django.db.models import Count, Max, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
-from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, disable_created_metrics
+from django_prometheus import middleware as django_prometheus  # type: ignore[import-untyped]
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, disable_created_metrics
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
-from prometheus_client.registry import Collector
 
+from lib.collectors import registered_collectors
 from lib.http import PAGE_CACHE, client_ip
 
 logger = logging.getLogger("rolescope.metrics")
@@ -37,7 +38,7 @@ access_log = logging.getLogger("rolescope.request")
 
 METRICS_PATH = "/metrics"
 # Answered every few seconds by load balancers and Prometheus: logged at DEBUG, not INFO. Probes have no URL
-# pattern (sources.probes answers them before URL resolution), so their path is their route.
+# pattern (ops.probes answers them before URL resolution), so their path is their route.
 QUIET_PATHS = frozenset({"/healthz", "/readyz", METRICS_PATH})
 # Any other method (a scanner's "FOO") is counted as "other", so it cannot add label values.
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -51,17 +52,8 @@ MULTIPROCESS_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 # Counters only (no `_created` twin series), as in multiprocess mode.
 disable_created_metrics()
 
-HTTP_REQUESTS = Counter(
-    "rolescope_http_requests_total",
-    "Requests answered, by method, route (the URL pattern) and status.",
-    ["method", "route", "status"],
-)
-HTTP_DURATION = Histogram(
-    "rolescope_http_request_duration_seconds",
-    "Time to build the response (not to send it), by method and route.",
-    ["method", "route"],
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
-)
+# django-prometheus counts queries by database (`django_db_execute_total`); this one says which route ran them, so a
+# page that starts running a query per row shows in production (docs/architecture.md).
 DB_QUERIES = Counter(
     "rolescope_db_queries_total", "SQL queries run while answering requests, by route (the URL pattern).", ["route"]
 )
@@ -69,14 +61,28 @@ RATE_LIMITED = Counter(
     "rolescope_rate_limited_total", "Requests refused with 429 (over a rate limit), by scope: api or site.", ["scope"]
 )
 
-_collectors: dict[str, Collector] = {}
 
+class RegisteredCollectors:
+    """Every collector the apps registered (`lib.collectors`), run once per scrape, and `rolescope_database_up`: 0 if
+    one of them could not read the database (its gauges are then left out, not reported as zero)."""
 
-def register_collector(name: str, collector: Collector) -> Collector:
-    """Add a collector whose metrics are computed at scrape time (idempotent for the same name). An app registers
-    its own gauges from its AppConfig.ready(), so this module needs to import none of them."""
-    _collectors[name] = collector
-    return collector
+    def describe(self) -> Iterable[Metric]:
+        return []  # registering must not query the database
+
+    def collect(self) -> Iterator[Metric]:
+        up = GaugeMetricFamily("rolescope_database_up", "1 if the scrape could read the database, else 0.")
+        families: list[Metric] = []
+        failed: set[str] = set()
+        for collector in registered_collectors():
+            try:
+                families.extend(collector.collect())
+            except DatabaseError as error:
+                failed.add(error.__class__.__name__)
+        if failed:
+            logger.warning("metrics: cannot read the database (%s)", ", ".join(sorted(failed)))
+        up.add_metric([], 0 if failed else 1)
+        yield up
+        yield from families
 
 
 def scrape_registry() -> CollectorRegistry:
@@ -87,82 +93,8 @@ def scrape_registry() -> CollectorRegistry:
         MultiProcessCollector(registry, path=MULTIPROCESS_DIR)
     else:
         registry.register(REGISTRY)  # the request metrics, and the process's CPU, memory and GC
-    for collector in _collectors.values():
-        registry.register(collector)
+    registry.register(RegisteredCollectors())
     return registry
-
-
-def _manager(app_label: str, model_name: str) -> Any:
-    """A model's default manager, found by name: `lib` imports no app (docs/architecture.md)."""
-    return apps.get_model(app_label, model_name)._default_manager
-
-
-class DatabaseCollector:
-    """Gauges read from the database at scrape time: import runs (by source and status, the newest run of each
-    source, the last success), the named versions, and the postings live. A few small queries a scrape."""
-
-    def describe(self) -> Iterable[Metric]:
-        return []  # registering must not query the database
-
-    def collect(self) -> Iterator[Metric]:
-        up = GaugeMetricFamily("rolescope_database_up", "1 if the scrape could read the database, else 0.")
-        try:
-            families = list(self._read())
-        except (DatabaseError, LookupError) as error:
-            logger.warning("metrics: cannot read the database (%s)", error.__class__.__name__)
-            up.add_metric([], 0)
-            yield up
-            return
-        up.add_metric([], 1)
-        yield up
-        yield from families
-
-    @staticmethod
-    def _read() -> Iterator[Metric]:
-        runs = _manager("sources", "ImportRun")
-        counted = GaugeMetricFamily(
-            "rolescope_import_runs", "Import runs recorded, by source and status.", labels=["source", "status"]
-        )
-        for row in runs.order_by().values("source", "status").annotate(runs=Count("pk")):
-            counted.add_metric([row["source"], row["status"]], row["runs"])
-        yield counted
-
-        newest = runs.filter(source=OuterRef("source")).order_by("-started_at", "-pk").values("pk")[:1]
-        rows = GaugeMetricFamily(
-            "rolescope_import_newest_rows_written",
-            "Rows written by the newest import run of each source; `status` is that run's (running, succeeded or "
-            "failed).",
-            labels=["source", "status"],
-        )
-        for source, status, written in runs.filter(pk=Subquery(newest)).values_list("source", "status", "rows_written"):
-            rows.add_metric([source, status], written)
-        yield rows
-
-        succeeded = GaugeMetricFamily(
-            "rolescope_import_last_success_timestamp_seconds",
-            "When the last successful import of each source finished (Unix time).",
-            labels=["source"],
-        )
-        for row in runs.filter(status="succeeded").order_by().values("source").annotate(at=Max("finished_at")):
-            if row["at"] is not None:
-                succeeded.add_metric([row["source"]], row["at"].timestamp())
-        yield succeeded
-
-        versions = GaugeMetricFamily(
-            "rolescope_version",
-            "The named versions (data, platform, access) the database holds; every server reads the same within a "
-            "second.",
-            labels=["name"],
-        )
-        for name, value in _manager("sources", "Version").order_by("name").values_list("name", "value"):
-            versions.add_metric([name], value)
-        yield versions
-
-        live = _manager("jobs", "Posting").live().count()
-        yield GaugeMetricFamily("rolescope_postings_live", "Job postings published and not expired.", value=live)
-
-
-register_collector("database", DatabaseCollector())
 
 
 class _QueryCounter:
@@ -185,17 +117,31 @@ def _networks(values: list[str]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6
         raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {error}; use CIDRs such as 10.0.0.0/8.") from None
 
 
+def _require_multiprocess_dir() -> None:
+    """A server (not a command) needs the multiprocess directory to count into."""
+    if MULTIPROCESS_DIR and not os.path.isdir(MULTIPROCESS_DIR):
+        raise ImproperlyConfigured(
+            f"PROMETHEUS_MULTIPROC_DIR={MULTIPROCESS_DIR!r} is not a directory: create it, empty, before the "
+            "server starts."
+        )
+
+
+class PrometheusAfterMiddleware(django_prometheus.PrometheusAfterMiddleware):
+    """django-prometheus's by-view counts, once the multiprocess directory is known to exist: Django builds the
+    middleware from the last, so this is the first to make a metric (a clear message, not a missing file)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _require_multiprocess_dir()
+        super().__init__(*args, **kwargs)
+
+
 class RequestMetricsMiddleware:
-    """Measures every request (metrics and one access log line) and answers /metrics. Second in MIDDLEWARE, right
-    after the request id and before the probes, the Host check and the HTTPS redirect: Prometheus scrapes each
-    server by its address, over plain HTTP on the private network."""
+    """Measures every request (its queries, its 429s and one access log line) and answers /metrics. In MIDDLEWARE
+    right after the request id (and django-prometheus's first middleware), before the probes, the Host check and the
+    HTTPS redirect: Prometheus scrapes each server by its address, over plain HTTP on the private network."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        if MULTIPROCESS_DIR and not os.path.isdir(MULTIPROCESS_DIR):
-            raise ImproperlyConfigured(
-                f"PROMETHEUS_MULTIPROC_DIR={MULTIPROCESS_DIR!r} is not a directory: create it, empty, before the "
-                "server starts."
-            )
+        _require_multiprocess_dir()
         self.get_response = get_response
         self.networks = _networks(settings.METRICS_ALLOWED_NETWORKS)
         self.token = settings.METRICS_TOKEN.encode()
@@ -220,8 +166,6 @@ class RequestMetricsMiddleware:
         match = request.resolver_match
         route = f"/{match.route}" if match is not None else (path if path in QUIET_PATHS else UNMATCHED)
         status = response.status_code
-        HTTP_REQUESTS.labels(method, route, str(status)).inc()
-        HTTP_DURATION.labels(method, route).observe(elapsed)
         if queries.count:
             DB_QUERIES.labels(route).inc(queries.count)
         if status == 429:

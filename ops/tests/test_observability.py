@@ -1,4 +1,4 @@
-"""Request ids, the access log, /metrics and error reports (lib/request_id.py, lib/metrics.py, config/settings.py)."""
+"""Request ids, the access log, /metrics and error reports (lib/request_id.py, ops/metrics.py, config/settings.py)."""
 
 import io
 import json
@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from prometheus_client.parser import text_string_to_metric_families
 
-from lib.metrics import RequestMetricsMiddleware
 from lib.request_id import RequestIdFilter, current_request_id
+from ops.metrics import RequestMetricsMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -215,7 +215,7 @@ def test_metrics_answer_any_host_over_plain_http_like_the_probes(settings):
     assert scraper.get("/api/v1/releases").status_code == 400  # any other address: the Host is refused
     response = scraper.get("/metrics")
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
-    assert "rolescope_http_requests_total" in response.content.decode()
+    assert "django_http_requests_total_by_view_transport_method_total" in response.content.decode()
     assert scraper.post("/metrics").status_code == 405
 
 
@@ -226,22 +226,31 @@ def test_the_monitoring_networks_must_be_networks(settings):
 
 
 def test_request_counters_and_durations_increase(client):
+    """The standard names (django-prometheus), by view; rolescope's own queries by route."""
     before = _scrape()
     for _ in range(2):
         assert client.get("/api/v1/releases").status_code == 200
     assert client.get("/no/such/page").status_code == 404
     after = _scrape()
-    route = {"method": "GET", "route": "/api/v1/releases"}
+    view = {"method": "GET", "view": "api-v1:releases"}
 
     def grew(name: str, **labels: str) -> float:
         return _value(after, name, **labels) - _value(before, name, **labels)
 
-    assert grew("rolescope_http_requests_total", **route, status="200") == 2
-    assert grew("rolescope_http_request_duration_seconds_count", **route) == 2
-    assert grew("rolescope_http_request_duration_seconds_bucket", **route, le="+Inf") == 2
-    assert grew("rolescope_http_requests_total", method="GET", route="unmatched", status="404") == 1
+    assert grew("django_http_requests_total_by_view_transport_method_total", **view, transport="http") == 2
+    assert grew("django_http_responses_total_by_status_view_method_total", **view, status="200") == 2
+    assert grew("django_http_requests_latency_seconds_by_view_method_count", **view) == 2
+    assert grew("django_http_requests_latency_seconds_by_view_method_bucket", **view, le="+Inf") == 2
+    unmatched = {"method": "GET", "view": "<unnamed view>", "status": "404"}
+    assert grew("django_http_responses_total_by_status_view_method_total", **unmatched) == 1
+    # Every request, the scrapes too, before any other middleware answers.
+    assert grew("django_http_requests_before_middlewares_total") == 4
+    assert grew("django_db_execute_total", alias="default", vendor=connection.vendor) >= 2
     assert grew("rolescope_db_queries_total", route="/api/v1/releases") >= 2
-    assert not any(labels and dict(labels).get("route", "").startswith("/no/") for _, labels in after)
+    assert not any(
+        labels and (dict(labels).get("route", "") + dict(labels).get("view", "")).startswith("/no/")
+        for _, labels in after
+    )
 
 
 def test_page_cache_hits_and_misses_are_counted(client):
@@ -342,9 +351,10 @@ def test_multiprocess_mode_sums_every_workers_counts(tmp_path):
         for family in text_string_to_metric_families(scrape.stdout)
         for sample in family.samples
     }
-    healthz = {"method": "GET", "route": "/healthz"}
-    assert _value(samples, "rolescope_http_requests_total", **healthz, status="200") == 5
-    assert _value(samples, "rolescope_http_request_duration_seconds_count", **healthz) == 5
+    # The probes answer before URL resolution: counted by django-prometheus's first middleware, which sees them all
+    # (and the scrape itself, counted before it reads).
+    assert _value(samples, "django_http_requests_before_middlewares_total") == 5 + 1
+    assert _value(samples, "django_http_requests_latency_including_middlewares_seconds_count") == 5
     # The database gauges are the scrape's, once; this database has no tables, which the scrape says.
     assert _value(samples, "rolescope_database_up") == 0
     assert "cannot read the database" in scrape.stderr

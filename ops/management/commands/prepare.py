@@ -14,17 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import OperationalError, connection
-from django.db.migrations.executor import MigrationExecutor
+
+from ops.probes import migrations_applied
 
 PREPARE_LOCK_KEY = 0x726F6C66  # "rolf": the advisory lock of `prepare`, beside the import lock's "role"
-
-
-def migrations_applied() -> bool:
-    executor = MigrationExecutor(connection)
-    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
 class Command(BaseCommand):
@@ -64,8 +60,7 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
             if not options["no_data"]:
                 call_command("load_snapshot", if_needed=True, verbosity=options["verbosity"])
-            if "setup_schedules" in get_commands():
-                call_command("setup_schedules", verbosity=0)
+            call_command("setup_schedules", verbosity=0)
         self.stdout.write(f"prepare: database ready in {time.monotonic() - started:.1f} s")
 
     def wait_for_database(self, deadline: float) -> None:

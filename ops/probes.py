@@ -22,13 +22,18 @@ MIGRATIONS_RECHECK_SECONDS = 60.0
 _migrations_checked: tuple[bool, float] | None = None
 
 
-def _migrations_applied() -> bool:
-    """Whether the database has every migration (the migration graph is read at most once a minute)."""
+def migrations_applied() -> bool:
+    """Whether the database has every migration this code has (`prepare` waits for it; /readyz reports it)."""
+    executor = MigrationExecutor(connection)
+    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+def _migrations_applied_lately() -> bool:
+    """`migrations_applied()`, read at most once a minute (once a second while they are not)."""
     global _migrations_checked
     now = time.monotonic()
     if _migrations_checked is None or _migrations_checked[1] < now:
-        executor = MigrationExecutor(connection)
-        applied = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+        applied = migrations_applied()
         _migrations_checked = (applied, now + (MIGRATIONS_RECHECK_SECONDS if applied else 1.0))
     return _migrations_checked[0]
 
@@ -57,7 +62,7 @@ def readiness() -> tuple[dict[str, str], list[dict[str, object]]]:
         connection.close()  # a fresh connection next time
     if checks["database"] == "ok":
         try:
-            checks["migrations"] = "ok" if _migrations_applied() else "not all applied: run manage.py migrate"
+            checks["migrations"] = "ok" if _migrations_applied_lately() else "not all applied: run manage.py migrate"
             releases = loaded_releases()
             loaded = {str(release["source"]) for release in releases}
             expected = [data_set for data_set in data_sets() if data_set.files or data_set.records]

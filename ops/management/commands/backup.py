@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sources.backup import ENGINES, BackupError, backup_create
+from ops.backup import ENGINES, BackupError, backup_create
 
 
 class Command(BaseCommand):

@@ -20,7 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 
-from sources.backup import DUMPS, MANIFEST, Manifest, manifest_read
+from ops.backup import DUMPS, MANIFEST, Manifest, manifest_read
 
 pytestmark = pytest.mark.django_db
 

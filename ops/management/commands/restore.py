@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sources.backup import ENGINES, BackupError, backup_restore
+from ops.backup import ENGINES, BackupError, backup_restore
 
 
 class Command(BaseCommand):

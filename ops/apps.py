@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    """Running the service: backup and restore, `prepare`, the probes, /metrics and the access log, schedules."""
+
+    name = "ops"
+    verbose_name = "Operations"
+
+    def ready(self) -> None:
+        from lib.schedules import register_recurring
+        from ops.tasks import SCHEDULES
+
+        register_recurring(*SCHEDULES)
