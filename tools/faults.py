@@ -8,6 +8,9 @@ the machine's PostgreSQL and Redis servers, so run it where nothing else needs t
     .venv/bin/python tools/faults.py --app-only (only the app server's kill: PostgreSQL and Redis are left alone,
                                                  for a machine others are using)
 
+FAULTS_PORT (8100: nginx, the app servers on the next three), FAULTS_DATABASE (rolescope_faults) and FAULTS_REDIS_DB
+(4) place the run elsewhere.
+
 The load: role pages with places, API reads with keys, postings created through the API with an Idempotency-Key
 (retried with the same key until answered), candidates switching open to work through the site (signed in, with
 CSRF). The anonymous role pages go through nginx's page cache (deploy/nginx.conf.template), which serves the last
@@ -40,11 +43,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tools.cluster import ROOT, AppServer, cluster, production_env
 
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-DATABASE = "rolescope_faults"
-BASE_DATABASE = "rolescope_faults_base"  # migrated and loaded once, copied for each run
-REDIS_URL = "redis://127.0.0.1:6379/4"
-PORTS = [8101, 8102, 8103]
-NGINX_PORT = 8100
+# Where the run lives; the defaults suit CI, the variables let a run share a machine with other work.
+DATABASE = os.environ.get("FAULTS_DATABASE", "rolescope_faults")
+BASE_DATABASE = f"{DATABASE}_base"  # migrated and loaded once, copied for each run
+REDIS_DB = os.environ.get("FAULTS_REDIS_DB", "4")
+REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
+NGINX_PORT = int(os.environ.get("FAULTS_PORT", "8100"))  # nginx; the app servers on the next three ports
+PORTS = [NGINX_PORT + 1, NGINX_PORT + 2, NGINX_PORT + 3]
 FRONT = f"http://127.0.0.1:{NGINX_PORT}"
 LOGS = ROOT / "test-artifacts" / "faults"
 THREADS = int(os.environ.get("FAULTS_THREADS", "12"))
@@ -122,12 +127,12 @@ def fresh_database(env: dict[str, str]) -> None:
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{DATABASE}" TEMPLATE "{BASE_DATABASE}"')
-    subprocess.run(["redis-cli", "-n", "4", "flushdb"], check=True, capture_output=True)
+    subprocess.run(["redis-cli", "-n", REDIS_DB, "flushdb"], check=True, capture_output=True)
 
 
 def race_to_prepare(env: dict[str, str]) -> str:
     """Three servers preparing an empty database at once: one migrates, the others wait and find it done."""
-    name = "rolescope_faults_race"
+    name = f"{DATABASE}_race"
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
