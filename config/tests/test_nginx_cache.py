@@ -119,6 +119,9 @@ def test_an_anonymous_page_is_answered_by_nginx_without_the_app(front: Front):
     again = [front.get(PAGE) for _ in range(5)]
     assert [answer.headers["X-Cache-Status"] for answer in again] == ["HIT"] * 5
     assert all(answer.content == first.content for answer in again)
+    # Each answer has its own request id (nginx's), never the one of the request that fetched the page.
+    ids = {answer.headers["X-Request-ID"] for answer in [first, *again]}
+    assert len(ids) == 6
     _answered(front, f"/roles/{ROLE}/", hits)
 
 
