@@ -283,7 +283,7 @@ def stack(
         app.start()
         if worker:
             running.worker = _spawn([str(ENTRYPOINT), "worker"], env, logs / "worker.log" if logs else None)
-        app.wait(300)  # the first start on an empty database migrates and loads the bundled data
+        app.wait(600)  # the first start on an empty database migrates and loads the bundled data (minutes)
         proxy.start()
         wait_until_up(f"{proxy.url}/healthz", 30, proxy.process)
         yield running
