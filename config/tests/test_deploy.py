@@ -2,6 +2,7 @@
 are checked here as far as this machine can without a container runtime (`make faults` runs them for real)."""
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 import requests
 import yaml
 
+from tools import cluster
 from tools.cluster import render_nginx, wait_until_up
 from tools.serve import free_port
 
@@ -106,38 +108,50 @@ def test_the_entrypoint_passes_other_commands_through():
     assert done.returncode == 0 and done.stdout.strip() == "through"
 
 
-def test_make_serve_runs_the_production_server_with_logs_metrics_and_warm_workers(tmp_path):
-    """`make serve`'s command on an empty SQLite file: the entrypoint prepares it and gunicorn serves with production
-    settings; the workers were forked warm (config/warm.py), every request has an id, logs are JSON lines, and
-    /metrics sums both workers' counts."""
-    port = free_port()
+def test_make_serve_without_nginx_says_how_to_install_it(monkeypatch, capsys):
+    monkeypatch.setattr(cluster, "nginx_binary", lambda: None)
+    assert cluster.serve(8000, None, None, "") == 2
+    said = capsys.readouterr().err
+    assert "nginx is not installed" in said and "apt-get install nginx-light" in said
+
+
+def test_make_serve_runs_nginx_the_app_server_and_the_worker_with_logs_metrics_and_warm_workers(tmp_path):
+    """`make serve`'s command on an empty SQLite file: nginx in front, the entrypoint prepares the database and
+    gunicorn serves with production settings, the background worker runs; the workers were forked warm
+    (config/warm.py), nginx's and the app's log lines share a request id, logs are JSON lines, the app server's
+    /metrics sums both workers' counts (nginx does not show /metrics), and SIGTERM stops all three."""
+    if not Path(shutil.which("nginx") or "/usr/sbin/nginx").exists():
+        if os.environ.get("ROLESCOPE_REQUIRE_NGINX") == "1":
+            pytest.fail("nginx is required here (ROLESCOPE_REQUIRE_NGINX=1) but is not installed")
+        pytest.skip("nginx is not installed (Debian: apt-get install nginx-light)")
+    port, app_port = free_port(), free_port()
     env = {
-        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin:/usr/sbin:/sbin",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
         "GUNICORN_ACCESS_LOG": "off",
         "VIRTUAL_ENV": str(Path(sys.executable).parent.parent),
     }
     log = tmp_path / "serve.log"
-    with open(log, "wb") as output:
+    command = ["tools/cluster.py", "serve", "--port", str(port), "--workers", "2", "--app-port", str(app_port)]
+    # Appending (O_APPEND), as a shell's >> does: nginx opens /dev/stdout anew, and writes at a shared offset would
+    # land over its lines.
+    with open(log, "ab") as output:
         server = subprocess.Popen(
-            [sys.executable, "tools/cluster.py", "serve", "--port", str(port), "--workers", "2"],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
+            [sys.executable, *command], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(f"{base}/readyz", 300, server)
-        page = requests.get(f"{base}/roles/registered-nurses/", headers={"X-Request-ID": "serve-test-1"}, timeout=30)
-        assert page.status_code == 200 and page.headers["X-Request-ID"] == "serve-test-1"
-        assert "Registered Nurses" in page.text
+        wait_until_up(f"{base}/readyz", 600, server)  # migrates and loads the bundled data first
+        page = requests.get(f"{base}/roles/registered-nurses/", timeout=30)
+        assert page.status_code == 200 and "Registered Nurses" in page.text
+        assert page.headers["X-Cache-Status"] in ("MISS", "HIT")
+        request_id = page.headers["X-Request-ID"]  # nginx's id, which the app kept
         missing = requests.get(f"{base}/no-such-page/", timeout=30)
         assert missing.status_code == 404 and "URLconf" not in missing.text  # production settings: DEBUG is off
         for _ in range(10):
             assert requests.get(f"{base}/api/v1/roles/registered-nurses", timeout=30).status_code == 200
-        metrics = requests.get(f"{base}/metrics", timeout=30)
+        assert requests.get(f"{base}/metrics", timeout=30).status_code == 404  # never through the front door
+        metrics = requests.get(f"http://127.0.0.1:{app_port}/metrics", timeout=30)
         assert metrics.status_code == 200
         by_view = "django_http_requests_total_by_view_transport_method_total{"  # django-prometheus's standard name
         served = [
@@ -149,8 +163,13 @@ def test_make_serve_runs_the_production_server_with_logs_metrics_and_warm_worker
     finally:
         server.terminate()
         server.wait(timeout=60)
+    assert server.returncode == 0
     lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
-    page_lines = [line for line in lines if line.get("request_id") == "serve-test-1"]
-    assert page_lines and page_lines[0]["status"] == 200 and page_lines[0]["route"] == "/roles/<slug:slug>/"
-    assert {"time", "level", "logger", "message", "duration_ms"} <= set(page_lines[0])
+    page_lines = [line for line in lines if line.get("request_id") == request_id]
+    app_lines = [line for line in page_lines if line.get("route")]
+    assert app_lines and app_lines[0]["status"] == 200 and app_lines[0]["route"] == "/roles/<slug:slug>/"
+    assert {"time", "level", "logger", "message", "duration_ms"} <= set(app_lines[0])
+    assert any(line["logger"] == "nginx.access" and line["uri"] == "/roles/registered-nurses/" for line in page_lines)
     assert any(line["logger"] == "rolescope.warm" and line["message"].startswith("Warmed") for line in lines)
+    assert any(line["logger"] == "django-q" for line in lines)  # the background worker ran
+    assert "Stopping nginx, the app server and the worker." in log.read_text()
