@@ -208,9 +208,8 @@ class Results:
     warm_ms: float = math.nan  # the same first page, in a worker warmed by other roles' pages
 
 
-def route_total(metrics: str, name: str, route: str) -> float:
-    """A counter's value summed over its label sets for one route (the app server's /metrics)."""
-    label = f'route="{route}"'
+def label_total(metrics: str, name: str, label: str) -> float:
+    """A counter's value summed over its label sets that have `label` (the app server's /metrics)."""
     return sum(
         float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines() if line.startswith(name + "{") and label in line
     )
@@ -222,9 +221,9 @@ def wages_counts(server: Product) -> tuple[float, float]:
     if status != 200:
         raise SystemExit(f"the app server's /metrics answered {status}")
     text = body.decode()
-    route = "/api/v1/wages"
-    return route_total(text, "rolescope_http_requests_total", route), route_total(
-        text, "rolescope_db_queries_total", route
+    # django-prometheus counts requests by URL name; rolescope counts queries by route (ops.metrics).
+    return label_total(text, "django_http_requests_total_by_view_transport_method_total", 'view="api-v1:wages"'), (
+        label_total(text, "rolescope_db_queries_total", 'route="/api/v1/wages"')
     )
 
 
