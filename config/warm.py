@@ -58,7 +58,7 @@ def warm_role_page() -> None:
 def warm_before_fork() -> None:
     from geo.resolve import resolve
     from market.difficulty import national_market
-    from roles.card import keep_all_roles, role_slugs
+    from roles.card import role_slugs
     from roles.search import search_roles
     from wages.queries import current_release
 
@@ -67,7 +67,6 @@ def warm_before_fork() -> None:
         resolve(WARM_PLACE)  # the gazetteer: cities, ZIP codes, counties, metro areas
         search_roles("registered nurse")  # the role search index
         role_slugs()
-        keep_all_roles()
         national_market("29-1141")  # the supply splits
         current_release()
         for name in TEMPLATES:
