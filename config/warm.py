@@ -1,7 +1,8 @@
 """Build what every worker needs before gunicorn forks them (`preload_app`, `deploy/gunicorn.conf.py`): the place
 gazetteer, the role search index, the supply splits, the compiled templates, the URL patterns and the API. Forked
 workers share these pages with the master until they write to them, so a fresh worker answers its first request
-about as fast as a warm one, and each worker's own memory stays small.
+about as fast as a warm one, and each worker's own memory stays small. Nothing here is per role: what a role page
+shows of its occupation is read from `roles.RoleProfile`, built when the data was loaded.
 
 The memos are keyed by the data version (`sources.versions`): a worker that later sees a newer version rebuilds
 its own copy, exactly as before.

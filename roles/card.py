@@ -9,10 +9,10 @@ from market.difficulty import MarketEstimate, local_market
 from market.platform import PlatformCounts, platform_counts, platform_market
 from occupations.models import OnetOccupation
 from roles.models import Role
-from roles.profiles import EducationRow, OccupationProfile, RatingRow, TechnologyGroup, profile_read, profile_unstored
+from roles.profiles import EducationRow, OccupationProfile, RatingRow, TechnologyGroup, profile_read
 from sources import versions
 from wages.models import Release
-from wages.queries import Change, Located, located_estimates, release_of
+from wages.queries import Change, Located, located_estimates
 from wages.summary import HistoryPoint, WageSummary
 
 
@@ -80,8 +80,7 @@ class RoleCard:
 def occupation_profile(soc: str, year: int = 0) -> OccupationProfile:
     """The profile with the wages of release `year` (0: the current release, never a staged one): its stored row
     (`roles.profiles`), built and stored now if there is none."""
-    release = release_of(year)
-    return profile_read(soc, release) if release else profile_unstored(soc)
+    return profile_read(soc, year)
 
 
 def figures_code(profile: OccupationProfile, soc: str) -> str:

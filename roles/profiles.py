@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from geo.models import NATIONAL, Area
@@ -37,7 +37,7 @@ from occupations.services import soc_ancestors
 from roles.models import Role, RoleProfile
 from sources.loading import TableWriter
 from wages.models import Figure, Release, WageEstimate
-from wages.queries import Change, change_between, current_release
+from wages.queries import Change, change_between, current_release, release_of
 from wages.summary import HistoryPoint, WageSummary
 
 M = TypeVar("M", bound=models.Model)
@@ -113,23 +113,24 @@ def technology_groups(skills: list[TechnologyRow]) -> list[TechnologyGroup]:
 # Reading -----------------------------------------------------------------------------------------------------------
 
 
-def profile_read(soc: str, release: Release) -> OccupationProfile:
-    """The profile of occupation `soc` with the wages of `release`: its stored row (one indexed query), or built and
-    stored now when there is none."""
-    payload = RoleProfile.objects.filter(occupation_id=soc, release=release).values_list("payload", flat=True).first()
-    if payload is None:
-        payload = _payloads([soc], release)[soc]
-        # another server may store the same row meanwhile: both built it from the same data
-        RoleProfile.objects.bulk_create(
-            [RoleProfile(occupation_id=soc, release=release, payload=payload, built_at=timezone.now())],
-            ignore_conflicts=True,
-        )
+def profile_read(soc: str, year: int = 0) -> OccupationProfile:
+    """The profile of occupation `soc` with the wages of release `year` (0: the current release, never a staged one):
+    its stored row with its release (one indexed query), or built and stored now when there is none."""
+    rows = RoleProfile.objects.select_related("release").filter(occupation_id=soc)
+    current = Subquery(Release.objects.public().order_by("-year").values("year")[:1])
+    row = (rows.filter(release_id=year) if year else rows.filter(release_id=current)).first()
+    if row is not None:
+        return _profile_of(row.payload, row.release)
+    release = release_of(year)
+    if release is None:
+        return _profile_of(_payloads([soc], None)[soc], None)  # no release loaded: nothing to key a row by
+    payload = _payloads([soc], release)[soc]
+    # another server may store the same row meanwhile: both built it from the same data
+    RoleProfile.objects.bulk_create(
+        [RoleProfile(occupation_id=soc, release=release, payload=payload, built_at=timezone.now())],
+        ignore_conflicts=True,
+    )
     return _profile_of(payload, release)
-
-
-def profile_unstored(soc: str) -> OccupationProfile:
-    """The profile when no release is loaded (nothing to key a row by): O*NET and the market only."""
-    return _profile_of(_payloads([soc], None)[soc], None)
 
 
 # Building ----------------------------------------------------------------------------------------------------------
