@@ -30,7 +30,6 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from geo.resolve import resolve  # noqa: E402
 from roles import views  # noqa: E402
-from roles.card import occupation_profile  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "geo/tests/place_corpus.csv"
 PAGES = [
@@ -89,22 +88,14 @@ def main() -> None:
         for slug, place in PAGES:
             samples += timed(lambda s=slug, p=place: uncached(s, p), 1)
     report("role page with location, no page cache", samples)
-    cold: list[float] = []
+    # Role profiles are rows built at import (roles.RoleProfile): no worker keeps an occupation's data, so there is
+    # no cold or warm occupation to tell apart.
+    counts = []
     for slug, place in PAGES:
-        occupation_profile.memo.clear()  # type: ignore[attr-defined]
-        cold += timed(lambda s=slug, p=place: uncached(s, p), 1)
-    report("role page with location, no page cache, occupation data cold", cold)
-    for label, clear in (("occupation data cold", True), ("occupation data warm", False)):
-        counts = []
-        for slug, place in PAGES:
-            if clear:
-                occupation_profile.memo.clear()  # type: ignore[attr-defined]
-            else:
-                uncached(slug, place)
-            with CaptureQueriesContext(connection) as queries:
-                uncached(slug, place)
-            counts.append(len(queries.captured_queries))
-        print(f"{'SQL queries per role page without page cache, ' + label:<58} max {max(counts)}   ({counts})")
+        with CaptureQueriesContext(connection) as queries:
+            uncached(slug, place)
+        counts.append(len(queries.captured_queries))
+    print(f"{'SQL queries per role page without page cache':<58} max {max(counts)}   ({counts})")
 
     client = Client(HTTP_HOST="127.0.0.1")
     cache.clear()

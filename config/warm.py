@@ -1,7 +1,8 @@
 """Build what every worker needs before gunicorn forks them (`preload_app`, `deploy/gunicorn.conf.py`): the place
 gazetteer, the role search index, the supply splits, the compiled templates, the URL patterns and the API. Forked
 workers share these pages with the master until they write to them, so a fresh worker answers its first request
-about as fast as a warm one, and each worker's own memory stays small.
+about as fast as a warm one, and each worker's own memory stays small. Nothing here is per role: what a role page
+shows of its occupation is read from `roles.RoleProfile`, built when the data was loaded.
 
 The memos are keyed by the data version (`sources.versions`): a worker that later sees a newer version rebuilds
 its own copy, exactly as before.
@@ -58,7 +59,7 @@ def warm_role_page() -> None:
 def warm_before_fork() -> None:
     from geo.resolve import resolve
     from market.difficulty import national_market
-    from roles.card import keep_all_roles, role_slugs
+    from roles.card import role_slugs
     from roles.search import search_roles
     from wages.queries import current_release
 
@@ -67,7 +68,6 @@ def warm_before_fork() -> None:
         resolve(WARM_PLACE)  # the gazetteer: cities, ZIP codes, counties, metro areas
         search_roles("registered nurse")  # the role search index
         role_slugs()
-        keep_all_roles()
         national_market("29-1141")  # the supply splits
         current_release()
         for name in TEMPLATES:

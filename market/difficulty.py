@@ -12,6 +12,7 @@ completions.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -150,19 +151,58 @@ def _splits() -> _Splits:
 
 def national_market(occupation_code: str) -> MarketEstimate:
     """Openings, candidate supply and difficulty for an occupation, United States."""
-    units, _, census_split, program_split = _splits()
-    unit = unit_of(occupation_code, units)
-    estimate = MarketEstimate(occupation_code=unit or occupation_code, area_name="United States")
-    if unit is None:
-        estimate.notes.append("OEWS publishes no employment for this occupation, so supply cannot be estimated.")
-        return estimate
+    return national_markets([occupation_code])[occupation_code]
 
-    projection = (
-        Projection.objects.filter(code__in=[unit, *soc_ancestors(unit)[:2]], kind=Projection.Kind.LINE_ITEM)
-        .order_by("-period", "-code")
-        .first()
+
+def national_markets(occupation_codes: Iterable[str]) -> dict[str, MarketEstimate]:
+    """`national_market` of many occupations at once: one query per source table for them all (the role profiles
+    of every occupation are built this way)."""
+    units, _, census_split, program_split = _splits()
+    unit_of_code = {code: unit_of(code, units) for code in occupation_codes}
+    wanted = {unit for unit in unit_of_code.values() if unit is not None}
+    projections = _projections(wanted)
+    shares = {unit: {code: split[unit] for code, split in census_split.items() if unit in split} for unit in wanted}
+    unemployment = list(
+        Unemployment.objects.filter(
+            census_occupation__in={code for split in shares.values() for code in split}, unemployed__isnull=False
+        )
+        .order_by("-year")
+        .values_list("year", "census_occupation_id", "unemployed")
     )
-    estimate.projection = projection
+    programs = {unit: {code: split[unit] for code, split in program_split.items() if unit in split} for unit in wanted}
+    completions, academic_year = _national_completions({code for split in programs.values() for code in split})
+    estimates = {}
+    for code, unit in unit_of_code.items():
+        estimate = MarketEstimate(occupation_code=unit or code, area_name="United States")
+        if unit is None:
+            estimate.notes.append("OEWS publishes no employment for this occupation, so supply cannot be estimated.")
+        else:
+            _add_openings(estimate, unit, projections)
+            _add_experienced(estimate, shares[unit], unemployment)
+            _add_entrants(estimate, programs[unit], completions, academic_year)
+        estimates[code] = estimate
+    return estimates
+
+
+def _projections(units: set[str]) -> dict[str, Projection]:
+    """unit -> the newest line-item projection of it or of its nearest ancestors (two levels up)."""
+    chains = {unit: [unit, *soc_ancestors(unit)[:2]] for unit in units}
+    rows = Projection.objects.filter(
+        code__in={code for chain in chains.values() for code in chain}, kind=Projection.Kind.LINE_ITEM
+    )
+    candidates: dict[str, list[Projection]] = defaultdict(list)
+    for projection in rows:
+        candidates[projection.code].append(projection)
+    chosen = {}
+    for unit, chain in chains.items():
+        found = [projection for code in chain for projection in candidates.get(code, [])]
+        if found:  # the newest period first, then the highest code (the finest of the chain)
+            chosen[unit] = max(found, key=lambda projection: (projection.period, projection.code))
+    return chosen
+
+
+def _add_openings(estimate: MarketEstimate, unit: str, projections: dict[str, Projection]) -> None:
+    projection = estimate.projection = projections.get(unit)
     if projection:
         estimate.openings = int((projection.openings * 1000).to_integral_value(ROUND_HALF_UP))
         estimate.citations.append(
@@ -173,32 +213,62 @@ def national_market(occupation_code: str) -> MarketEstimate:
     else:
         estimate.notes.append("BLS Employment Projections has no openings figure for this occupation.")
 
-    shares = {code: split[unit] for code, split in census_split.items() if unit in split}
-    rows = list(
-        Unemployment.objects.filter(census_occupation__in=shares, unemployed__isnull=False)
-        .order_by("-year")
-        .values_list("year", "census_occupation_id", "unemployed")
-    )
-    year = rows[0][0] if rows else None
-    if year is not None:
-        total = Decimal(0)
-        for row_year, census, unemployed in rows:
-            if row_year == year and census is not None and unemployed is not None:
-                total += Decimal(unemployed) * 1000 * shares[census]
-        estimate.experienced = int(total.to_integral_value(ROUND_HALF_UP))
-        estimate.citations.append(
-            Citation("Experienced job seekers", f"BLS Current Population Survey, {year} annual averages, table 25b")
-        )
-    else:
-        estimate.notes.append("The CPS publishes no unemployment figure covering this occupation.")
 
-    programs = {code: split[unit] for code, split in program_split.items() if unit in split}
-    estimate.new_entrants, academic_year = _completions(programs, Completions.NATIONAL)
-    if academic_year:
-        estimate.citations.append(
-            Citation("New entrants", f"NCES IPEDS Completions {academic_year}, through the NCES/BLS CIP-SOC crosswalk")
-        )
-    return estimate
+def _add_experienced(
+    estimate: MarketEstimate, shares: dict[str, Decimal], unemployment: list[tuple[int, str, int | None]]
+) -> None:
+    """Experienced job seekers: the CPS unemployed of the newest year of the census occupations covering the unit,
+    each weighted by the unit's share of it."""
+    rows = [row for row in unemployment if row[1] in shares]
+    year = rows[0][0] if rows else None
+    if year is None:
+        estimate.notes.append("The CPS publishes no unemployment figure covering this occupation.")
+        return
+    total = Decimal(0)
+    for row_year, census, unemployed in rows:
+        if row_year == year and census is not None and unemployed is not None:
+            total += Decimal(unemployed) * 1000 * shares[census]
+    estimate.experienced = int(total.to_integral_value(ROUND_HALF_UP))
+    estimate.citations.append(
+        Citation("Experienced job seekers", f"BLS Current Population Survey, {year} annual averages, table 25b")
+    )
+
+
+def _national_completions(programs: set[str]) -> tuple[dict[str, list[tuple[int, int]]], str | None]:
+    """program -> its (row number, graduates) rows of the newest academic year, nationally, for new-entrant awards;
+    and that year."""
+    newest = _newest_academic_year()
+    if not newest:
+        return {}, None
+    rows = Completions.objects.filter(
+        academic_year=newest,
+        state_abbr=Completions.NATIONAL,
+        program_code__in=programs,
+        award_level__in=NEW_ENTRANT_AWARD_LEVELS,
+    ).values_list("program_code", "total")
+    by_program: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for number, (program, count) in enumerate(rows):
+        by_program[program].append((number, count))
+    return by_program, newest
+
+
+def _add_entrants(
+    estimate: MarketEstimate,
+    programs: dict[str, Decimal],
+    completions: dict[str, list[tuple[int, int]]],
+    year: str | None,
+) -> None:
+    """New entrants: the year's graduates of the programs that prepare for the unit, weighted by its share of each
+    (added in the order the rows were read, as one query for the unit alone adds them)."""
+    if not year:
+        estimate.new_entrants = 0
+        return
+    rows = sorted((number, program, count) for program in programs for number, count in completions.get(program, []))
+    total = sum(Decimal(count) * programs[program] for _, program, count in rows)
+    estimate.new_entrants = int(Decimal(total).to_integral_value(ROUND_HALF_UP))
+    estimate.citations.append(
+        Citation("New entrants", f"NCES IPEDS Completions {year}, through the NCES/BLS CIP-SOC crosswalk")
+    )
 
 
 def _completions(programs: dict[str, Decimal], state: str) -> tuple[int, str | None]:

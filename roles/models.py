@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import get_script_prefix, reverse
 
 from occupations.models import Occupation
+from wages.models import Release
 
 
 def _acronym(word: str) -> bool:
@@ -77,3 +78,22 @@ class Role(models.Model):
                 label, _, text = line.partition(":")
                 items.append((label.strip(), text.strip()) if text else ("", label.strip()))
         return items
+
+
+class RoleProfile(models.Model):
+    """What the role page shows for an occupation in one OEWS release that depends on nothing else (O*NET's
+    description, tasks, skills, knowledge, technology, education, job zone and related occupations; the national
+    figures, their history and change; the national market estimate), as plain JSON. Built for every occupation when
+    the data it reads is imported or a release is published or rolled back (`roles.profiles`), so a role page reads
+    it with one indexed query in any worker; a missing row is built on first read and stored."""
+
+    occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="+")
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="+")
+    payload = models.JSONField()
+    built_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["occupation", "release"], name="one_profile_per_release")]
+
+    def __str__(self) -> str:
+        return f"{self.occupation_id} in {self.release_id}"

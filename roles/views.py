@@ -8,16 +8,14 @@ from django.template import RequestContext, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from geo.resolve import MAX_LENGTH, autocomplete, resolve
 from lib.http import cached_page, rate_limited
-from lib.memo import Memo
 from lib.problems import ApiProblem, problem_response
 from occupations.services import soc_code_of
-from roles.card import RoleCard, role_by_slug, role_card
+from roles.card import role_by_slug, role_card
 from roles.export import card_csv
 from roles.models import Category, Role
 from roles.schemas import RoleCardOut
@@ -113,32 +111,6 @@ def release_notice(release: Release, current: Release | None) -> str:
     return f"You are looking at the {release.name} release, an earlier one; the current release is {current}."
 
 
-# Half of a role page's HTML (description, duties, skills, knowledge, technology, education, job zone) depends on
-# the role and its occupation only: rendered once per role and data version, not once per place. About 20 kB each;
-# the most visited roles stay.
-OCCUPATION_SECTIONS: Memo[SafeString] = Memo("role page occupation sections", maxsize=300)
-
-
-def occupation_sections(role: Role, card: RoleCard) -> SafeString:
-    return OCCUPATION_SECTIONS.get(
-        (role.pk, role.updated_at),
-        versions.current()["data"],
-        lambda: render_to_string("roles/_occupation.html", {"card": card, "role": role}),
-    )
-
-
-# The national sections, per role and release: the same for every place.
-NATIONAL_SECTIONS: Memo[SafeString] = Memo("role page national sections", maxsize=600)
-
-
-def national_sections(role: Role, card: RoleCard, year: int) -> SafeString:
-    return NATIONAL_SECTIONS.get(
-        (role.pk, role.updated_at, year),
-        versions.current()["data"],
-        lambda: render_to_string("roles/_national.html", {"card": card, "role": role}),
-    )
-
-
 @require_GET
 @cached_page(version=versions.cache_version, params=("location", "release"))
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -167,8 +139,9 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "place_param": f"&{place}" if place else "",
         "release_notice": notice,
         "release_year": year,
-        "occupation_sections": occupation_sections(role, card),
-        "national_sections": national_sections(role, card, year),
+        # rendered apart (and put in the page as they are) so the page's HTML stays as it was when they were memos
+        "occupation_sections": render_to_string("roles/_occupation.html", {"card": card, "role": role}),
+        "national_sections": render_to_string("roles/_national.html", {"card": card, "role": role}),
     }
     return render(request, "roles/detail.html", context)
 

@@ -11,7 +11,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from sources import versions
+from sources import derived, versions
 from sources.locks import holder, import_lock
 from sources.models import ImportRun
 from sources.parsing import sha256_of
@@ -56,6 +56,10 @@ def _recorded(*, source: str, path: Path, release: str, exclusive: bool) -> Iter
     try:
         with transaction.atomic():
             yield run
+            # in the import's transaction: the data, its version and what derives from it commit together (the
+            # version first, so the builders' memos are read afresh)
+            versions.bump("data")
+            derived.changed(source)
     except BaseException as exc:
         run.status = ImportRun.Status.FAILED
         run.error = str(exc) or exc.__class__.__name__
@@ -65,7 +69,6 @@ def _recorded(*, source: str, path: Path, release: str, exclusive: bool) -> Iter
     run.status = ImportRun.Status.SUCCEEDED
     run.finished_at = timezone.now()
     run.save()
-    versions.bump("data")
     logger.debug(
         "%s: %s read, %s written, %s rejected from %s in %.1fs",
         source,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from lib.db import refresh_statistics
+from sources import derived
 from sources.locks import import_lock
 from sources.models import ImportRun
 from sources.parsing import DataFileError
@@ -37,7 +38,8 @@ def import_all(data_dir: Path) -> list[ImportRun]:
     if not data_dir.is_dir():
         raise DataFileError(data_dir, None, "not a folder")
     runs: list[ImportRun] = []
-    with import_lock():  # one load at a time, across every data set
+    # one load at a time, across every data set; what derives from the data is built once, at the end
+    with import_lock(), derived.deferred():
         for data_set in data_sets():
             runs.extend(data_set.load(data_dir))
     refresh_statistics()

@@ -5,7 +5,7 @@ import getpass
 from django.db import transaction
 
 from geo.models import NATIONAL
-from sources import versions
+from sources import derived, versions
 from sources.locks import holder, import_lock
 from wages.models import Release, ReleaseChange, WageEstimate
 
@@ -54,6 +54,7 @@ def release_publish(*, year: int, by: str = "") -> Release:
             note = f"public as history; the current release stays {after.name if after else 'none'}"
         release_change_record(release=release, action=ReleaseChange.Action.PUBLISHED, by=by, note=note)
         versions.bump("data")
+        derived.changed("oews")  # the role profiles' history and national figures, in this transaction
     return release
 
 
@@ -76,4 +77,5 @@ def release_rollback(*, by: str = "") -> tuple[Release, Release]:
             note=f"staged again; {previous.name} is the current release again",
         )
         versions.bump("data")
+        derived.changed("oews")  # the role profiles' history and national figures, in this transaction
     return withdrawn, previous

@@ -325,22 +325,25 @@ def test_the_place_travels_with_every_link(client):
 
 
 def test_places_of_one_area_share_its_local_figures_until_the_data_changes(client, oews_2025):
-    """Two ZIP codes of the Seattle metro area are answered from one computation of the area's figures (kept per
-    occupation and area), equal to the source file; a data-version bump computes them again."""
+    """Two ZIP codes of the Seattle metro area are answered with the area's figures (one per occupation and area, read
+    with indexed queries, kept by no worker), equal to the source file; after a data-version bump they are read
+    afresh and show the same."""
     from geo.resolve import resolve
-    from roles.card import local_figures
+    from roles.card import local_figures, occupation_profile
     from sources import versions
 
     first, second = resolve("98101").place, resolve("98109").place
     assert first is not None and second is not None and first.area == second.area
-    kept = local_figures("29-1141", 0, first.area)
-    assert local_figures("29-1141", 0, second.area) is kept
+    kept = local_figures(occupation_profile("29-1141"), "29-1141", first.area)
+    other = local_figures(occupation_profile("29-1141"), "29-1141", second.area)
+    assert other.located.estimate == kept.located.estimate and other.located.asked == kept.located.asked
     row = oews_row(oews_2025, first.area.code.lstrip("0"), "29-1141")
     assert kept.local is not None and kept.local.medium.text == dollars(row["A_MEDIAN"])
+    assert other.local is not None and other.local.medium.text == kept.local.medium.text
     for place in ("98101", "98109"):
         assert dollars(row["A_MEDIAN"]) in text_of(client.get("/roles/registered-nurses/", {"location": place}))
     versions.bump("data")
-    again = local_figures("29-1141", 0, first.area)
+    again = local_figures(occupation_profile("29-1141"), "29-1141", first.area)
     assert again is not kept and again.local.medium.text == kept.local.medium.text
 
 
