@@ -53,6 +53,40 @@ def production_env(**overrides: str) -> dict[str, str]:
     return env
 
 
+def manage_shell(env: dict[str, str], code: str) -> str:
+    """Run Python in `manage.py shell` with `env` (as an operator, or another server, would) and return what it
+    printed; a failure raises with the end of its stderr."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-3000:])
+    return done.stdout.strip()
+
+
+def publish_expired_posting(env: dict[str, str], role_slug: str) -> int:
+    """Publish one of the role's expired postings again, as an employer renewing it would (bumping the platform
+    version), and return the role's open postings as the app now counts them."""
+    printed = manage_shell(
+        env,
+        "from datetime import timedelta; from django.utils import timezone; from jobs.models import Posting; "
+        "from market.platform import platform_counts; from roles.models import Role; from sources import versions; "
+        f"posting = Posting.objects.filter(role__slug={role_slug!r}, expires_at__lte=timezone.now())"
+        ".order_by('id')[0]; "
+        "Posting.objects.filter(pk=posting.pk).update("
+        "status=Posting.Status.PUBLISHED, expires_at=timezone.now() + timedelta(days=30)); "
+        "versions.bump('platform'); "
+        f"print(platform_counts(Role.objects.get(slug={role_slug!r}).occupation_id).active_postings)",
+    )
+    return int(printed.splitlines()[-1])
+
+
 def stop_process(process: subprocess.Popen[bytes] | None, seconds: float = 30) -> None:
     """SIGTERM (a graceful stop), then SIGKILL if the process is still there after `seconds`."""
     if process is not None and process.poll() is None:

@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -24,7 +23,16 @@ from pathlib import Path
 import pytest
 import requests
 
-from tools.cluster import Stack, free_port, nginx_binary, nginx_run_dir, production_env, stack
+from tools.cluster import (
+    Stack,
+    free_port,
+    manage_shell,
+    nginx_binary,
+    nginx_run_dir,
+    production_env,
+    publish_expired_posting,
+    stack,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ROLE = "registered-nurses"
@@ -58,17 +66,7 @@ class Front:
 
     def shell(self, code: str) -> str:
         """Python in `manage.py shell` with the server's settings, as an operator (or another server) would."""
-        done = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", code],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        return done.stdout.strip()
+        return manage_shell(self.env, code)
 
 
 @pytest.fixture(scope="module")
@@ -185,17 +183,9 @@ def test_a_data_or_platform_version_bump_shows_through_nginx_within_the_validity
     _until(lambda: _shows(front, "Nurses Renamed Through Nginx"), VALIDITY + SLACK)
     # A posting published bumps the platform version: the count of open postings follows.
     before = _open_postings(front)
-    expected = front.shell(
-        "from datetime import timedelta; from django.utils import timezone; from jobs.models import Posting; "
-        "from market.platform import platform_counts; from roles.models import Role; from sources import versions; "
-        f"posting = Posting.objects.filter(role__slug={ROLE!r}, expires_at__lte=timezone.now()).order_by('id')[0]; "
-        "Posting.objects.filter(pk=posting.pk).update("
-        "status=Posting.Status.PUBLISHED, expires_at=timezone.now() + timedelta(days=30)); "
-        "versions.bump('platform'); "
-        f"print(platform_counts(Role.objects.get(slug={ROLE!r}).occupation_id).active_postings)"
-    ).splitlines()[-1]
-    assert int(expected) == before + 1
-    _until(lambda: _open_postings(front) == int(expected), VALIDITY + SLACK)
+    expected = publish_expired_posting(front.env, ROLE)
+    assert expected == before + 1
+    _until(lambda: _open_postings(front) == expected, VALIDITY + SLACK)
 
 
 def test_with_the_app_server_stopped_nginx_serves_the_last_good_page(front: Front):
