@@ -22,9 +22,11 @@ requires_shared_data = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
+    """With `--reuse-db` (and a file for TEST_DATABASE_NAME on SQLite) a test database that already holds the
+    snapshot is kept, so a developer's second run skips the load; pass `--create-db` after changing an importer."""
     with django_db_blocker.unblock():
-        call_command("load_snapshot", verbosity=0)
+        call_command("load_snapshot", verbosity=0, if_needed=request.config.getoption("reuse_db"))
 
 
 @pytest.fixture
