@@ -79,6 +79,46 @@ ALIASES: dict[str, list[tuple[str, str] | str]] = {
     "washington dc baltimore": ["0047900", "0012580"],
     "baltimore washington": ["0012580", "0047900"],
 }
+# Well-known regions that are not a city, county or metro title: the places (city or county, state) whose areas they
+# span, offered as a choice (one area: that place). Each entry names its source. Documented in docs/places.md.
+REGIONS: dict[str, list[tuple[str, str]]] = {
+    # The barrier islands of Currituck, Dare and Hyde counties (NPS Cape Hatteras National Seashore; NC DOT).
+    "outer banks": [("Dare County", "NC"), ("Currituck County", "NC"), ("Hyde County", "NC")],
+    # The lake's shore towns on both sides of the state line (Tahoe Regional Planning Agency's jurisdiction: El
+    # Dorado and Placer counties, CA; Douglas and Washoe counties, NV; Carson City).
+    "lake tahoe": [
+        ("South Lake Tahoe", "CA"),
+        ("Placer County", "CA"),
+        ("Incline Village", "NV"),
+        ("Douglas County", "NV"),
+    ],
+    "tahoe": [("South Lake Tahoe", "CA"), ("Placer County", "CA"), ("Incline Village", "NV"), ("Douglas County", "NV")],
+    # The San Francisco Bay Area's nine counties (Association of Bay Area Governments).
+    "east bay": [("Alameda County", "CA"), ("Contra Costa County", "CA")],
+    # Cape Cod is Barnstable County (Cape Cod Commission), the Florida Keys Monroe County (Monroe County, FL).
+    "cape cod": [("Barnstable County", "MA")],
+    "florida keys": [("Monroe County", "FL")],
+    "the keys": [("Monroe County", "FL")],
+    # The Hamptons and the rest of eastern Long Island are in Suffolk County; Long Island is Nassau and Suffolk.
+    "the hamptons": [("Suffolk County", "NY")],
+    "hamptons": [("Suffolk County", "NY")],
+    "long island": [("Nassau County", "NY"), ("Suffolk County", "NY")],
+    # Jackson Hole is Teton County, WY (Teton County government).
+    "jackson hole": [("Teton County", "WY")],
+}
+# AP style's state abbreviations ("Fla.", "Okla.", "N.C."), and the GPO forms people also write, as place keys: the
+# AP Stylebook's list (states of eight letters or fewer, and Alaska and Hawaii, are written out).
+AP_STATES = {
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO", "conn": "CT", "del": "DE",
+    "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS", "ky": "KY", "la": "LA",
+    "md": "MD", "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS", "mo": "MO", "mont": "MT", "neb": "NE",
+    "nebr": "NE", "nev": "NV", "n h": "NH", "n j": "NJ", "n m": "NM", "n mex": "NM", "n y": "NY", "n c": "NC",
+    "n d": "ND", "n dak": "ND", "okla": "OK", "ore": "OR", "oreg": "OR", "pa": "PA", "penn": "PA", "r i": "RI",
+    "s c": "SC", "s d": "SD", "s dak": "SD", "tenn": "TN", "tex": "TX", "vt": "VT", "va": "VA", "wash": "WA",
+    "w va": "WV", "wis": "WI", "wisc": "WI", "wyo": "WY",
+}  # fmt: skip
+BLS_AREA_CODE = re.compile(r"^[msn]?(\d{7})$")  # an OEWS area code, with or without BLS's kind letter (M, S, N)
+STATE_FIPS = re.compile(r"^\d{2}$")  # BLS's (and FIPS's) 2-digit state code: 54 is West Virginia
 # The whole country, as people write it: national figures.
 NATIONAL_NAMES = {"united states", "united states of america", "usa", "us", "u s", "u s a", "nationwide", "national"}
 NOT_PLACES = {"remote", "anywhere", "work from home", "wfh", "hybrid", "telecommute", "virtual"}
@@ -202,7 +242,7 @@ class _Gazetteer:
     counties: dict[tuple[str, str], _Entry]  # (county key without "county", state abbr)
     counties_by_name: dict[str, list[_Entry]]
     metros: list[tuple[str, str, Area]]  # (title key, states the title names, area)
-    metro_titles: dict[str, Area]  # title key -> area
+    metro_titles: dict[str, Area]  # title key -> area (a metro's or a nonmetropolitan area's own name)
     zips: dict[str, _Entry]
     aliases: dict[str, list[_Entry]]
     names: list[str] = field(default_factory=list)  # suggestions and autocomplete, most populous first
@@ -242,8 +282,8 @@ def gazetteer() -> _Gazetteer:
     unique = dict(names)  # a label listed twice keeps its last weight
     return _Gazetteer(
         areas, _states(), cities, by_name, counties, counties_by_name, metros,
-        {title: area for title, _, area in metros}, _zips(), _aliases(areas, cities), list(unique),
-        list(unique.values()),
+        {place_key(area.name): area for area in areas.values() if area.is_substate}, _zips(),
+        _aliases(areas, cities, counties), list(unique), list(unique.values()),
     )  # fmt: skip
 
 
@@ -255,6 +295,10 @@ def _states() -> dict[str, tuple[str, str, str]]:
         for key in (abbr.lower(), place_key(name), place_key(f"{name} state"), place_key(f"state of {name}")):
             states[key] = value
     states["d c"] = states.get("dc", ("11", "DC", "District of Columbia"))
+    by_abbr = {abbr: value for value in list(states.values()) for abbr in [value[1]]}
+    for key, abbr in AP_STATES.items():
+        if abbr in by_abbr:
+            states.setdefault(key, by_abbr[abbr])
     return states
 
 
@@ -304,16 +348,20 @@ def _zips() -> dict[str, _Entry]:
     return zips
 
 
-def _aliases(areas: dict[str, Area], cities: dict[tuple[str, str], _Entry]) -> dict[str, list[_Entry]]:
-    """ALIASES, each to the places it names that are loaded."""
+def _aliases(
+    areas: dict[str, Area], cities: dict[tuple[str, str], _Entry], counties: dict[tuple[str, str], _Entry]
+) -> dict[str, list[_Entry]]:
+    """ALIASES and REGIONS, each to the places it names that are loaded (a region's place: a city, else a county)."""
     aliases: dict[str, list[_Entry]] = {}
-    for alias, targets in ALIASES.items():
+    for alias, targets in [*ALIASES.items(), *REGIONS.items()]:
         entries = []
         for target in targets:
             if isinstance(target, str):
                 if target in areas:
                     entries.append(_area_entry(areas[target]))
-            elif (found := cities.get((place_key(target[0]), target[1]))) is not None:
+                continue
+            name, state = place_key(target[0]), target[1]
+            if (found := cities.get((name, state)) or counties.get((_county_base(name), state))) is not None:
                 entries.append(found)
         if entries:
             aliases[place_key(alias)] = entries
@@ -349,7 +397,12 @@ def _found(result: Resolution, entry: _Entry, places: _Gazetteer) -> Resolution:
 
 
 def _choose(result: Resolution, entries: list[_Entry], places: _Gazetteer) -> Resolution:
-    unique = list({entry.label: entry for entry in entries}.values())
+    """One place, or a choice; places whose figures are one area's are one choice, the first named ("Kansas City":
+    MO and KS are both the Kansas City metro area)."""
+    by_area: dict[str, _Entry] = {}
+    for entry in entries:
+        by_area.setdefault(entry.area, entry)
+    unique = list(by_area.values())
     if len(unique) == 1:
         return _found(result, unique[0], places)
     result.choices = [entry.label for entry in unique[:10]]
@@ -372,6 +425,8 @@ def _in_state(result: Resolution, place: str, state: tuple[str, str, str], place
     abbr = state[1]
     if (found := places.cities.get((place, abbr))) is not None:
         return _found(result, found, places)
+    if (aliased := _aliased(place, places, abbr)) is not None:  # "Bay Area, CA", "Outer Banks NC"
+        return _choose(result, aliased, places)
     if (found := places.counties.get((_county_base(place), abbr))) is not None:
         return _found(result, found, places)
     metros = [area for title, states, area in places.metros if _within(place, title) and abbr in states.split("-")]
@@ -380,10 +435,38 @@ def _in_state(result: Resolution, place: str, state: tuple[str, str, str], place
     if len(metros) > 1:
         return _choose(result, [_area_entry(area) for area in metros], places)
     typed = result.query.rpartition(",")[0].strip() or " ".join(result.query.split()[: len(place.split())])
-    result.error = f"We couldn't find “{typed}” in {state[2]}."
-    elsewhere = [entry.label for entry in places.cities_by_name.get(place, [])[:2]]  # Astoria, NY -> Astoria, OR
-    result.suggestions = (suggest(place, 2, state=abbr) + elsewhere) or suggest(result.query)
+    elsewhere = [entry.label for entry in places.cities_by_name.get(place, [])[:2]]  # Astoria, NY: Astoria, OR
+    also = f" There is {' and '.join(elsewhere)}." if elsewhere else ""
+    result.error = f"We couldn't find “{typed}” in {state[2]}.{also}"
+    # Suggestions stay in the state typed ("Brattleboro VT" is never Attleboro, MA): close names there, else the
+    # state's own areas, each of which resolves.
+    result.suggestions = suggest(place, 3, state=abbr) or _state_areas(state, places)
     return result
+
+
+def _state_areas(state: tuple[str, str, str], places: _Gazetteer) -> list[str]:
+    """The state and its metro and nonmetropolitan areas, by name: somewhere to go when a town is not known."""
+    inside = sorted(
+        (area for area in places.areas.values() if area.is_substate and area.state_abbr == state[1]),
+        key=lambda area: (area.kind != Area.Kind.NONMETRO, area.name),
+    )
+    return [state[2], *(area.name for area in inside)][:5]
+
+
+def _aliased(key: str, places: _Gazetteer, state: str = "") -> list[_Entry] | None:
+    """The places a short name or region names ("the Bay Area" as "bay area"); with a state, only those in it."""
+    entries = places.aliases.get(key) or places.aliases.get(key.removeprefix("the "))
+    if entries is None or not state:
+        return entries
+    inside = [entry for entry in entries if state in _entry_states(entry, places)]
+    return inside or None
+
+
+def _entry_states(entry: _Entry, places: _Gazetteer) -> set[str]:
+    """The states a place is in: a city's or county's, or every state a metro area's title names."""
+    area = places.areas[entry.area]
+    named = entry.label.rpartition(", ")[2] if entry.label != area.name else area.name.rpartition(", ")[2]
+    return {*named.split("-"), area.state_abbr}
 
 
 def resolve(raw: str) -> Resolution:
@@ -433,7 +516,7 @@ def _lookup(result: Resolution, query: str, places: _Gazetteer) -> Resolution:
         result.error = "We couldn't find a place in what was entered."
         return result
     # Each way of reading the text in turn; the first that applies answers, found or not.
-    for reading in (_by_alias_or_title, _by_city_comma_state, _by_state, _by_trailing_state, _by_name):
+    for reading in (_by_code, _by_alias_or_title, _by_city_comma_state, _by_state, _by_trailing_state, _by_name):
         if (answered := reading(result, query, key, places)) is not None:
             return answered
     return _by_metro(result, query, key, places)
@@ -448,11 +531,26 @@ def _by_zip(result: Resolution, zip_code: str, places: _Gazetteer) -> Resolution
 
 
 def _by_alias_or_title(result: Resolution, query: str, key: str, places: _Gazetteer) -> Resolution | None:
-    if (aliased := places.aliases.get(key)) is not None:
+    if (aliased := _aliased(key, places)) is not None:
         return _choose(result, aliased, places)
-    if (metro := places.metro_titles.get(key)) is not None:  # "Sioux Falls, SD-MN": a metro area's own title
+    # "Sioux Falls, SD-MN", "West North Dakota nonmetropolitan area": an area's own title, as the site names it
+    if (metro := places.metro_titles.get(key)) is not None:
         return _found(result, _area_entry(metro), places)
     return None
+
+
+def _by_code(result: Resolution, query: str, key: str, places: _Gazetteer) -> Resolution | None:
+    """BLS's codes: an OEWS area code ("5400002", "M0041860"), or a state's 2-digit code ("54")."""
+    code = match.group(1) if (match := BLS_AREA_CODE.match(key)) else ""
+    if STATE_FIPS.match(key):
+        code = f"{key}00000"
+    if not code:
+        return None
+    if code not in places.areas or (code == NATIONAL and not match):
+        result.error = f"We couldn't find the BLS area code {query}."
+        return result
+    area = places.areas[code]
+    return _found(result, _Entry(area.name, area.code), places)
 
 
 def _by_city_comma_state(result: Resolution, query: str, key: str, places: _Gazetteer) -> Resolution | None:
