@@ -353,7 +353,8 @@ def _aliases(
 ) -> dict[str, list[_Entry]]:
     """ALIASES and REGIONS, each to the places it names that are loaded (a region's place: a city, else a county)."""
     aliases: dict[str, list[_Entry]] = {}
-    for alias, targets in [*ALIASES.items(), *REGIONS.items()]:
+    named: list[tuple[str, list[tuple[str, str] | str]]] = [*ALIASES.items(), *REGIONS.items()]  # type: ignore[list-item]
+    for alias, targets in named:
         entries = []
         for target in targets:
             if isinstance(target, str):

@@ -118,3 +118,57 @@ class Completions(models.Model):
             )
         ]
         indexes = [models.Index(fields=["program_code", "academic_year", "state_abbr"])]
+
+
+class Institution(models.Model):
+    """A postsecondary institution of the IPEDS directory (HD file): where it is and its web address."""
+
+    unitid = models.PositiveIntegerField(primary_key=True, help_text="IPEDS UNITID.")
+    name = models.CharField(max_length=200)
+    city = models.CharField(max_length=100)
+    state_abbr = models.CharField(max_length=2)
+    web_address = models.CharField(max_length=200, blank=True, help_text="WEBADDR as IPEDS gives it (no scheme).")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        ordering = ["unitid"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city}, {self.state_abbr}"
+
+
+class InstitutionCompletions(models.Model):
+    """IPEDS awards (first majors) of one institution in one program at one award level, one academic year: only
+    programs the CIP-SOC crosswalk links to an occupation, and only where awards were made."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="completions")
+    academic_year = models.CharField(max_length=7, help_text="e.g. 2023-24")
+    program_code = models.CharField(max_length=7, db_index=True)
+    award_level = models.PositiveSmallIntegerField(help_text="IPEDS AWLEVEL code.")
+    total = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name_plural = "institution completions"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "academic_year", "program_code", "award_level"],
+                name="institution_completions_unique",
+            )
+        ]
+
+
+class OccupationProgrammes(models.Model):
+    """Built at import (`market.programmes.occupation_programmes_build`): every institution whose programs prepare
+    for one SOC 2018 occupation, largest first, as the role page's "Programmes near you" reads them."""
+
+    soc_code = models.CharField(max_length=7, primary_key=True)
+    academic_year = models.CharField(max_length=7)
+    unitids = models.JSONField(help_text="The institutions' UNITIDs, most awards in these programs first.")
+    totals = models.JSONField(help_text="Each one's awards in these programs, in the same order.")
+    program_details = models.JSONField(
+        help_text="CIP code -> [title, how many other occupations the crosswalk links it to], for its programs."
+    )
+
+    class Meta:
+        verbose_name_plural = "occupation programmes"

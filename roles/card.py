@@ -2,11 +2,14 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from geo.models import NATIONAL, Area
+from geo.points import place_point
 from geo.resolve import Place, Resolution, resolve
 from market.difficulty import MarketEstimate, local_market
 from market.platform import PlatformCounts, platform_counts, platform_market
+from market.programmes import Programmes, programmes_for
 from occupations.models import OnetOccupation
 from roles.models import Role
 from roles.profiles import EducationRow, OccupationProfile, RatingRow, TechnologyGroup, profile_read
@@ -66,6 +69,12 @@ class RoleCard:
     def description(self) -> str:
         return self.role.short_description or (self.onet.description if self.onet else "")
 
+    @cached_property
+    def programmes(self) -> Programmes | None:
+        """Programmes near you (IPEDS): nearest to the place; for a state or a nonmetropolitan area (no one point) the
+        largest in its state; without a place the largest nationally. Read only where shown."""
+        return card_programmes(self.role.occupation_id, self.place)
+
     @property
     def local_difference(self) -> Decimal | None:
         """Percent difference of the local median from the national median, in the unit both publish."""
@@ -75,6 +84,14 @@ class RoleCard:
         if not local or not national:
             return None
         return ((Decimal(local) - Decimal(national)) * 100 / Decimal(national)).quantize(Decimal("0.1"))
+
+
+def card_programmes(soc: str, place: Place | None) -> Programmes | None:
+    if place is None or place.area.is_national:
+        return programmes_for(soc)
+    if (point := place_point(place)) is not None:
+        return programmes_for(soc, point=point, near=place.label)
+    return programmes_for(soc, state=place.area.state_abbr, near=place.area.name)
 
 
 def occupation_profile(soc: str, year: int = 0) -> OccupationProfile:

@@ -101,9 +101,39 @@ def card_csv(card: RoleCard) -> str:
         )
         if summary is not None
     ]
+    rows += _programme_rows(card)
     buffer = io.StringIO()
     if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        fields = list(dict.fromkeys(name for row in rows for name in row))  # the wage columns, then the programmes'
+        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows({key: "" if value is None else value for key, value in row.items()} for row in rows)
     return buffer.getvalue()
+
+
+def _programme_rows(card: RoleCard) -> list[dict[str, Value]]:
+    """Programmes near you: a row per institution and program (section "programme"), nearest first."""
+    found = card.programmes
+    if found is None:
+        return []
+    return [
+        {
+            "section": "programme",
+            "place": found.near,
+            "institution": school.name,
+            "institution_unitid": school.unitid,
+            "institution_city": school.city,
+            "institution_state": school.state,
+            "institution_url": school.url,
+            "distance_miles": None if school.distance_miles is None else Decimal(str(school.distance_miles)),
+            "cip_code": programme.code,
+            "programme": programme.title,
+            "award_level": programme.award_level,
+            "completions": programme.completions,
+            "academic_year": found.academic_year,
+            "other_occupations": programme.other_occupations,
+            "sources": found.citation,
+        }
+        for school in found.schools
+        for programme in school.programmes
+    ]

@@ -9,6 +9,7 @@ from pydantic import Field
 from geo.schemas import AreaOut
 from market.difficulty import MarketEstimate
 from market.platform import PlatformCounts
+from market.programmes import Programmes
 from occupations.schemas import OccupationRef, OnetOut
 from roles.card import RoleCard
 from roles.models import Role
@@ -159,6 +160,54 @@ class OccupationOut(Schema):
     roles: list[RoleRef] = Field(description="Roles whose figures come from this occupation.")
 
 
+class ProgrammeOut(Schema):
+    cip_code: str = Field(description="CIP 2020 code of the program.")
+    title: str
+    award_level: str = Field(description="IPEDS award level, as NCES labels it.")
+    completions: int = Field(description="Awards (first majors) in the academic year.")
+    other_occupations: int = Field(description="Other occupations the CIP-SOC crosswalk links this program to.")
+
+
+class SchoolOut(Schema):
+    unitid: int = Field(description="IPEDS UNITID.")
+    name: str
+    city: str
+    state: str
+    url: str = Field(description="The institution's web address (IPEDS WEBADDR).")
+    distance_miles: float | None = Field(description="From the place's point; null when listed by size.")
+    completions: int = Field(description="Awards in the programs below, that year.")
+    programmes: list[ProgrammeOut]
+
+
+class ProgrammesOut(Schema):
+    academic_year: str
+    near: str = Field(description="The place measured from; a state or area when listed by size there; '' national.")
+    institutions: int = Field(description="Institutions with a program that prepares for the occupation.")
+    schools: list[SchoolOut] = Field(description="Nearest first to the place, else largest first.")
+    citation: str
+
+    @staticmethod
+    def of(found: Programmes) -> "ProgrammesOut":
+        return ProgrammesOut(
+            academic_year=found.academic_year,
+            near=found.near,
+            institutions=found.institutions,
+            citation=found.citation,
+            schools=[
+                SchoolOut(
+                    unitid=s.unitid, name=s.name, city=s.city, state=s.state, url=s.url,
+                    distance_miles=s.distance_miles, completions=s.completions,
+                    programmes=[
+                        ProgrammeOut(cip_code=p.code, title=p.title, award_level=p.award_level,
+                                     completions=p.completions, other_occupations=p.other_occupations)
+                        for p in s.programmes
+                    ],
+                )
+                for s in found.schools
+            ],
+        )  # fmt: skip
+
+
 class RoleCardOut(Schema):
     slug: str
     title: str
@@ -186,6 +235,9 @@ class RoleCardOut(Schema):
     education: list[EducationOut] = Field(description="O*NET: education of people in the occupation, percent.")
     job_zone: JobZoneOut | None
     related_roles: list[RoleRef]
+    programmes: ProgrammesOut | None = Field(
+        None, description="Programmes near you: institutions whose programs prepare for the occupation (IPEDS)."
+    )
     citations: list[str]
 
     @staticmethod
@@ -224,6 +276,7 @@ class RoleCardOut(Schema):
             education=[EducationOut(level=e.description, percent=float(e.percent)) for e in card.education],
             job_zone=_job_zone_out(card),
             related_roles=[RoleRef.of(r) for r in card.related],
+            programmes=ProgrammesOut.of(card.programmes) if card.programmes else None,
             citations=_citations(card),
         )
 

@@ -3,7 +3,7 @@ NetBox's plug-ins call `register_data_backend()`: `import_all`, `load_snapshot`,
 releases endpoint iterate the registry, so this app imports none of them.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +25,10 @@ class SnapshotFile:
     # Where the file is listed in the manifest when not with its data set (the first manifest's order, which a
     # rebuilt snapshot must reproduce byte for byte).
     manifest_position: int | None = None
+    # A file the snapshot keeps in another form (a Parquet file as CSV, say): the rows to write, header first, read
+    # from the file and the data folder (a filter may read another file there), and the name to keep it under.
+    reader: Callable[[Path, Path], Iterator[list[str]]] | None = field(default=None, compare=False)
+    target: str = ""
 
 
 @dataclass(frozen=True)

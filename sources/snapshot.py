@@ -18,9 +18,12 @@ from sources.parsing import DataFileError, open_text
 from sources.registry import SnapshotFile, snapshot_files
 
 
-def _rows(path: Path, part: SnapshotFile) -> Iterator[list[str]]:
+def _rows(path: Path, part: SnapshotFile, source: Path) -> Iterator[list[str]]:
     """The header and the rows of `path`, keeping only the part's columns."""
     assert part.columns is not None
+    if part.reader is not None:
+        yield from part.reader(path, source)
+        return
     with open_text(path) as handle:
         lines: Iterator[list[str]] = (
             (line.rstrip("\r\n").split("\t") for line in handle) if part.delimiter == "\t" else csv.reader(handle)
@@ -49,7 +52,7 @@ def build(source: Path, destination: Path) -> list[dict[str, Any]]:
         path = source / part.pattern
         if not path.exists():
             raise DataFileError(path, None, "file not found in the source folder")
-        relative = part.pattern.removesuffix(".gz")
+        relative = (part.target or part.pattern).removesuffix(".gz")
         target = destination / (relative if part.columns is None else relative + ".gz")
         target.parent.mkdir(parents=True, exist_ok=True)
         rows = 0
@@ -63,12 +66,12 @@ def build(source: Path, destination: Path) -> list[dict[str, Any]]:
             ):
                 text = io.TextIOWrapper(packed, encoding="utf-8", newline="")
                 if part.delimiter == "\t":
-                    for values in _rows(path, part):
+                    for values in _rows(path, part, source):
                         text.write("\t".join(values) + "\r\n")
                         rows += 1
                 else:
                     writer = csv.writer(text, lineterminator="\r\n")
-                    for values in _rows(path, part):
+                    for values in _rows(path, part, source):
                         writer.writerow(values)
                         rows += 1
                 text.flush()
