@@ -170,11 +170,8 @@ def nearest(found: _Occupation, latitude: float, longitude: float, limit: int) -
     candidates (cheap, and in the same order near the place); the haversine orders them."""
     scale = math.cos(math.radians(latitude))
     lats, lons = found.latitudes, found.longitudes
-    candidates = heapq.nsmallest(
-        limit * 3,
-        range(len(lats)),
-        key=lambda i: (lats[i] - latitude) ** 2 + ((lons[i] - longitude) * scale) ** 2,
-    )
+    flat = [(lat - latitude) ** 2 + ((lon - longitude) * scale) ** 2 for lat, lon in zip(lats, lons, strict=True)]
+    candidates = heapq.nsmallest(limit * 3, range(len(flat)), key=flat.__getitem__)
     exact = [(distance_miles(latitude, longitude, lats[i], lons[i]), i) for i in candidates]
     return sorted(exact, key=lambda pair: (pair[0], -found.totals[pair[1]], found.unitids[pair[1]]))[:limit]
 
@@ -205,9 +202,10 @@ def programmes_for(
         picked = _largest(found, limit, directory.by_state.get(state, frozenset()) if state else None)
     chosen = [found.unitids[index] for _, index in picked]
     offered: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    # by the unique index (institution, year, program, level): the ten institutions' programs that feed `soc`
     for unitid, code, level, total in (
         InstitutionCompletions.objects.filter(
-            academic_year=found.academic_year, institution_id__in=chosen, program_code__in=list(found.details)
+            institution_id__in=chosen, academic_year=found.academic_year, program_code__in=list(found.details)
         )
         .order_by("-total", "program_code", "award_level")
         .values_list("institution_id", "program_code", "award_level", "total")
