@@ -136,7 +136,15 @@ def test_without_javascript_the_form_still_works(server, browser):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/roles/", "/roles/back-end-developer/?location=Austin%2C+TX", "/roles/?q=nurse", "/methodology/"]
+    "path",
+    [
+        "/",
+        "/roles/",
+        "/roles/back-end-developer/?location=Austin%2C+TX",
+        "/roles/registered-nurses/?location=Bozeman%2C+MT",  # programmes near you (issue 19)
+        "/roles/?q=nurse",
+        "/methodology/",
+    ],
 )
 def test_no_serious_accessibility_violations(server, page, path):
     page.goto(f"{server}{path}")
