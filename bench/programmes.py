@@ -1,9 +1,11 @@
 """Benchmark the nearest-programmes query (issue 19 item 3; target: <= 5 ms over all institutions).
 
-Times `market.programmes.programmes_for` with a place, for the occupations with the most institutions and for
+Times `market.programmes.programmes_for` (the section: the scan, then one indexed query for the programs of the
+ten institutions listed) with a place, for the occupations with the most institutions and for
 Registered Nurses, from places across the country, once the occupation's row is in the process memo (as it is after
 a worker's first request for it); and the scan itself, the nearest 10 among every institution of the IPEDS
-directory, the worst case whatever the occupation. Prints the median and p99 of each.
+directory, the worst case whatever the occupation: the issue's target. Prints the median and p99 of each, wall and
+CPU time (on a shared machine the CPU time is the code's own cost).
 
     DEBUG=true DATABASE_URL=... .venv/bin/python bench/programmes.py   (a database with the snapshot loaded)
 """
@@ -56,20 +58,24 @@ def main() -> None:
     if not rows:
         sys.exit("No programmes loaded: run manage.py load_snapshot first.")
     widest = sorted(rows, key=lambda row: -len(row[1]))[:3]
-    worst = 0.0
+    whole = 0.0
     for soc, institutions in [*widest, ("29-1141", None)]:
         programmes_for(soc)  # into the process memo, as after a worker's first request
         count = len(institutions) if institutions is not None else programmes_for(soc).institutions  # type: ignore[union-attr]
         samples = [s for point in POINTS for s in timed(lambda p=point, s=soc: programmes_for(s, point=p), 25)]
-        worst = max(worst, report(f"programmes_for {soc} ({count} institutions), nearest 10", samples))
+        whole = max(whole, report(f"programmes_for {soc} ({count} institutions), nearest 10", samples))
     # every institution of the directory, whatever the occupation: the scan alone
     everything = list(Institution.objects.values_list("unitid", "latitude", "longitude"))
     units, lats, lons = (list(column) for column in zip(*everything, strict=True))
     every = _Occupation("", units, lats, lons, [0] * len(units), {})
     samples = [s for point in POINTS for s in timed(lambda p=point: nearest(every, p[0], p[1], 10), 25)]
-    worst = max(worst, report(f"nearest 10 of all {len(units)} institutions (the scan)", samples))
-    verdict = "meets" if worst <= 5 else "MISSES"
-    print(f"worst CPU p99 {worst:.2f} ms: {verdict} the 5 ms target (load average {os.getloadavg()[0]:.1f})")
+    scan = report(f"nearest 10 of all {len(units)} institutions (the scan)", samples)
+    verdict = "meets" if scan <= 5 else "MISSES"
+    print(f"the nearest query over all institutions: CPU p99 {scan:.2f} ms, {verdict} the 5 ms target")
+    print(
+        f"the whole section (the scan, then the listed institutions' programs from the database): CPU p99 {whole:.2f}"
+        f" ms at its worst; load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":
