@@ -123,6 +123,7 @@ STATE_FIPS = re.compile(r"^\d{2}$")  # BLS's (and FIPS's) 2-digit state code: 54
 NATIONAL_NAMES = {"united states", "united states of america", "usa", "us", "u s", "u s a", "nationwide", "national"}
 NOT_PLACES = {"remote", "anywhere", "work from home", "wfh", "hybrid", "telecommute", "virtual"}
 # Words around a place that do not change it: "Greater Seattle Area", "Boston metro area", "Seattle, WA, USA".
+_LEADING = re.compile(r"^(the |greater )+")
 _AROUND = re.compile(
     r"^(the |greater )+|( (metropolitan|metro|metroplex|region|area|and vicinity))+$|( (usa|us|u s|u s a|united states"
     r"( of america)?))$"
@@ -502,6 +503,9 @@ def resolve(raw: str) -> Resolution:
     while (stripped := _AROUND.sub("", bare).strip()) != bare:
         bare = stripped
     if found.kind == Outcome.UNKNOWN and bare and bare != key:
+        # A region inside the words around it first ("Greater Bay Area" is the Bay Area, never Bay, AR)
+        if (aliased := _aliased(_LEADING.sub("", key), places)) is not None:
+            return _choose(Resolution(query=query), aliased, places)
         # "Greater Seattle Area", "Boston MA area", "Seattle, WA, USA": the place inside the words around it.
         again = _lookup(Resolution(query=query), bare, places)
         if again.kind in (Outcome.FOUND, Outcome.AMBIGUOUS):

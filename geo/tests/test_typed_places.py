@@ -20,7 +20,9 @@ def county_area(name: str, abbr: str) -> str:
     return County.objects.get(name=name, state__abbr=abbr).oews_area_id
 
 
-@pytest.mark.parametrize("text", ["the Bay Area", "The Bay Area", "Bay Area, CA", "bay area ca", "the SF Bay Area"])
+@pytest.mark.parametrize(
+    "text", ["the Bay Area", "The Bay Area", "Bay Area, CA", "bay area ca", "the SF Bay Area", "Greater Bay Area"]
+)
 def test_the_bay_area_is_its_metro_areas_never_bay_arkansas(text):
     result = resolve(text)
     assert result.kind == Outcome.AMBIGUOUS, result.message
