@@ -12,11 +12,11 @@ from geo.resolve import AP_STATES, REGIONS, Outcome, resolve
 pytestmark = pytest.mark.django_db
 
 
-def city_area(name: str, abbr: str) -> str:
+def city_area(name, abbr):
     return City.objects.filter(name=name, state__abbr=abbr).order_by("-population").first().county.oews_area_id
 
 
-def county_area(name: str, abbr: str) -> str:
+def county_area(name, abbr):
     return County.objects.get(name=name, state__abbr=abbr).oews_area_id
 
 

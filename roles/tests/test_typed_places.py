@@ -20,11 +20,11 @@ def fresh_cache():
     cache.clear()
 
 
-def city_area(name: str, abbr: str) -> str:
+def city_area(name, abbr):
     return City.objects.filter(name=name, state__abbr=abbr).order_by("-population").first().county.oews_area_id
 
 
-def county_area(name: str, abbr: str) -> str:
+def county_area(name, abbr):
     return County.objects.get(name=name, state__abbr=abbr).oews_area_id
 
 
