@@ -25,6 +25,9 @@ class SnapshotFile:
     # Where the file is listed in the manifest when not with its data set (the first manifest's order, which a
     # rebuilt snapshot must reproduce byte for byte).
     manifest_position: int | None = None
+    # The publisher's notes after the table (BEA's "Note: ...", "Last updated: ..."): rows too short to hold the kept
+    # columns are left out of the snapshot instead of failing the build.
+    footer: bool = False
 
 
 @dataclass(frozen=True)
