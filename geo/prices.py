@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from geo.models import Area, PriceParity
+from sources import versions
 
 SOURCE = "U.S. Bureau of Economic Analysis, Regional Price Parities {year}, table {table} (all items)"
 
@@ -44,12 +45,23 @@ def parity_code(area: Area) -> str | None:
     return None
 
 
+@versions.memoized("price parities", maxsize=1)
+def newest_parities() -> dict[str, tuple[str, str, int, Decimal]]:
+    """GeoFIPS -> (BEA name, table, year, RPP) of the newest year loaded: a few hundred rows, kept in process memory
+    until the data version changes, so a page with a place reads none."""
+    found: dict[str, tuple[str, str, int, Decimal]] = {}
+    for fips, name, table, year, rpp in PriceParity.objects.order_by("year").values_list(
+        "fips", "name", "table", "year", "rpp"
+    ):
+        found[fips] = (name, table, year, rpp)
+    return found
+
+
 def price_level(area: Area) -> PriceLevel | None:
-    """The newest price parity for `area` (one indexed query), or None where BEA publishes none for it."""
+    """The newest price parity for `area`, or None where BEA publishes none for it."""
     code = parity_code(area)
-    if code is None:
-        return None
-    row = PriceParity.objects.filter(fips=code).order_by("-year").first()
+    row = newest_parities().get(code) if code else None
     if row is None:
         return None
-    return PriceLevel(area=area, bea_name=row.name, table=row.table, year=row.year, rpp=row.rpp)
+    name, table, year, rpp = row
+    return PriceLevel(area=area, bea_name=name, table=table, year=year, rpp=rpp)
