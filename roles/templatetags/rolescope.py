@@ -152,3 +152,19 @@ def history_chart(history: list[Any], unit: str = "year") -> dict[str, Any]:
     for bar in bars:
         bar["y"] = round(120 - bar["height"], 1)
     return {"bars": bars, "width": 20 + 90 * len(bars)}
+
+
+@register.inclusion_tag("roles/_education_chart.html")
+def education_chart(education: list[Any]) -> dict[str, Any]:
+    """O*NET's education shares as horizontal bars (0-100%), each labelled with the level's short name."""
+    rows = [
+        {
+            "label": share.description.split(" - ")[0].split(" (")[0],
+            "y": 6 + index * 24,
+            "width": round(float(share.percent) * 2.4, 1),
+            "text_x": round(264 + float(share.percent) * 2.4, 1),
+            "percent": share.percent,
+        }
+        for index, share in enumerate(education)
+    ]
+    return {"rows": rows, "height": 12 + 24 * len(rows)}
