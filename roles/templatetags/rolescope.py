@@ -168,3 +168,29 @@ def education_chart(education: list[Any]) -> dict[str, Any]:
         for index, share in enumerate(education)
     ]
     return {"rows": rows, "height": 12 + 24 * len(rows)}
+
+
+@register.inclusion_tag("roles/_outlook_chart.html")
+def outlook_chart(outlook: Any, title: str) -> dict[str, Any]:
+    """The projected percent change of the occupation beside the all-occupations one, as bars from a zero line."""
+    if outlook is None or outlook.all_change_percent is None:
+        return {"rows": []}
+    values = [(title, outlook.change_percent), ("All occupations", outlook.all_change_percent)]
+    largest = max(abs(value) for _, value in values) or Decimal(1)
+    zero = 400.0 if any(value < 0 for _, value in values) else 230.0  # room left of the zero line for a decline
+    rows = []
+    for index, (name, value) in enumerate(values):
+        length = round(float(abs(value) * 150 / largest), 1)
+        start = zero if value >= 0 else zero - length
+        rows.append(
+            {
+                "name": name,
+                "y": 8 + index * 28,
+                "x": start,
+                "width": length,
+                "text": signed_percent(value),
+                "text_x": round(start + length + 4 if value >= 0 else start - 4, 1),
+                "anchor": "start" if value >= 0 else "end",
+            }
+        )
+    return {"rows": rows, "period": outlook.period, "zero": zero, "width": zero + 210}
