@@ -156,3 +156,20 @@ def test_low_medium_high_are_explained_in_words(client):
     page = client.get("/roles/electricians/").content.decode()
     section = page.split('id="pay-meaning-heading"')[1].split("</section>")[0]
     assert "percentiles" in section and "25th percentile" in section and "75th percentile" in section
+
+
+def test_charts_carry_the_published_percentiles(client, snapshot_dir, shared_data):
+    """The wage distribution (national beside Bozeman) and the outlook picture name the figures of the source files."""
+    page = client.get("/roles/registered-nurses/", {"location": BOZEMAN}).content.decode()
+    desc = page.split('id="wage-chart-desc">')[1].split("</desc>")[0]
+    for area, name in (("99", "United States"), ("14580", "Bozeman, MT")):
+        row = oews_row(snapshot_dir, area, "29-1141")
+        for column in ("A_PCT10", "A_PCT25", "A_MEDIAN", "A_PCT75", "A_PCT90"):
+            assert f"${int(row[column].replace(',', '')):,}" in desc.split(name)[1].split(".")[0], (name, column)
+    with gzip.open(snapshot_dir / "oews-history/national_M2024_dl.csv.gz", "rt", encoding="utf-8-sig") as handle:
+        may_2024 = next(r for r in csv.DictReader(handle) if r["OCC_CODE"] == "29-1141")
+    history = page.split('id="history-chart-title">')[1].split("</title>")[0]
+    assert f"May 2024 ${int(may_2024['A_MEDIAN'].replace(',', '')):,}" in history
+    table = projections(shared_data)
+    nurses, total = table["29-1141"]["emp_change_pct"], table["00-0000"]["emp_change_pct"]
+    assert f"Registered Nurses +{nurses}%; All occupations +{total}%" in page.split('id="outlook-chart-title">')[1]
