@@ -5,6 +5,7 @@ release only, so it is built with the role profile (`roles.profiles`) and stored
 "outlook", "entry" and "next_steps"; the local pay of the next steps is added per place by `roles.card`.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -163,7 +164,7 @@ def _median(national: dict[str, Any] | None, unit: str) -> Decimal | None:
 
 
 def next_steps_json(
-    soc: str, related: list[str], parts: dict[str, dict[str, Any]], nationals: dict[str, dict[str, Any] | None]
+    soc: str, related: list[str], parts: Mapping[str, dict[str, Any]], nationals: Mapping[str, dict[str, Any] | None]
 ) -> list[dict[str, Any]]:
     """The related occupations with their national median and its difference from this occupation's (annual where
     both publish one, else hourly), and their top skills and knowledge against this occupation's."""
