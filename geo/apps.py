@@ -6,4 +6,4 @@ class GeoConfig(AppConfig):
     verbose_name = "Geography"
 
     def ready(self) -> None:
-        from geo.imports import geo  # noqa: F401 (registers the geography data set)
+        from geo.imports import geo, rpp  # noqa: F401 (registers the geography and price parity data sets)

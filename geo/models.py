@@ -136,3 +136,22 @@ class ZipCounty(models.Model):
     class Meta:
         ordering = ["zip", "-total_ratio"]
         constraints = [models.UniqueConstraint(fields=["zip", "county"], name="zip_county_unique")]
+
+
+class PriceParity(models.Model):
+    """BEA Regional Price Parity, all items: a place's price level as a percentage of the U.S. average (100), for a
+    metropolitan area (MARPP, keyed by its CBSA code) or a state's metropolitan or nonmetropolitan portion (PARPP,
+    keyed SS998 / SS999 by the state's FIPS code)."""
+
+    fips = models.CharField(max_length=5, help_text="BEA GeoFIPS: a CBSA code, or SS998/SS999 for state portions.")
+    name = models.CharField(max_length=200, help_text="BEA's name for the area.")
+    table = models.CharField(max_length=5, help_text="MARPP (metro areas) or PARPP (state portions).")
+    year = models.PositiveSmallIntegerField()
+    rpp = models.DecimalField(max_digits=7, decimal_places=3, help_text="All items, U.S. = 100.")
+
+    class Meta:
+        ordering = ["fips", "year"]
+        constraints = [models.UniqueConstraint(fields=["fips", "year"], name="price_parity_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}: {self.rpp}"

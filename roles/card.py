@@ -1,16 +1,18 @@
 """Everything the role page shows, gathered once: the page, the downloads and the API use the same card."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
 from geo.models import NATIONAL, Area
 from geo.points import place_point
+from geo.prices import PriceLevel, price_level
 from geo.resolve import Place, Resolution, resolve
 from market.difficulty import MarketEstimate, local_market
 from market.platform import PlatformCounts, platform_counts, platform_market
 from market.programmes import Programmes, programmes_for
 from occupations.models import OnetOccupation
+from roles import pathway
 from roles.models import Role
 from roles.profiles import EducationRow, OccupationProfile, RatingRow, TechnologyGroup, profile_read
 from sources import versions
@@ -45,6 +47,11 @@ class RoleCard:
     education: list[EducationRow] = field(default_factory=list)
     typical_education: str = ""
     related: list[Role] = field(default_factory=list)
+    # issue 19: the outlook, how to get in, the next steps (from the profile) and the place's price level
+    outlook: pathway.Outlook | None = None
+    entry: pathway.Entry | None = None
+    next_steps: list[pathway.NextStep] = field(default_factory=list)
+    price_parity: PriceLevel | None = None
 
     @property
     def place(self) -> Place | None:
@@ -123,12 +130,15 @@ def role_card(role: Role, location: str | None = None, year: int = 0) -> RoleCar
         technology=profile.technology,
         education=profile.education,
         typical_education=profile.typical_education,
+        outlook=profile.outlook,
+        entry=profile.entry,
     )
     if role.duty_list:
         card.duties = role.duty_list
     else:
         card.duties, card.duties_source = profile.tasks, "O*NET task statements"
     card.related = related_roles(profile.related_socs)
+    card.next_steps = next_steps(profile, card.related)
     if location is not None and profile.release:
         card.resolution = resolve(location)
         if card.resolution.place:
@@ -138,7 +148,40 @@ def role_card(role: Role, location: str | None = None, year: int = 0) -> RoleCar
             card.local_platform = platform_counts(role.occupation_id, card.resolution.place.area)
             if card.local_platform.sufficient:
                 card.local_market = platform_market(card.local_platform, role.occupation_id)
+            add_local_pay(card, profile.release)
+            card.price_parity = price_level(card.local.estimate.area if card.local else card.resolution.place.area)
     return card
+
+
+def next_steps(profile: OccupationProfile, related: list[Role]) -> list[pathway.NextStep]:
+    """The profile's next steps that have a role to link to, in O*NET's order, each with its role."""
+    roles = {role.occupation_id: role for role in related}
+    steps = []
+    for step in profile.next_steps:
+        if step.soc in roles:
+            steps.append(replace(step, role=roles[step.soc]))  # a copy: the profile's own stays as built
+    return steps
+
+
+def add_local_pay(card: RoleCard, release: Release | None) -> None:
+    """Each next step's median where this role's local figures come from, and its difference from the local median
+    (one query for them all; only where both are published in the area the local figures use)."""
+    if not (card.local and card.next_steps and release):
+        return
+    area = card.local.estimate.area
+    found = located_estimates([(step.figures_code, area) for step in card.next_steps], release)
+    unit = card.local.unit
+    base = card.local.medium.value
+    for step in card.next_steps:
+        located = found.get((step.figures_code, area.code))
+        if located is None or located.estimate is None or located.estimate.area_id != area.code or base is None:
+            continue
+        median = WageSummary(located.estimate, release).medium
+        if median.value is None or WageSummary(located.estimate, release).unit != unit:
+            continue
+        step.local_median = Decimal(median.value)
+        step.local_difference = Decimal(median.value) - Decimal(base)
+        step.local_area = card.local.area_name
 
 
 @versions.memoized("role slugs", maxsize=1)

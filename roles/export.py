@@ -1,6 +1,6 @@
 """The role card as a CSV: a row for the nation and one for the place, every figure the page shows, units in the
-header. BLS symbols stay in their cells as BLS publishes them ("#", "*"), with the page's sentence for them in
-`notes`, so the file reads like the source and like the page."""
+header, then a row for each related role (section "next_step"). BLS symbols stay in their cells as BLS publishes
+them ("#", "*"), with the page's sentence for them in `notes`, so the file reads like the source and like the page."""
 
 import csv
 import io
@@ -42,15 +42,88 @@ def _row(card: RoleCard, section: str, summary: WageSummary, market: MarketEstim
         "median_vs_national_percent": card.local_difference if section == "local" else None,
     }
     row |= _change_columns(change) | _market_columns(market)
+    row |= _outlook_columns(card if section == "national" else None) | _price_columns(card, section)
     row |= {
         "notes": " ".join(
             [*(card.local_notes if section == "local" else []), *summary.notes, *(market.notes if market else [])]
         ),
         "sources": "; ".join(
-            [summary.release.citation, *sorted({c.source for c in market.citations} if market else set())]
+            [
+                summary.release.citation,
+                *sorted({c.source for c in market.citations} if market else set()),
+                *_section_sources(card, section),
+            ]
         ),
     }
     return row
+
+
+def _section_sources(card: RoleCard, section: str) -> list[str]:
+    if section == "national":
+        return list(dict.fromkeys(part.source for part in (card.outlook, card.entry) if part is not None))
+    return [card.price_parity.source] if card.price_parity else []
+
+
+def _outlook_columns(card: RoleCard | None) -> dict[str, Value]:
+    """BLS Employment Projections (thousands, as published) and the entry categories: the national row only."""
+    o, e = (card.outlook, card.entry) if card else (None, None)
+    zone = card.onet.job_zone if card and card.onet else None
+    return {
+        "projections_period": o.period if o else None,
+        "employment_base_thousands": o.employment_base if o else None,
+        "employment_projected_thousands": o.employment_target if o else None,
+        "employment_change_thousands": o.change if o else None,
+        "employment_change_percent": o.change_percent if o else None,
+        "all_occupations_change_percent": o.all_change_percent if o else None,
+        "openings_per_year_thousands": o.openings if o else None,
+        "typical_entry_education": e.education if e else None,
+        "work_experience_in_related_occupation": e.work_experience if e else None,
+        "typical_on_the_job_training": e.job_training if e else None,
+        "onet_job_zone": zone.zone if zone else None,
+    }
+
+
+def _price_columns(card: RoleCard, section: str) -> dict[str, Value]:
+    """The local Low/Medium/High at U.S.-average prices (BEA RPP): the place's row only."""
+    p = card.price_parity if section == "local" else None
+    local = card.local
+    if p is None or local is None:
+        return dict.fromkeys(
+            ("rpp_all_items", "rpp_year", "rpp_area", "low_at_us_prices", "median_at_us_prices", "high_at_us_prices")
+        )
+    return {
+        "rpp_all_items": p.rpp,
+        "rpp_year": p.year,
+        "rpp_area": p.bea_name,
+        "low_at_us_prices": p.at_us_prices(local.low.value, local.unit),
+        "median_at_us_prices": p.at_us_prices(local.medium.value, local.unit),
+        "high_at_us_prices": p.at_us_prices(local.high.value, local.unit),
+    }
+
+
+def _next_step_rows(card: RoleCard) -> list[dict[str, Value]]:
+    """One row a related role: its median against this role's and the skills overlap (section "next_step")."""
+    return [
+        {
+            "section": "next_step",
+            "place": card.place.label if card.place else "",
+            "occupation_code": step.figures_code,
+            "release": card.release.name if card.release else "",
+            "next_step_role": step.role.title,
+            "next_step_median_unit": step.unit,
+            "next_step_median_usd": step.median,
+            "next_step_median_difference_usd": step.difference,
+            "next_step_local_median_usd": step.local_median,
+            "next_step_local_median_difference_usd": step.local_difference,
+            "next_step_skills_already_used": len(step.skills.shared),
+            "next_step_skills_compared": step.skills.top,
+            "next_step_skills_to_build": ", ".join(step.skills.build),
+            "next_step_knowledge_to_build": ", ".join(step.knowledge.build),
+            "sources": "O*NET 30.1 Related Occupations, Skills and Knowledge"
+            + (f"; {card.release.citation}" if card.release else ""),
+        }
+        for step in card.next_steps
+    ]
 
 
 def _change_columns(change: Change | None) -> dict[str, Value]:
@@ -101,11 +174,13 @@ def card_csv(card: RoleCard) -> str:
         )
         if summary is not None
     ]
+    if rows:
+        rows += _next_step_rows(card)
     rows += _programme_rows(card)
     buffer = io.StringIO()
     if rows:
-        fields = list(dict.fromkeys(name for row in rows for name in row))  # the wage columns, then the programmes'
-        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+        fieldnames = list(dict.fromkeys(key for row in rows for key in row))  # the wage columns, then the others'
+        writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n", restval="")
         writer.writeheader()
         writer.writerows({key: "" if value is None else value for key, value in row.items()} for row in rows)
     return buffer.getvalue()

@@ -12,7 +12,7 @@ per occupation.
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -34,6 +34,7 @@ from occupations.models import (
     TechnologySkill,
 )
 from occupations.services import soc_ancestors
+from roles import pathway
 from roles.models import Role, RoleProfile
 from sources.loading import TableWriter
 from wages.models import Figure, Release, WageEstimate
@@ -98,6 +99,10 @@ class OccupationProfile:
     education: list[EducationRow]
     related_socs: list[str]
     typical_education: str
+    # issue 19 (roles.pathway): the outlook, how to get in and the next steps
+    outlook: pathway.Outlook | None = None
+    entry: pathway.Entry | None = None
+    next_steps: list[pathway.NextStep] = field(default_factory=list)
 
 
 def technology_groups(skills: list[TechnologyRow]) -> list[TechnologyGroup]:
@@ -162,15 +167,21 @@ def profiles_build(release: Release) -> int:
 def _payloads(codes: list[str], release: Release | None) -> dict[str, dict[str, Any]]:
     """soc -> its profile as JSON, for every code at once (one query per source table)."""
     onet = _onet_parts(codes)
-    nationals = _national_estimates(codes, release) if release else {}
+    related_codes = {code for parts in onet.values() for code in parts["related"]}
+    if extra := sorted(related_codes - set(codes)):  # next steps compare skills with occupations outside `codes`
+        onet |= _onet_parts(extra)
+    nationals = _national_estimates({*codes, *related_codes}, release) if release else {}
+    national_json = {code: _estimate_json(estimate) for code, (estimate, _) in nationals.items()}
     figures_codes = {soc: nationals[soc][0].occupation_id if soc in nationals else soc for soc in codes}
     markets = national_markets(set(figures_codes.values()))
+    total = pathway.totals()
     payloads = {}
     for soc in codes:
         national, history = nationals.get(soc, (None, []))
         market = markets[figures_codes[soc]]
         parts = onet.get(soc, {})
         change = change_between(history[-2], history[-1]) if len(history) > 1 else None
+        related = [code for code in dict.fromkeys(parts.get("related", [])) if code != soc][:10]
         payloads[soc] = {
             "onet": parts.get("onet"),
             "national": _estimate_json(national) if national else None,
@@ -189,8 +200,11 @@ def _payloads(codes: list[str], release: Release | None) -> dict[str, dict[str, 
             "knowledge": parts.get("knowledge", []),
             "technology": parts.get("technology", []),
             "education": parts.get("education", []),
-            "related_socs": [code for code in dict.fromkeys(parts.get("related", [])) if code != soc][:10],
+            "related_socs": related,
             "typical_education": market.projection.entry_education if market.projection else "",
+            "outlook": pathway.outlook_json(market.projection, total),
+            "entry": pathway.entry_json(market.projection),
+            "next_steps": pathway.next_steps_json(soc, related, onet, national_json),
         }
     return payloads
 
@@ -401,4 +415,7 @@ def _profile_of(payload: dict[str, Any], release: Release | None) -> OccupationP
         education=[EducationRow(description, Decimal(percent)) for description, percent in payload["education"]],
         related_socs=list(payload["related_socs"]),
         typical_education=payload["typical_education"],
+        outlook=pathway.outlook_of(payload.get("outlook")),
+        entry=pathway.entry_of(payload.get("entry")),
+        next_steps=pathway.next_steps_of(payload.get("next_steps")),
     )

@@ -13,6 +13,7 @@ from market.programmes import Programmes
 from occupations.schemas import OccupationRef, OnetOut
 from roles.card import RoleCard
 from roles.models import Role
+from roles.pathway import NextStep
 from wages.schemas import WageOut
 
 
@@ -150,6 +151,56 @@ class RoleRef(Schema):
         return RoleRef(slug=role.slug, title=role.title, url=role.get_absolute_url())
 
 
+class OutlookOut(Schema):
+    period: str = Field(description="BLS Employment Projections period, e.g. 2024-34.")
+    projection_code: str = Field(description="The National Employment Matrix line projected.")
+    employment_base: float = Field(description="Employment in the base year, thousands (as BLS publishes it).")
+    employment_target: float = Field(description="Projected employment ten years on, thousands.")
+    change: float = Field(description="Projected change, thousands.")
+    change_percent: float
+    all_occupations_change_percent: float | None = Field(description="The same for all occupations: the average.")
+    openings: float = Field(description="Annual average openings over the period, thousands.")
+    source: str
+
+
+class EntryOut(Schema):
+    education: str = Field(description="BLS typical education needed for entry.")
+    work_experience: str = Field(description="BLS work experience in a related occupation.")
+    job_training: str = Field(description="BLS typical on-the-job training needed to attain competency.")
+    apprenticeship: bool = Field(description="Whether BLS gives an apprenticeship as the typical training.")
+    job_zone: int | None = Field(description="O*NET job zone, 1-5.")
+    source: str
+
+
+class OverlapOut(Schema):
+    top: int = Field(description="How many of the related role's top elements (by O*NET importance) are compared.")
+    shared: list[str] = Field(description="Those among this role's own top elements: what you already use.")
+    build: list[str] = Field(description="The rest, most important first: what to build.")
+
+
+class NextStepOut(Schema):
+    role: RoleRef
+    unit: str = Field(description="year or hour: the unit of the medians compared ('' when none can be).")
+    median: float | None = Field(description="Its national median, in `unit`.")
+    difference: float | None = Field(description="Its national median minus this role's, in `unit`.")
+    local_median: float | None = Field(description="Its median in the local figures' area, in the local unit.")
+    local_difference: float | None = Field(description="Its local median minus this role's local median.")
+    skills: OverlapOut
+    knowledge: OverlapOut
+
+
+class PricesOut(Schema):
+    rpp: float = Field(description="BEA Regional Price Parity, all items (U.S. = 100).")
+    year: int
+    bea_area: str = Field(description="BEA's area: the metro area, or the state's nonmetropolitan portion.")
+    low: float | None = Field(description="Local Low at U.S.-average prices: pay / (RPP / 100).")
+    medium: float | None
+    high: float | None
+    unit: str
+    source: str
+    note: str = "Compares price levels between places in one year; not an adjustment for inflation."
+
+
 class OccupationOut(Schema):
     code: str = Field(description="SOC 2018 code.")
     title: str
@@ -238,6 +289,10 @@ class RoleCardOut(Schema):
     programmes: ProgrammesOut | None = Field(
         None, description="Programmes near you: institutions whose programs prepare for the occupation (IPEDS)."
     )
+    outlook: OutlookOut | None = Field(description="BLS Employment Projections for the occupation.")
+    entry: EntryOut | None = Field(description="How to get in: BLS education and training categories.")
+    next_steps: list[NextStepOut] = Field(description="Related roles: pay difference and skills overlap.")
+    prices: PricesOut | None = Field(description="The local figures at U.S.-average prices (with a place).")
     citations: list[str]
 
     @staticmethod
@@ -277,6 +332,10 @@ class RoleCardOut(Schema):
             job_zone=_job_zone_out(card),
             related_roles=[RoleRef.of(r) for r in card.related],
             programmes=ProgrammesOut.of(card.programmes) if card.programmes else None,
+            outlook=_outlook_out(card),
+            entry=_entry_out(card),
+            next_steps=[_next_step_out(step) for step in card.next_steps],
+            prices=_prices_out(card),
             citations=_citations(card),
         )
 
@@ -344,9 +403,73 @@ def _job_zone_out(card: RoleCard) -> JobZoneOut | None:
     )
 
 
+def _outlook_out(card: RoleCard) -> OutlookOut | None:
+    o = card.outlook
+    if o is None:
+        return None
+    return OutlookOut(
+        period=o.period,
+        projection_code=o.code,
+        employment_base=float(o.employment_base),
+        employment_target=float(o.employment_target),
+        change=float(o.change),
+        change_percent=float(o.change_percent),
+        all_occupations_change_percent=_num(o.all_change_percent),
+        openings=float(o.openings),
+        source=o.source,
+    )
+
+
+def _entry_out(card: RoleCard) -> EntryOut | None:
+    e = card.entry
+    if e is None:
+        return None
+    zone = card.onet.job_zone if card.onet else None
+    return EntryOut(
+        education=e.education,
+        work_experience=e.work_experience,
+        job_training=e.job_training,
+        apprenticeship=e.apprenticeship,
+        job_zone=zone.zone if zone else None,
+        source=e.source,
+    )
+
+
+def _next_step_out(step: NextStep) -> NextStepOut:
+    return NextStepOut(
+        role=RoleRef.of(step.role),
+        unit=step.unit,
+        median=_num(step.median),
+        difference=_num(step.difference),
+        local_median=_num(step.local_median),
+        local_difference=_num(step.local_difference),
+        skills=OverlapOut(top=step.skills.top, shared=step.skills.shared, build=step.skills.build),
+        knowledge=OverlapOut(top=step.knowledge.top, shared=step.knowledge.shared, build=step.knowledge.build),
+    )
+
+
+def _prices_out(card: RoleCard) -> PricesOut | None:
+    p, local = card.price_parity, card.local
+    if p is None or local is None:
+        return None
+    return PricesOut(
+        rpp=float(p.rpp),
+        year=p.year,
+        bea_area=p.bea_name,
+        low=_num(p.at_us_prices(local.low.value, local.unit)),
+        medium=_num(p.at_us_prices(local.medium.value, local.unit)),
+        high=_num(p.at_us_prices(local.high.value, local.unit)),
+        unit=local.unit,
+        source=p.source,
+    )
+
+
 def _citations(card: RoleCard) -> list[str]:
     citations = [card.release.citation] if card.release else []
     citations += sorted({c.source for c in card.market.citations})
+    citations += [s.source for s in (card.outlook, card.entry) if s is not None and s.source not in citations]
+    if card.price_parity:
+        citations.append(card.price_parity.source)
     if card.onet:
         citations.append("O*NET 30.1 Database, USDOL/ETA (CC BY 4.0)")
     return citations

@@ -29,6 +29,9 @@ class SnapshotFile:
     # from the file and the data folder (a filter may read another file there), and the name to keep it under.
     reader: Callable[[Path, Path], Iterator[list[str]]] | None = field(default=None, compare=False)
     target: str = ""
+    # The publisher's notes after the table (BEA's "Note: ...", "Last updated: ..."): rows too short to hold the kept
+    # columns are left out of the snapshot instead of failing the build.
+    footer: bool = False
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def _rows(path: Path, part: SnapshotFile, source: Path) -> Iterator[list[str]]:
         keep = [header.index(name) for name in part.columns]
         yield part.columns
         for values in lines:
-            if values:
+            if values and not (part.footer and len(values) <= max(keep)):
                 yield [values[index] for index in keep]
 
 

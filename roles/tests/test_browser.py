@@ -156,3 +156,25 @@ def test_no_serious_accessibility_violations(server, page, path):
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+def test_job_seekers_sections_registered_nurses_in_bozeman(server, page):
+    """Issue 19: the outlook, how to get in, next steps, what the pay buys and the charts are shown and axe-core finds
+    no serious or critical violation in them."""
+    page.goto(f"{server}/roles/registered-nurses/?location=Bozeman%2C+MT")
+    sections = ["#pay-meaning", "#charts", "#outlook", "#entry", "#next-steps", "#price-parity"]
+    for selector in sections:
+        assert page.locator(selector).is_visible(), selector
+    assert "2024" in page.locator("#outlook").inner_text()
+    assert page.locator("#charts svg[role=img]").count() == 2
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (include) => await axe.run({include: include}, {resultTypes: ['violations']})",
+        [[selector] for selector in sections],
+    )
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
