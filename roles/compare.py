@@ -137,13 +137,14 @@ class Comparison:
 
 
 def listed(values: list[str], field_name: str, limit: int) -> list[str]:
-    """The non-blank values, each once, in order; a plain-language 422 over `limit`."""
-    kept = list(dict.fromkeys(value.strip() for value in values if value and value.strip()))
-    if len(kept) > limit:
+    """The non-blank values, each once, in order; a plain-language 422 when more than `limit` are given."""
+    given = [value.strip() for value in values if value and value.strip()]
+    kept = list(dict.fromkeys(given))
+    if len(given) > limit:
         raise ApiProblem(
             422,
             "Too many values",
-            f"Compare at most {limit} {field_name} at once; {len(kept)} were given. Split them into several calls.",
+            f"Compare at most {limit} {field_name} at once; {len(given)} were given. Split them into several calls.",
             errors=[{"field": field_name, "message": f"at most {limit} values"}],
         )
     return kept

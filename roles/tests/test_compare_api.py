@@ -1,0 +1,89 @@
+"""GET /api/v1/compare: every figure /compare/ shows, up to 10 x 10, per-place choices, plain-language 422s."""
+
+import csv
+import io
+
+import pytest
+from django.core.cache import cache
+
+from roles.tests.test_compare_page import source_rows
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+
+
+def test_an_ambiguous_place_is_answered_in_its_own_entry(client):
+    response = client.get(
+        "/api/v1/compare", {"roles": "registered-nurses,15-1252.00", "locations": "Springfield;Austin, TX"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    springfield, austin = body["locations"]
+    assert springfield["status"] == "ambiguous" and "Springfield, IL" in springfield["choices"]
+    assert austin["status"] == "found" and austin["area"]["code"] == "0012420"
+    cells = {(c["role"], c["area"]["code"]): c for c in body["results"]}
+    assert set(cells) == {("registered-nurses", "0012420"), ("software-developers", "0012420")}
+    source = source_rows()[("29-1141", "0012420")]
+    nurse = cells[("registered-nurses", "0012420")]
+    assert (nurse["p10"], nurse["medium"], nurse["p90"], nurse["mean"]) == tuple(
+        float(source[k]) for k in ("A_PCT10", "A_MEDIAN", "A_PCT90", "A_MEAN")
+    )
+    assert nurse["employment"] == int(source["TOT_EMP"])
+    national = int(source_rows()[("29-1141", "0000000")]["A_MEDIAN"])
+    assert nurse["difference_from_national_percent"] == pytest.approx(
+        (int(source["A_MEDIAN"]) / national - 1) * 100, abs=0.051
+    )
+    assert 0 <= nurse["hiring_difficulty"] <= 100 and nurse["hiring_difficulty_label"]
+
+
+def test_the_api_and_the_page_download_agree(client):
+    body = client.get("/api/v1/compare", {"roles": "registered-nurses,actors", "locations": "94086", "unit": "hourly"})
+    page = client.get(
+        "/compare/", {"role": ["registered-nurses", "actors"], "location": "94086", "unit": "hourly", "format": "csv"}
+    )
+    rows = list(csv.DictReader(io.StringIO(page.content.decode())))
+    for cell, row in zip(body.json()["results"], rows, strict=True):
+        assert cell["wage_unit"] == "hour" and row["wage_unit"] == "usd_per_hour"
+        assert (cell["medium"], cell["area"]["code"]) == (float(row["median"]), row["area_code"])
+
+
+def test_ten_by_ten_and_plain_language_limits(client):
+    roles = [
+        "registered-nurses",
+        "software-developers",
+        "web-developers",
+        "actors",
+        "15-1211",
+        "11-1021",
+        "29-1171",
+        "13-2011",
+        "15-1254",
+        "15-1299.08",
+    ]
+    places = [
+        "Austin, TX",
+        "94086",
+        "Seattle, WA",
+        "Chicago, IL",
+        "Denver, CO",
+        "Boston, MA",
+        "Miami, FL",
+        "Ohio",
+        "Texas",
+        "Atlanta, GA",
+    ]
+    response = client.get("/api/v1/compare", {"roles": ",".join(roles), "locations": ";".join(places)})
+    assert response.status_code == 200
+    body = response.json()
+    assert all(place["status"] == "found" for place in body["locations"])
+    assert len(body["results"]) == len({c["role"] for c in body["results"]}) * 10
+    too_many = client.get("/api/v1/compare", {"roles": ",".join([*roles, "actors-extra"])})
+    assert too_many.status_code == 422
+    assert too_many.json()["detail"] == (
+        "Compare at most 10 roles at once; 11 were given. Split them into several calls."
+    )
+    assert "^" not in client.get("/api/v1/compare", {"roles": "a" * 1400}).json()["detail"]
