@@ -20,6 +20,7 @@ from lib.problems import ApiProblem
 from occupations.models import Occupation
 from occupations.services import soc_code_of
 from sources.schemas import ImportOut, newest_imports
+from wages.bulk import ListFilters, WageListOut, wage_list
 from wages.models import Release, WageEstimate
 from wages.queries import located_estimates, release_or_problem
 from wages.schemas import ReleaseStatusOut, WageOut, release_field
@@ -28,9 +29,11 @@ from wages.summary import WageSummary
 router = Router(tags=["wages"])
 
 
-class WageQuery(Schema):
-    occupation: str = Field(
-        description="SOC code (15-1252) or O*NET-SOC code (15-1252.00).",
+class WageQuery(ListFilters):
+    occupation: str | None = Field(
+        None,
+        description="SOC code (15-1252) or O*NET-SOC code (15-1252.00). Without it: the list of estimates "
+        "(filtered by area, area_kind, state and group, paged with cursor).",
         pattern=OCCUPATION_CODE_PATTERN,
         examples=["15-1252"],
     )
@@ -69,13 +72,17 @@ def area_for(code: str | None, location: str | None) -> Area:
 
 @router.get(
     "/wages",
-    response={200: WageOut, 409: Problem, **PLACE_ANSWERS, **ERRORS},
-    summary="OEWS estimate",
+    response={200: WageOut | WageListOut, 409: Problem, **PLACE_ANSWERS, **ERRORS},
+    summary="OEWS estimate, or a list of estimates",
     operation_id="get_wages",
 )
 def wages(request: HttpRequest, query: Query[WageQuery]) -> HttpResponse:
     """The full OEWS estimate for an occupation in an area, or for a place: a place falls back, as the role page
-    does, from its area to its state to the nation where BLS publishes no estimate, and `area_note` says so."""
+    does, from its area to its state to the nation where BLS publishes no estimate, and `area_note` says so.
+    Without `occupation`: a page of the release's estimates (WageListOut, or CSV), see wages.bulk."""
+    if query.occupation is None:
+        listed = area_for(query.area, query.location).code if query.area or query.location else None
+        return wage_list(request, query, listed, query.release or 0)
     return wage_answer(query.occupation, query.area, query.location, query.release or 0).response()
 
 
