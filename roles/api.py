@@ -23,7 +23,7 @@ from lib.api import (
 )
 from lib.api_http import JsonAnswer
 from lib.problems import ApiProblem
-from occupations.models import Occupation
+from occupations.models import Occupation, OnetOccupation
 from occupations.schemas import OccupationPath, OccupationRef, OnetOut
 from occupations.services import soc_code_of
 from roles.card import role_card, role_slugs
@@ -32,6 +32,7 @@ from roles.lookup import category_or_problem, role_or_problem
 from roles.models import Role
 from roles.schemas import OccupationOut, RoleCardOut, RoleRef, RoleSummary, role_summary
 from roles.search import RoleHit, search_roles
+from wages.bulk import PREFIX_PATTERN, code_prefix, csv_text, wants_csv
 from wages.queries import release_or_problem
 from wages.schemas import ReleaseOut, release_field
 
@@ -305,6 +306,62 @@ def compare_cell(cell: Cell) -> CompareCell:
         special={name: symbol for name, symbol in (estimate.special or {}).items() if name in shown},
         notes=cell.notes,
     )
+
+
+class OccupationListQuery(Schema):
+    group: str | None = Field(
+        None,
+        description="Only this SOC group or code prefix: a major group (15 or 15-0000) or a prefix (15-12).",
+        pattern=PREFIX_PATTERN,
+    )
+    level: Literal["total", "major", "minor", "broad", "detailed"] | None = Field(
+        None, description="Only occupations at this level of the hierarchy."
+    )
+    format: Literal["json", "csv"] | None = Field(None, description="csv for a CSV file (also with Accept: text/csv).")
+
+
+class OccupationRow(Schema):
+    code: str = Field(description="SOC 2018 code.")
+    title: str
+    level: str = Field(description="total, major, minor, broad or detailed.")
+    parent: str | None = Field(description="The parent's SOC code.")
+    onet_codes: list[str] = Field(description="O*NET-SOC codes describing it (O*NET 30.1).")
+
+
+class OccupationListOut(Schema):
+    count: int
+    results: list[OccupationRow]
+
+
+@occupations_router.get(
+    "",
+    response={200: OccupationListOut, **ERRORS},
+    summary="SOC occupations",
+    operation_id="list_occupations",
+)
+def occupations(request: HttpRequest, query: Query[OccupationListQuery]) -> HttpResponse:
+    """The SOC hierarchy in code order (every level, each with its parent), with the O*NET-SOC codes of each
+    occupation; filter by group or level. Two queries."""
+    found = Occupation.objects.order_by("code")
+    if query.group:
+        prefix = code_prefix(query.group)
+        found = found.filter(code__startswith=prefix) | Occupation.objects.filter(code=f"{prefix[:2]}-0000")
+    if query.level:
+        found = found.filter(level=query.level)
+    onet: dict[str, list[str]] = {}
+    for code, soc in OnetOccupation.objects.order_by("code").values_list("code", "occupation_id"):
+        onet.setdefault(soc, []).append(code)
+    rows = [
+        {"code": code, "title": title, "level": level, "parent": parent, "onet_codes": onet.get(code, [])}
+        for code, title, level, parent in found.order_by("code").values_list("code", "title", "level", "parent_id")
+    ]
+    if wants_csv(request, query.format):
+        flat = [row | {"onet_codes": " ".join(row["onet_codes"])} for row in rows]
+        header = ["code", "title", "level", "parent", "onet_codes"]
+        response = HttpResponse(csv_text(flat, header), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="soc-occupations.csv"'
+        return response
+    return JsonAnswer.of(OccupationListOut(count=len(rows), results=rows).model_dump_json().encode()).response()  # type: ignore[arg-type]
 
 
 @occupations_router.get(

@@ -87,3 +87,17 @@ def test_ten_by_ten_and_plain_language_limits(client):
         "Compare at most 10 roles at once; 11 were given. Split them into several calls."
     )
     assert "^" not in client.get("/api/v1/compare", {"roles": "a" * 1400}).json()["detail"]
+
+
+def test_occupation_list_is_the_soc_hierarchy_with_onet_codes(client):
+    body = client.get("/api/v1/occupations", {"group": "15"}).json()
+    rows = {row["code"]: row for row in body["results"]}
+    assert body["count"] == len(rows) and rows["15-0000"]["level"] == "major"
+    assert rows["15-1252"]["parent"] == "15-1250" and "15-1252.00" in rows["15-1252"]["onet_codes"]
+    assert all(code.startswith("15-") for code in rows)
+    detailed = client.get("/api/v1/occupations", {"level": "detailed"}).json()["results"]
+    assert {row["level"] for row in detailed} == {"detailed"}
+    published = {r["OCC_CODE"] for r in source_rows().values()}  # every code BLS publishes is in the hierarchy
+    assert published <= {row["code"] for row in client.get("/api/v1/occupations").json()["results"]}
+    text = client.get("/api/v1/occupations", {"group": "29-11"}, headers={"Accept": "text/csv"}).content.decode()
+    assert text.startswith("code,title,level,parent,onet_codes\n") and "29-1141,Registered Nurses,detailed" in text
