@@ -101,3 +101,11 @@ def test_occupation_list_is_the_soc_hierarchy_with_onet_codes(client):
     assert published <= {row["code"] for row in client.get("/api/v1/occupations").json()["results"]}
     text = client.get("/api/v1/occupations", {"group": "29-11"}, headers={"Accept": "text/csv"}).content.decode()
     assert text.startswith("code,title,level,parent,onet_codes\n") and "29-1141,Registered Nurses,detailed" in text
+
+
+def test_the_api_has_an_index_and_the_site_links_to_its_docs(client):
+    body = client.get("/api/v1/").json()
+    assert body["docs"].endswith("/api/v1/docs") and body["releases"].endswith("/api/v1/releases")
+    assert client.get(body["docs"].removeprefix("http://testserver")).status_code == 200
+    for path in ("/", "/about/"):
+        assert 'href="/api/v1/docs"' in client.get(path).content.decode(), path
