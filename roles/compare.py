@@ -7,11 +7,12 @@ asks for a choice or a correction: the other places are answered all the same.""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from geo.models import NATIONAL, Area
 from geo.resolve import Outcome, Resolution, gazetteer, resolve
 from lib.problems import ApiProblem
-from market.difficulty import MarketEstimate, local_market
+from market.difficulty import MarketEstimate, local_markets
 from market.platform import platform_counts, platform_market
 from roles.card import occupation_profile, role_by_slug
 from roles.lookup import role_or_problem
@@ -164,12 +165,20 @@ def shown_unit(summary: WageSummary | None, asked: str) -> tuple[str, str]:
     return wanted, ""
 
 
-def _market(profile: OccupationProfile, soc: str, area: Area) -> MarketEstimate:
-    """The market the role page shows for `area`: rolescope's counts where they suffice, else the public one."""
-    counts = platform_counts(soc, None if area.code == NATIONAL else area)
-    if counts.sufficient:
-        return platform_market(counts, soc)
-    return local_market(profile.market, area)
+def _markets(profiles: dict[str, OccupationProfile], roles: list[Role], areas: list[Area]) -> dict[Any, Any]:
+    """(role slug, area code) -> the market the role page shows for the area: rolescope's counts where they
+    suffice, else the public estimate apportioned to the area (market.difficulty.local_markets, one query)."""
+    public = local_markets([(profiles[role.slug].market, area) for role in roles for area in areas])
+    markets = {}
+    for role in roles:
+        for area in areas:
+            counts = platform_counts(role.occupation_id, None if area.code == NATIONAL else area)
+            markets[(role.slug, area.code)] = (
+                platform_market(counts, role.occupation_id)
+                if counts.sufficient
+                else public[(profiles[role.slug].market.occupation_code, area.code)]
+            )
+    return markets
 
 
 def _titled(text: str) -> Role | None:
@@ -209,6 +218,7 @@ def compare(roles: list[Role], place_texts: list[str], *, year: int = 0, unit: s
         if profile.national is not None
     }
     areas = [column.area for column in columns if column.area is not None]
+    markets = _markets(profiles, roles, areas)
     found = located_estimates([(code, area) for code in codes.values() for area in areas], release)
     for role in roles:
         profile = profiles[role.slug]
@@ -226,7 +236,7 @@ def compare(roles: list[Role], place_texts: list[str], *, year: int = 0, unit: s
                     located=located,
                     summary=summary,
                     national=profile.national,
-                    market=_market(profile, role.occupation_id, area),
+                    market=markets[(role.slug, area.code)],
                     unit=shown,
                     unit_note=note,
                 )

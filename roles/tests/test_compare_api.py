@@ -109,3 +109,12 @@ def test_the_api_has_an_index_and_the_site_links_to_its_docs(client):
     assert client.get(body["docs"].removeprefix("http://testserver")).status_code == 200
     for path in ("/", "/about/"):
         assert 'href="/api/v1/docs"' in client.get(path).content.decode(), path
+
+
+def test_hiring_difficulty_is_the_role_pages(client):
+    """local_markets (one query for every cell) gives what local_market gives the role card, place by place."""
+    body = client.get("/api/v1/compare", {"roles": "registered-nurses,web-developers", "locations": "Austin, TX;Ohio"})
+    for cell in body.json()["results"]:
+        card = client.get(f"/api/v1/roles/{cell['role']}", {"location": cell["location"]}).json()
+        assert cell["hiring_difficulty"] == card["local_market"]["difficulty"]
+        assert cell["difference_from_national_percent"] == card["local_difference_percent"]
