@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.cache import cache
 
-from roles.tests.test_compare_page import source_rows
+from wages.tests.source import source_rows
 
 pytestmark = pytest.mark.django_db
 

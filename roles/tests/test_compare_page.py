@@ -1,15 +1,13 @@
 """/compare/: roles x places on one page, its permalink, its downloads; values equal to the OEWS source file."""
 
 import csv
-import gzip
 import io
-from functools import cache
 
 import pytest
 from django.core.cache import cache as django_cache
 from openpyxl import load_workbook
 
-from conftest import SNAPSHOT
+from wages.tests.source import source_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -20,21 +18,6 @@ FIVE_PLACES = ["Austin, TX", "94086", "Seattle, WA", "Chicago, IL", "Denver, CO"
 @pytest.fixture(autouse=True)
 def fresh_cache():
     django_cache.clear()
-
-
-@cache
-def source_rows() -> dict[tuple[str, str], dict[str, str]]:
-    """(OCC_CODE, AREA as 7 digits) -> the row of the bundled OEWS May 2025 file."""
-    path = SNAPSHOT / "oews-2025/all_data_M_2025_cross_industry.csv.gz"
-    with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as handle:
-        return {(row["OCC_CODE"], seven_digits(row)): row for row in csv.DictReader(handle)}
-
-
-def seven_digits(row: dict[str, str]) -> str:
-    """BLS's 7-digit area code of a row (the file writes short codes; AREA_TYPE 1 nation, 2-3 state, else metro)."""
-    if row["AREA_TYPE"] == "1":
-        return "0000000"
-    return f"{int(row['AREA']):02d}00000" if row["AREA_TYPE"] in ("2", "3") else row["AREA"].zfill(7)
 
 
 def test_the_page_is_linked_from_home_directory_and_role_pages(client):
