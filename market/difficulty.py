@@ -297,7 +297,7 @@ def _state_entrants(occupation_code: str, state: str) -> int:
 
 
 def local_market(
-    national: MarketEstimate, area: Area, rows: list[tuple[str, str, int]] | None = None
+    national: MarketEstimate, area: Area, rows: list[tuple[str, str, int | None]] | None = None
 ) -> MarketEstimate:
     """The national estimate apportioned to `area` by its share of the occupation's employment. `rows`: the area's
     and its state's employment in the occupation (area code, kind, employment), newest release first, when the
@@ -346,7 +346,7 @@ def local_markets(wanted: list[tuple[MarketEstimate, Area]]) -> dict[tuple[str, 
     """(occupation code, area code) -> `local_market` for many (national estimate, area) pairs, their employment
     read in one query (/compare/ asks for up to 100)."""
     places = [area for _, area in wanted if area.code != NATIONAL]
-    rows: dict[str, list[tuple[str, str, str, int]]] = {}
+    rows: dict[str, list[tuple[str, str, str, int | None]]] = {}
     if places:
         found = (
             WageEstimate.objects.filter(

@@ -243,7 +243,7 @@ def compare_roles(request: HttpRequest, query: Query[CompareQuery]) -> CompareOu
     comparison = compare(chosen, places, year=query.release or 0, unit=query.unit)
     return CompareOut(
         release=ReleaseOut.of(comparison.release),
-        unit=query.unit,  # type: ignore[arg-type]
+        unit=query.unit,
         locations=[compare_location(column) for column in comparison.columns],
         results=[compare_cell(cell) for cell in comparison.answered],
         citations=comparison.citations,
@@ -361,7 +361,8 @@ def occupations(request: HttpRequest, query: Query[OccupationListQuery]) -> Http
         response = HttpResponse(csv_text(flat, header), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="soc-occupations.csv"'
         return response
-    return JsonAnswer.of(OccupationListOut(count=len(rows), results=rows).model_dump_json().encode()).response()  # type: ignore[arg-type]
+    answer = OccupationListOut(count=len(rows), results=[OccupationRow(**row) for row in rows])  # type: ignore[arg-type]
+    return JsonAnswer.of(answer.model_dump_json().encode()).response()
 
 
 @occupations_router.get(

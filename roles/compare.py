@@ -27,8 +27,14 @@ PAGE_LIMIT = 5  # roles and places on the page (CareerOneStop's 1-5)
 API_LIMIT = 10  # roles and places in one API call
 UNITS = ("published", "annual", "hourly")
 # The figures of a cell, in the order the table shows them: (key, label).
-WAGE_KEYS = (("p10", "10th percentile"), ("p25", "Low (25th)"), ("median", "Medium (median)"))
-WAGE_KEYS += (("p75", "High (75th)"), ("p90", "90th percentile"), ("mean", "Mean"))
+WAGE_KEYS: tuple[tuple[str, str], ...] = (
+    ("p10", "10th percentile"),
+    ("p25", "Low (25th)"),
+    ("median", "Medium (median)"),
+    ("p75", "High (75th)"),
+    ("p90", "90th percentile"),
+    ("mean", "Mean"),
+)
 
 
 @dataclass(frozen=True)
@@ -192,16 +198,17 @@ def _titled(text: str) -> Role | None:
 def roles_of(texts: list[str]) -> tuple[list[Role], list[ApiProblem]]:
     """The roles named (slugs, SOC or O*NET-SOC codes), each once, and the problem for each text naming none."""
     roles: dict[str, Role] = {}
-    problems = []
+    problems: list[ApiProblem] = []
     for text in texts:
         try:
-            role = role_or_problem(text)
+            found: Role | None = role_or_problem(text)
         except ApiProblem as problem:
-            role = _titled(text)
-            if role is None:
+            found = _titled(text)
+            if found is None:
                 problems.append(problem)
                 continue
-        roles.setdefault(role.slug, role)
+        if found is not None:
+            roles.setdefault(found.slug, found)
     return list(roles.values()), problems
 
 

@@ -45,8 +45,8 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     messages += [f"Compare at most {PAGE_LIMIT} places at once; the first {PAGE_LIMIT} are shown."] * too_many_places
     try:
         release = _release(request)
-    except ApiProblem as problem:
-        messages.append(problem.detail)
+    except ApiProblem as missing:
+        messages.append(missing.detail)
         release = None
     year = release.year if release is not None else 0
     roles, problems = roles_of(role_texts)

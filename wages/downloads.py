@@ -142,7 +142,7 @@ def write(release: Release) -> tuple[Path, str]:
     try:
         with os.fdopen(handle, "wb") as raw:
             hashing = _Hashing(raw, digest)
-            with gzip.GzipFile(fileobj=hashing, mode="wb", mtime=0, compresslevel=6) as zipped:  # type: ignore[arg-type]
+            with gzip.GzipFile(fileobj=hashing, mode="wb", mtime=0, compresslevel=6) as zipped:
                 text = io.TextIOWrapper(zipped, encoding="utf-8", newline="")
                 writer = csv.writer(text, lineterminator="\n")
                 writer.writerow(HEADER)
