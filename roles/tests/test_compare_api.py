@@ -118,3 +118,19 @@ def test_hiring_difficulty_is_the_role_pages(client):
         card = client.get(f"/api/v1/roles/{cell['role']}", {"location": cell["location"]}).json()
         assert cell["hiring_difficulty"] == card["local_market"]["difficulty"]
         assert cell["difference_from_national_percent"] == card["local_difference_percent"]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status"),
+    [
+        ("/api/v1/compare", {"roles": ",,,"}, 422),
+        ("/api/v1/compare", {"roles": "registered-nurses", "unit": "weekly"}, 422),
+        ("/api/v1/compare", {"roles": "registered-nurses", "locations": "Qwxyzzy"}, 200),
+        ("/api/v1/releases/1200/download", {}, 422),
+        ("/api/v1/wages", {"group": "1x"}, 422),
+        ("/compare/", {"role": "registered-nurses", "release": "soon", "format": "xlsx"}, 200),
+        ("/compare/", {"role": "no-such-role", "format": "csv"}, 200),
+    ],
+)
+def test_bad_input_is_answered_plainly(client, path, params, status):
+    assert client.get(path, params).status_code == status
