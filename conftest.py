@@ -4,6 +4,7 @@ The bundled snapshot (real BLS, O*NET, Census, HUD, NCES data, trimmed) is loade
 session into the test database; each test then runs in a transaction that is rolled back.
 """
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,11 @@ SNAPSHOT: Path = settings.ROLESCOPE_SNAPSHOT_DIR
 requires_shared_data = pytest.mark.skipif(
     not (SHARED_DATA / "oews-2025").exists(), reason=f"the full public data folder {SHARED_DATA} is not beside the repo"
 )
+
+
+def pytest_configure(config):
+    """The whole-release files (wages.downloads) go to a temporary folder, not the checkout's var/downloads."""
+    settings.ROLESCOPE_DOWNLOAD_DIR = tempfile.mkdtemp(prefix="rolescope-downloads-")
 
 
 @pytest.fixture(scope="session")

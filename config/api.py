@@ -5,14 +5,15 @@ from typing import Any
 
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from pydantic import Field
 
 from accounts.api_auth import AUTH, KEY_GUESSING_WAIT_SECONDS, THROTTLE, InvalidKey, KeyGuessing, caller_key
 from geo.api import areas_router
 from geo.api import router as geo_router
 from jobs.api import router as jobs_router
-from lib.api import field_message
+from lib.api import ERRORS, field_message
 from lib.outage import DETAIL, RETRY_AFTER_SECONDS, TITLE, unavailable_logged
 from lib.problems import PROBLEM_CONTENT_TYPE, ApiProblem, problem_response
 from roles.api import compare_router, occupations_router
@@ -75,6 +76,36 @@ api.add_router("/areas", areas_router)
 api.add_router("/locations", geo_router)
 api.add_router("/releases", releases_router)
 api.add_router("/jobs", jobs_router)
+
+
+class ApiIndexOut(Schema):
+    docs: str = Field(description="The interactive documentation.")
+    openapi: str = Field(description="The OpenAPI 3.1 schema.")
+    releases: str = Field(description="The data releases, each with its whole-release download.")
+    wages: str = Field(description="One estimate, or the release's estimates as a paged list.")
+    occupations: str
+    compare: str
+    roles: str
+    guide: str = Field(description="The guide with worked examples and the changelog with the deprecation policy.")
+
+
+@api.get("/", response={200: ApiIndexOut, **ERRORS}, summary="API index", operation_id="api_index", tags=["index"])
+def index(request: HttpRequest) -> ApiIndexOut:
+    """Where to start: the documentation, the schema and the main collections."""
+
+    def url(path: str) -> str:
+        return request.build_absolute_uri(f"/api/v1/{path}")
+
+    return ApiIndexOut(
+        docs=url("docs"),
+        openapi=url("openapi.json"),
+        releases=url("releases"),
+        wages=url("wages"),
+        occupations=url("occupations"),
+        compare=url("compare"),
+        roles=url("roles"),
+        guide="docs/api.md and docs/api-changelog.md in the rolescope repository",
+    )
 
 
 @api.exception_handler(AuthenticationError)

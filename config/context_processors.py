@@ -12,6 +12,8 @@ SITE_LINKS = {
     "methodology": "roles:methodology",
     "account": "accounts:home",
     "about": "roles:about",
+    "api_docs": "api-v1:openapi-view",
+    "compare": "roles:compare",
 }
 
 

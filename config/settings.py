@@ -244,8 +244,11 @@ LOGOUT_REDIRECT_URL = "roles:home"
 IMPORT_LOCK_WAIT_SECONDS = env_int("IMPORT_LOCK_WAIT_SECONDS", 900)
 
 # Where `import_all` and the snapshot builder find the full public data sets by default.
-ROLESCOPE_DATA_DIR = Path(env_str("ROLESCOPE_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
+ROLESCOPE_DATA_DIR = Path(env_str("ROLESCOPE_DATA_DIR") or BASE_DIR.parent / "shared" / "data")  # empty: the default
 ROLESCOPE_SNAPSHOT_DIR = BASE_DIR / "data" / "snapshot"
+# Where the whole-release downloads (wages.downloads: one gzipped CSV per OEWS release and data version) are written
+# and served from; every app server must see the same directory (or write its own copy on first request).
+ROLESCOPE_DOWNLOAD_DIR = Path(env_str("ROLESCOPE_DOWNLOAD_DIR") or BASE_DIR / "var" / "downloads")
 
 # --- Observability: logs, request ids, metrics, error reports (lib/request_id.py, ops/metrics.py) ---
 # Logs go to stderr: one JSON object a line in production, readable lines in development; both carry the request id

@@ -296,21 +296,26 @@ def _state_entrants(occupation_code: str, state: str) -> int:
     return _completions(programs, state)[0]
 
 
-def local_market(national: MarketEstimate, area: Area) -> MarketEstimate:
-    """The national estimate apportioned to `area` by its share of the occupation's employment."""
+def local_market(
+    national: MarketEstimate, area: Area, rows: list[tuple[str, str, int | None]] | None = None
+) -> MarketEstimate:
+    """The national estimate apportioned to `area` by its share of the occupation's employment. `rows`: the area's
+    and its state's employment in the occupation (area code, kind, employment), newest release first, when the
+    caller read them already (`local_markets`); else they are read here, in one query."""
     if area.code == NATIONAL:
         return national
     local = MarketEstimate(occupation_code=national.occupation_code, area_name=area.name, citations=national.citations)
     employment = _splits()[1]
-    # The area's and its state's employment in the occupation, newest release first, in one query.
-    rows = (
-        WageEstimate.objects.filter(occupation_id=national.occupation_code, employment__isnull=False)
-        .filter(
-            Q(area=area) | Q(area__kind__in=[Area.Kind.STATE, Area.Kind.TERRITORY], area__state_abbr=area.state_abbr)
+    if rows is None:
+        rows = list(
+            WageEstimate.objects.filter(occupation_id=national.occupation_code, employment__isnull=False)
+            .filter(
+                Q(area=area)
+                | Q(area__kind__in=[Area.Kind.STATE, Area.Kind.TERRITORY], area__state_abbr=area.state_abbr)
+            )
+            .order_by("-release_id")
+            .values_list("area_id", "area__kind", "employment")
         )
-        .order_by("-release_id")
-        .values_list("area_id", "area__kind", "employment")
-    )
     here = next((count for code, _, count in rows if code == area.code), None)
     state_employment = next(
         (count for code, kind, count in rows if kind in (Area.Kind.STATE, Area.Kind.TERRITORY)), None
@@ -335,3 +340,36 @@ def local_market(national: MarketEstimate, area: Area) -> MarketEstimate:
         )
     local.new_entrants = entrants
     return local
+
+
+def local_markets(wanted: list[tuple[MarketEstimate, Area]]) -> dict[tuple[str, str], MarketEstimate]:
+    """(occupation code, area code) -> `local_market` for many (national estimate, area) pairs, their employment
+    read in one query (/compare/ asks for up to 100)."""
+    places = [area for _, area in wanted if area.code != NATIONAL]
+    rows: dict[str, list[tuple[str, str, str, int | None]]] = {}
+    if places:
+        found = (
+            WageEstimate.objects.filter(
+                occupation_id__in={national.occupation_code for national, _ in wanted}, employment__isnull=False
+            )
+            .filter(
+                Q(area_id__in={area.code for area in places})
+                | Q(
+                    area__kind__in=[Area.Kind.STATE, Area.Kind.TERRITORY],
+                    area__state_abbr__in={area.state_abbr for area in places},
+                )
+            )
+            .order_by("-release_id")
+            .values_list("occupation_id", "area_id", "area__kind", "area__state_abbr", "employment")
+        )
+        for code, area_code, kind, state, count in found:
+            rows.setdefault(code, []).append((area_code, kind, state, count))
+    markets = {}
+    for national, area in wanted:
+        mine = [
+            (code, kind, count)
+            for code, kind, state, count in rows.get(national.occupation_code, [])
+            if code == area.code or (kind in (Area.Kind.STATE, Area.Kind.TERRITORY) and state == area.state_abbr)
+        ]
+        markets[(national.occupation_code, area.code)] = local_market(national, area, mine)
+    return markets

@@ -2,13 +2,14 @@ from django.conf import settings
 from django.urls import path, re_path
 from django.views.generic import TemplateView
 
-from roles import views
+from roles import compare_views, views
 
 app_name = "roles"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("roles/", views.directory, name="directory"),
+    path("compare/", compare_views.compare_page, name="compare"),
     path("roles/soc/<str:code>/", views.role_by_soc, name="by-soc"),
     re_path(r"^roles/(?P<code>\d{2}-\d{4}(?:\.\d{2})?)/$", views.role_by_soc, name="by-code"),
     path("roles/<slug:slug>/", views.role_detail, name="detail"),

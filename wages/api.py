@@ -1,7 +1,7 @@
 """GET /wages and GET /releases."""
 
-from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from django.http import FileResponse, HttpRequest, HttpResponse
+from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from geo.models import NATIONAL, Area
@@ -20,6 +20,8 @@ from lib.problems import ApiProblem
 from occupations.models import Occupation
 from occupations.services import soc_code_of
 from sources.schemas import ImportOut, newest_imports
+from wages import downloads
+from wages.bulk import ListFilters, WageListOut, wage_list
 from wages.models import Release, WageEstimate
 from wages.queries import located_estimates, release_or_problem
 from wages.schemas import ReleaseStatusOut, WageOut, release_field
@@ -28,9 +30,11 @@ from wages.summary import WageSummary
 router = Router(tags=["wages"])
 
 
-class WageQuery(Schema):
-    occupation: str = Field(
-        description="SOC code (15-1252) or O*NET-SOC code (15-1252.00).",
+class WageQuery(ListFilters):
+    occupation: str | None = Field(
+        None,
+        description="SOC code (15-1252) or O*NET-SOC code (15-1252.00). Without it: the list of estimates "
+        "(filtered by area, area_kind, state and group, paged with cursor).",
         pattern=OCCUPATION_CODE_PATTERN,
         examples=["15-1252"],
     )
@@ -69,13 +73,17 @@ def area_for(code: str | None, location: str | None) -> Area:
 
 @router.get(
     "/wages",
-    response={200: WageOut, 409: Problem, **PLACE_ANSWERS, **ERRORS},
-    summary="OEWS estimate",
+    response={200: WageOut | WageListOut, 409: Problem, **PLACE_ANSWERS, **ERRORS},
+    summary="OEWS estimate, or a list of estimates",
     operation_id="get_wages",
 )
 def wages(request: HttpRequest, query: Query[WageQuery]) -> HttpResponse:
     """The full OEWS estimate for an occupation in an area, or for a place: a place falls back, as the role page
-    does, from its area to its state to the nation where BLS publishes no estimate, and `area_note` says so."""
+    does, from its area to its state to the nation where BLS publishes no estimate, and `area_note` says so.
+    Without `occupation`: a page of the release's estimates (WageListOut, or CSV), see wages.bulk."""
+    if query.occupation is None:
+        listed = area_for(query.area, query.location).code if query.area or query.location else None
+        return wage_list(request, query, listed, query.release or 0)
     return wage_answer(query.occupation, query.area, query.location, query.release or 0).response()
 
 
@@ -136,8 +144,42 @@ def releases(request: HttpRequest) -> ReleasesOut:
     """The data releases loaded, with where each came from, which OEWS release is current and which are staged."""
     loaded = list(Release.objects.order_by("-year").prefetch_related("changes"))
     current = next((release.year for release in loaded if not release.staged), None)
-    return ReleasesOut(
-        current=current,
-        oews=[ReleaseStatusOut.of_status(release, current) for release in loaded],
-        imports=newest_imports(),
+    statuses = [ReleaseStatusOut.of_status(release, current) for release in loaded]
+    for release, status in zip(loaded, statuses, strict=True):  # wages.downloads: the whole release as a file
+        status.download = request.build_absolute_uri(f"{request.path.rstrip('/')}/{release.year}/download")
+        status.download_sha256 = downloads.sha256_of(release)
+    return ReleasesOut(current=current, oews=statuses, imports=newest_imports())
+
+
+class DownloadPath(Schema):
+    year: int = Field(description="The release's reference year: 2025 for May 2025.", ge=1997, le=2100)
+
+
+@releases_router.get(
+    "/{year}/download",
+    response={200: None, 404: Problem, **ERRORS},
+    summary="A whole OEWS release as gzipped CSV",
+    operation_id="download_release",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The release in BLS's all_data column layout, gzipped; its SHA-256 is in the "
+                "releases list as download_sha256.",
+                "content": {"application/gzip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def release_download(request: HttpRequest, path: Path[DownloadPath]) -> FileResponse:
+    """Every estimate of a loaded release in one file, served from disk (written when the data was loaded)."""
+    release = release_or_problem(path.year)
+    target, sha256 = downloads.ensured(release)
+    response = FileResponse(
+        target.open("rb"),
+        content_type="application/gzip",
+        as_attachment=True,
+        filename=f"oews-M{release.year}-all-data.csv.gz",
     )
+    response["ETag"] = f'"{sha256[:32]}"'
+    response["Digest"] = f"sha-256={sha256}"
+    return response

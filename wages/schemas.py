@@ -60,6 +60,12 @@ class ReleaseStatusOut(ReleaseOut):
         "for checking with release=YEAR, shown nowhere else until published."
     )
     changes: list[ReleaseChangeOut] = Field(description="When it was loaded, published or rolled back, newest first.")
+    download: str | None = Field(
+        None,
+        description="URL of the whole release as one gzipped CSV in BLS's all_data column layout, special values as "
+        "BLS writes them; written once per data version and served from a file.",
+    )
+    download_sha256: str | None = Field(None, description="SHA-256 of the file `download` answers with.")
 
     @staticmethod
     def of_status(release: Release, current_year: int | None) -> "ReleaseStatusOut":

@@ -178,3 +178,29 @@ def test_job_seekers_sections_registered_nurses_in_bozeman(server, page):
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+def test_compare_five_by_five_sorts_and_is_accessible(server, page):
+    roles = ["software-developers", "registered-nurses", "web-developers", "actors", "15-1211"]
+    places = ["Austin, TX", "94086", "Seattle, WA", "Springfield", "Denver, CO"]
+    query = "&".join([*(f"role={r}" for r in roles), *(f"location={p.replace(' ', '+')}" for p in places)])
+    page.goto(f"{server}/compare/?{query}")
+    assert page.locator("h1").inner_text() == "Compare roles and places"
+    assert "Several places match" in page.locator(".compare-places").inner_text()  # Springfield asks, alone
+    assert page.locator("#compare-table tbody tr").count() == 5 * 4
+    page.get_by_role("button", name="Medium").click()  # progressive enhancement: the header sorts the rows
+    assert page.locator("#compare-table th[aria-sort]").get_attribute("aria-sort") == "ascending"
+    medians = page.locator("#compare-table tbody tr td:nth-child(6)").evaluate_all(
+        "cells => cells.map(c => c.dataset.sort).filter(v => v !== '').map(Number)"
+    )
+    assert medians == sorted(medians) and len(medians) >= 15
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "compare-5x5.png"), full_page=True)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []

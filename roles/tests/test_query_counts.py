@@ -23,6 +23,10 @@ PAGES = {
     "api-role-card": ("/api/v1/roles/back-end-developer", {"location": "Austin, TX"}),
     "api-compare": ("/api/v1/compare", {"roles": "registered-nurses,web-developers", "locations": "Austin, TX;94086"}),
     "api-occupation": ("/api/v1/occupations/15-1252", None),
+    "compare-page": (
+        "/compare/",
+        {"role": ["registered-nurses", "web-developers"], "location": ["Austin, TX", "94086"]},
+    ),
 }
 
 

@@ -63,7 +63,7 @@ def test_special_values_are_symbols_with_their_meaning(client, snapshot_dir):
         ({"occupation": "15-1252", "area": "0041940x"}, 422, "area"),
         ({"occupation": "15-1252", "location": "   "}, 422, "location"),
         ({"occupation": "15-1252", "release": "soon"}, 422, "release"),
-        ({}, 422, "occupation"),
+        ({"limit": 5000}, 422, "limit"),  # without an occupation: the list (wages.bulk)
     ],
 )
 def test_invalid_requests_name_the_field(client, params, status, field):
