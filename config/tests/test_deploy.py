@@ -25,7 +25,7 @@ def test_compose_runs_the_stack_from_the_image():
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
     services = compose["services"]
     assert set(services) == {"db", "redis", "init", "app", "worker", "nginx"}
-    assert services["db"]["image"].startswith("postgres:16") and services["redis"]["image"].startswith("redis:7")
+    assert services["db"]["image"].startswith("postgres:15") and services["redis"]["image"].startswith("redis:7")
     assert services["app"]["deploy"]["replicas"] == 3
     assert (services["init"]["command"], services["app"]["command"], services["worker"]["command"]) == (
         ["init"],
