@@ -147,6 +147,7 @@ def connections_check(server: Any) -> None:
     more database connections than the server's max_connections (ops/capacity.py)."""
     import django
 
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     from ops.capacity import connection_warning, database_max_connections
 

@@ -28,7 +28,16 @@ import pytest
 import requests
 import yaml
 
-from tools.cluster import AppServer, Nginx, free_port, manage_shell, nginx_binary, nginx_run_dir, stop_process
+from tools.cluster import (
+    AppServer,
+    Nginx,
+    free_port,
+    manage_shell,
+    nginx_binary,
+    nginx_run_dir,
+    stop_process,
+    wait_until_up,
+)
 from tools.compose_env import dockerfile_env, interpolate, read_dotenv, service_environment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -281,8 +290,6 @@ def install(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Install]:
         for server in servers:
             server.wait(300)
         nginx.start()
-        from tools.cluster import wait_until_up
-
         wait_until_up(f"{nginx.url}/healthz", 30, nginx.process)
         yield running
     finally:
@@ -365,3 +372,119 @@ def test_each_app_server_replaced_in_turn_under_load_fails_no_request(install: I
     assert sum(outcomes.values()) > 50, outcomes
     assert set(outcomes) == {"200"}, outcomes
     assert outcomes["200"] > 0
+
+
+def systemd_unit(name: str) -> dict[str, list[str]]:
+    """A unit file's [Service] settings, each key's values in order (Environment= repeats)."""
+    settings: dict[str, list[str]] = {}
+    section = ""
+    for raw in (ROOT / "deploy" / "systemd" / name).read_text().splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            section = line
+        elif section == "[Service]" and "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            settings.setdefault(key, []).append(value)
+    return settings
+
+
+def test_the_systemd_web_unit_runs_an_app_server(install: Install):
+    """deploy/systemd/rolescope-web@.service as systemd would run it, for this checkout: /srv/rolescope is the
+    checkout, %i the port, /run a scratch folder, /etc/rolescope/rolescope.env the install's environment."""
+    unit = systemd_unit("rolescope-web@.service")
+    assert unit["ExecStart"] == ["/srv/rolescope/deploy/entrypoint web"]
+    port = _port(8213)
+    run = install.folder / "run"
+
+    def local(value: str) -> str:
+        return value.replace("%i", str(port)).replace("/srv/rolescope", str(ROOT)).replace("/run/", f"{run}/")
+
+    env = dict(install.app_env)  # the EnvironmentFile's contents
+    for assignment in unit["Environment"]:
+        name, value = assignment.split("=", 1)
+        env[name] = local(value)
+    env["PYTHON"] = sys.executable
+    (run / f"rolescope-web-{port}").mkdir(parents=True)  # RuntimeDirectory=
+    command = local(unit["ExecStart"][0]).split()
+    with open(install.folder / "systemd-web.log", "ab") as output:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/readyz", 300, process)
+        assert requests.get(f"http://127.0.0.1:{port}/roles/", headers={"Host": "localhost"}, timeout=30).ok
+    finally:
+        stop_process(process)
+    assert process.returncode == 0  # a graceful stop on SIGTERM (KillSignal=)
+
+
+def _json_lines(path: Path) -> list[dict[str, object]]:
+    lines = []
+    for line in path.read_text(errors="replace").splitlines():
+        if line.startswith("{"):
+            try:
+                lines.append(json.loads(line))
+            except ValueError:
+                continue
+    return lines
+
+
+def test_logs_one_line_per_request_milliseconds_and_a_sane_client_request_id(install: Install):
+    """Before issue 18 gunicorn and the app each logged every request, nginx's duration_ms was in seconds, and nginx
+    replaced any X-Request-ID a client sent."""
+    sane = f"client-{secrets.token_hex(8)}"
+    kept = requests.get(f"{install.url}/roles/", headers={"X-Request-ID": sane, "Cookie": "a=1"}, timeout=30)
+    assert kept.status_code == 200 and kept.headers["X-Request-ID"] == sane
+    odd = requests.get(f"{install.url}/roles/", headers={"X-Request-ID": "x y<z>", "Cookie": "a=1"}, timeout=30)
+    assert odd.headers["X-Request-ID"] != "x y<z>" and len(odd.headers["X-Request-ID"]) == 32
+    time.sleep(1)  # nginx writes its line after the answer
+    app_lines = [
+        line for server in install.servers for line in _json_lines(server.log) if line.get("request_id") == sane
+    ]
+    assert [line["logger"] for line in app_lines] == ["rolescope.request"], app_lines
+    nginx_lines = [line for line in _json_lines(install.nginx.log) if line.get("request_id") == sane]
+    assert len(nginx_lines) == 1 and isinstance(nginx_lines[0]["duration_ms"], int)
+    assert nginx_lines[0]["duration_ms"] >= int(float(str(app_lines[0]["duration_ms"])))  # ms, not seconds
+    started = [line for line in _json_lines(install.servers[0].log) if line.get("logger") == "gunicorn.error"]
+    assert started and any("Listening at" in str(line["message"]) for line in started)  # gunicorn's own, in JSON
+
+
+def test_the_database_init_script_makes_an_app_role_that_owns_its_database_and_is_not_superuser(tmp_path):
+    """deploy/postgres/create-app-role.sh as the postgres image runs it (POSTGRES_USER, the APP_* variables), on this
+    machine's PostgreSQL; before issue 18 the app connected as the superuser, with `trust` authentication."""
+    import psycopg
+
+    admin_url = os.environ.get("ROLESCOPE_ADMIN_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    if not shutil.which("psql"):
+        pytest.skip("psql is not installed")
+    try:
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError:
+        pytest.skip("no PostgreSQL here")
+    role, database = f"rs_install_app_{secrets.token_hex(3)}", f"rs_install_appdb_{secrets.token_hex(3)}"
+    password = tmp_path / "db_password"
+    password.write_text("a-test-password-" + secrets.token_hex(8) + "\n")
+    info = psycopg.conninfo.conninfo_to_dict(admin_url)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "POSTGRES_USER": str(info.get("user", "postgres")),
+        "PGHOST": str(info.get("host", "127.0.0.1")),
+        "PGPORT": str(info.get("port", "5432")),
+        "APP_USER": role,
+        "APP_DATABASE": database,
+        "APP_PASSWORD_FILE": str(password),
+    }
+    try:
+        done = subprocess.run(
+            ["sh", str(ROOT / "deploy" / "postgres" / "create-app-role.sh")], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        superuser, can_create = admin.execute(
+            "SELECT rolsuper, rolcreatedb FROM pg_roles WHERE rolname = %s", [role]
+        ).fetchone()
+        owner = admin.execute(
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [database]
+        ).fetchone()[0]
+        assert (superuser, can_create, owner) == (False, False, role)
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        admin.execute(f'DROP ROLE IF EXISTS "{role}"')
+        admin.close()
