@@ -27,6 +27,6 @@ def site_urls(request: HttpRequest) -> dict[str, dict[str, str]]:
 
 def version(request: HttpRequest) -> dict[str, str]:
     """rolescope's version, shown in every page's footer."""
-    from config.version import VERSION
+    from ops.version import VERSION
 
     return {"rolescope_version": VERSION}

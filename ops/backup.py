@@ -44,8 +44,8 @@ from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
-from config.version import VERSION
 from ops.models import OperationRecord
+from ops.version import VERSION
 from sources import versions
 from sources.locks import import_lock
 from sources.models import ImportLock
@@ -109,7 +109,7 @@ class Manifest:
     size: int  # of that member, bytes
     sha256: str  # of that member
     format: int = FORMAT
-    version: str = ""  # rolescope's version that made it (config.version); empty in backups made before 0.18.0
+    version: str = ""  # rolescope's version that made it (ops.version); empty in backups made before 0.18.0
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), indent=2, sort_keys=True).encode() + b"\n"

@@ -9,9 +9,9 @@ from django_q.brokers import get_broker  # type: ignore[import-untyped]
 from django_q.models import Failure, Task  # type: ignore[import-untyped]
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
-from config.version import VERSION
 from lib.schedules import registered_recurring
 from ops.models import OperationRecord
+from ops.version import VERSION
 
 
 class OpsCollector:

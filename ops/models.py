@@ -12,7 +12,7 @@ class OperationRecord(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     finished_at = models.DateTimeField(auto_now_add=True, db_index=True)
     path = models.CharField(max_length=1000)  # the backup file written or restored from
-    version = models.CharField(max_length=32)  # rolescope's version that did it (config.version)
+    version = models.CharField(max_length=32)  # rolescope's version that did it (ops.version)
     # The backup's manifest: its creation time, size, SHA-256, version and commit.
     detail = models.JSONField(default=dict)
 

@@ -17,8 +17,8 @@ from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from config.version import VERSION
 from lib.cache import cache_answers
+from ops.version import VERSION
 from sources.models import ImportRun
 from sources.registry import data_sets
 

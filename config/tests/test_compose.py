@@ -416,7 +416,8 @@ def test_the_systemd_web_unit_runs_an_app_server(install: Install):
     assert process.returncode == 0  # a graceful stop on SIGTERM (KillSignal=)
 
 
-def _json_lines(path: Path) -> list[dict[str, object]]:
+def _json_lines(path: Path | None) -> list[dict[str, object]]:
+    assert path is not None
     lines = []
     for line in path.read_text(errors="replace").splitlines():
         if line.startswith("{"):

@@ -1,4 +1,4 @@
-"""One version number: config/version.py, pyproject.toml and the newest CHANGELOG.md section agree, and the page
+"""One version number: ops/version.py, pyproject.toml and the newest CHANGELOG.md section agree, and the page
 footer, /readyz and /metrics show it."""
 
 import re
@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from config.version import VERSION
+from ops.version import VERSION
 
 ROOT = Path(settings.BASE_DIR)
 

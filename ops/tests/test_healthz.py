@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from config.version import VERSION
 from lib.redis_cache import redis_cache
+from ops.version import VERSION
 
 pytestmark = pytest.mark.django_db
 

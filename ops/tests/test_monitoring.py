@@ -18,10 +18,10 @@ from django.utils import timezone
 from django_q.brokers import get_broker  # type: ignore[import-untyped]
 from django_q.models import OrmQ, Task  # type: ignore[import-untyped]
 
-from config.version import VERSION
 from ops.backup import BACKUP_NAME, backup_scheduled, client_major, client_refusal
 from ops.models import OperationRecord
 from ops.tasks import worker_heartbeat
+from ops.version import VERSION
 
 pytestmark = pytest.mark.django_db
 
