@@ -93,6 +93,7 @@ def test_env_example_as_compose_renders_it_serves_plain_http(tmp_path):
     assert {"localhost", "127.0.0.1"} <= set(env["ALLOWED_HOSTS"].split(","))
     assert env["PROMETHEUS_MULTIPROC_DIR"] == "/tmp/metrics"  # noqa: S108
     assert env["API_TRUSTED_PROXIES"] == "1"  # the bundled nginx
+    assert env.get("WEB_CONCURRENCY", "unset") != ""  # gunicorn itself fails on an empty value
     read = settings_of(
         {**env, "SECRET_KEY_FILE": "", "SECRET_KEY": "compose-test-" + "k" * 40, "DATABASE_PASSWORD_FILE": ""},
         "SECURE_SSL_REDIRECT",
