@@ -1,5 +1,5 @@
 # rolescope's image: gunicorn behind nginx (compose.yaml), the bundled real data inside.
-#   docker build -t rolescope .
+#   docker build --build-arg ROLESCOPE_COMMIT=$(git rev-parse HEAD) -t rolescope .
 # Stage 1 builds wheels for the pinned requirements; stage 2 installs only those, with no compiler.
 
 FROM python:3.11-slim-bookworm AS wheels
@@ -16,8 +16,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=config.settings \
     PROMETHEUS_MULTIPROC_DIR=/tmp/metrics \
     GUNICORN_BIND=0.0.0.0:8000
-# postgresql-client: pg_dump and pg_restore for `manage.py backup` / `restore`.
-RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+# pg_dump and pg_restore for `manage.py backup` / `restore`: Debian bookworm's PostgreSQL client, major version
+# PG_MAJOR, the same as compose.yaml's db image (pg_dump refuses a newer server; `backup` checks and says so).
+ARG PG_MAJOR=15
+ARG ROLESCOPE_COMMIT=""
+ENV ROLESCOPE_COMMIT=${ROLESCOPE_COMMIT}
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client-${PG_MAJOR} \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 10001 --shell /usr/sbin/nologin rolescope
 COPY --from=wheels /wheels /wheels

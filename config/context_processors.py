@@ -25,3 +25,10 @@ def _site_urls(prefix: str) -> dict[str, str]:
 def site_urls(request: HttpRequest) -> dict[str, dict[str, str]]:
     """The site navigation's addresses, reversed once per script prefix rather than on every page."""
     return {"site_urls": _site_urls(get_script_prefix())}
+
+
+def version(request: HttpRequest) -> dict[str, str]:
+    """rolescope's version, shown in every page's footer."""
+    from ops.version import VERSION
+
+    return {"rolescope_version": VERSION}

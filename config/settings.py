@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site_urls",
+                "config.context_processors.version",
             ],
         },
     },
@@ -112,6 +113,14 @@ DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
     "django.db.backends.", "django_prometheus.db.backends.", 1
 )
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME") or None}
+# The database password apart from the URL, so it can be a file (DATABASE_PASSWORD_FILE: compose's db_password secret).
+if env_secret("DATABASE_PASSWORD"):
+    DATABASES["default"]["PASSWORD"] = env_secret("DATABASE_PASSWORD")
+# Connections the database server accepts (PostgreSQL's max_connections) and the app servers sharing it: gunicorn
+# sizes its workers from them (ops/capacity.py, docs/operations.md, Database connections) and warns at start when
+# the total could exceed it.
+DATABASE_MAX_CONNECTIONS = env_int("DATABASE_MAX_CONNECTIONS", 100)
+APP_REPLICAS = env_int("APP_REPLICAS", 1)
 
 REDIS_URL = env_secret("REDIS_URL")
 if REDIS_URL:
@@ -146,13 +155,17 @@ STORAGES = {
     },
 }
 
-# Security: on by default; DEBUG=true relaxes only what breaks plain-HTTP local development.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Security. HTTPS is the one TLS switch (docs/operations.md, TLS): on, the site is served over TLS only (a redirect
+# from plain HTTP, `Secure` session and CSRF cookies, HSTS) all together; off, all three are off, so sign-in works on
+# plain HTTP (compose's default, http://localhost:8080). Unset: on unless DEBUG. SECURE_SSL_REDIRECT and
+# SECURE_HSTS_SECONDS can still override their part.
+HTTPS = env_bool("HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -313,12 +326,15 @@ if SENTRY_DSN:
         before_send=tag_event,
         before_send_transaction=tag_event,
     )
+# The git commit an image was built from (Dockerfile's ROLESCOPE_COMMIT build argument): backup manifests record it
+# when the code runs without a .git folder.
+ROLESCOPE_COMMIT = env_str("ROLESCOPE_COMMIT")
 # --- end observability ---
 
 # --- Background and scheduled work (django-q2; jobs/tasks.py, ops/schedules.py, docs/operations.md) ---
 # A worker is `manage.py qcluster` (it also runs the schedules `manage.py setup_schedules` writes). Tasks wait in a
 # database table (the ORM broker: no other service, and a task is committed with the write that queued it), or in
-# Redis when REDIS_URL is set. Every task is safe to run twice: a task whose worker died is run again.
+# a durable Redis when TASK_BROKER_URL is set. Every task is safe to run twice: a task whose worker died is run again.
 TASK_WORKERS = env_int("TASK_WORKERS", 2)  # processes per worker; each runs one task at a time
 # A task still running after this long is stopped (a 2,000-row feed takes about 10 s). A task that failed, or whose
 # worker died, is run again TASK_RETRY_SECONDS after it was taken (more than the timeout, or a slow task would run
@@ -328,8 +344,11 @@ TASK_RETRY_SECONDS = TASK_TIMEOUT_SECONDS + 60
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3)
 if TASK_WORKERS < 1 or TASK_TIMEOUT_SECONDS < 1 or TASK_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("TASK_WORKERS, TASK_TIMEOUT_SECONDS and TASK_MAX_ATTEMPTS must be at least 1.")
+TASK_BROKER_URL = env_secret("TASK_BROKER_URL")
+# The queue's name, per deployment (several sites sharing one database or broker never take each other's tasks).
+TASK_QUEUE_NAME = env_str("TASK_QUEUE_NAME") or env_str("CACHE_KEY_PREFIX", "rolescope")
 Q_CLUSTER = {
-    "name": "rolescope",
+    "name": TASK_QUEUE_NAME,
     "workers": TASK_WORKERS,
     "timeout": TASK_TIMEOUT_SECONDS,
     "retry": TASK_RETRY_SECONDS,
@@ -343,6 +362,15 @@ Q_CLUSTER = {
     "recycle": 200,  # tasks a worker process runs before it is replaced (returns memory a large feed took)
     "poll": 0.5,  # seconds between looks at an empty database queue
     "label": "Background tasks",
-    **({"redis": REDIS_URL} if REDIS_URL else {"orm": "default"}),
+    # The broker: the database (a task is committed with the write that queued it, and stays until it is done)
+    # unless TASK_BROKER_URL names a durable Redis (appendonly, maxmemory-policy noeviction). Never the cache's Redis:
+    # it evicts keys and keeps nothing on restart, and django-q2 takes a task from Redis without acknowledgement.
+    **({"redis": TASK_BROKER_URL} if TASK_BROKER_URL else {"orm": "default"}),
 }
+# The worker's heartbeat (ops.tasks.worker_heartbeat, every minute): the worker container's healthcheck
+# (`deploy/entrypoint worker-alive`) fails when the file is older than WORKER_HEARTBEAT_MAX_AGE seconds (entrypoint).
+WORKER_HEARTBEAT_FILE = env_str("WORKER_HEARTBEAT_FILE", "/tmp/rolescope-worker-heartbeat")  # noqa: S108
+# The nightly backup (ops.tasks.backup_nightly at 02:30 UTC) writes here and keeps the newest BACKUP_KEEP; unset: none.
+BACKUP_DIR = env_str("BACKUP_DIR")
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 # --- end background work ---

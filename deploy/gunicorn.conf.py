@@ -6,6 +6,7 @@ GUNICORN_MAX_REQUESTS, GUNICORN_ACCESS_LOG (on|off), GUNICORN_PRELOAD (on|off), 
 """
 
 import json
+import logging
 import multiprocessing
 import os
 import shutil
@@ -14,14 +15,17 @@ from typing import Any
 
 from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 
+from ops.capacity import default_workers
+
 
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name) or default)
 
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # a container listens on its own interface
-# Two workers a core, plus one: the pages do some work in Python but also wait on the database.
-workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
+# Two workers a core, plus one (the pages do some work in Python but also wait on the database), lowered so that
+# APP_REPLICAS servers fit in DATABASE_MAX_CONNECTIONS (ops/capacity.py has the formula).
+workers = _int("WEB_CONCURRENCY", default_workers(multiprocessing.cpu_count()))
 threads = _int("GUNICORN_THREADS", 1)
 # A request taking longer than this is stopped (its worker restarted); nginx waits a little longer.
 timeout = _int("GUNICORN_TIMEOUT", 30)
@@ -34,13 +38,16 @@ keepalive = 5
 # replacements). At 500,000 a busy worker is replaced every few minutes, a quiet one every few days.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 500_000)
 max_requests_jitter = max_requests // 10
-# The API schema allows a query of several kB once percent-encoded; nginx caps request lines in front.
-limit_request_line = 0
+# A request line of at most 8190 bytes (gunicorn's largest limit; 0 would mean up to 1 MB), as nginx's
+# large_client_header_buffers (8k) in front: the API's longest query, percent-encoded, is a few kB.
+limit_request_line = 8190
 # Workers' heartbeat files in memory, not on a (possibly slow) disk, as gunicorn's docs advise for containers.
 SHARED_MEMORY = "/dev/shm"  # noqa: S108 (gunicorn's own files, created and removed by it)
 worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "on") == "on" else None
+# One line per request: the app's own (`rolescope.request`, with the route, status, time, queries and request id),
+# so gunicorn's access log is off unless asked for (GUNICORN_ACCESS_LOG=on, e.g. to see requests the app never saw).
+accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "off") == "on" else None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "rolescope"
@@ -52,8 +59,28 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "on") == "on"
 control_socket_disable = True
 
 
+class JsonErrorFormatter(logging.Formatter):
+    """gunicorn's own lines (starting, worker timeouts, errors) as JSON objects, like every other line we write."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": "gunicorn.error",
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line)
+
+
 class JsonLogger(Logger):
-    """gunicorn's access log as one JSON object per line (its error log stays text: it is rare and for people)."""
+    """gunicorn's access log (when on) and its own error log as one JSON object per line."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.setFormatter(JsonErrorFormatter())
 
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
         if not (self.cfg.accesslog or self.cfg.logconfig or self.cfg.syslog):
@@ -102,6 +129,8 @@ def on_starting(server: Any) -> None:
 
         django.setup()  # done already when the app was preloaded
         call_command("prepare")
+    if os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings") == "config.settings":
+        connections_check(server)
     # rolescope's own settings only: the benchmarks run a bare Django app with this same file (bench/bare).
     if server.cfg.preload_app and os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings") == "config.settings":
         from config.warm import warm_before_fork
@@ -111,6 +140,22 @@ def on_starting(server: Any) -> None:
         from django.db import connections
 
         connections.close_all()  # nothing that holds a socket crosses the fork
+
+
+def connections_check(server: Any) -> None:
+    """A warning at start when APP_REPLICAS servers of this size, the background worker and the operator can open
+    more database connections than the server's max_connections (ops/capacity.py)."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from ops.capacity import connection_warning, database_max_connections
+
+    message = connection_warning(
+        workers=server.cfg.workers, threads=server.cfg.threads, max_connections=database_max_connections()
+    )
+    if message:
+        logging.getLogger("rolescope.capacity").warning(message)
 
 
 def post_fork(server: Any, worker: Any) -> None:

@@ -3,7 +3,7 @@
 A backup is one tar file holding a manifest and the dump:
 
 - `manifest.json`: the format, the database engine, the migration each app was at, the named versions, when, the
-  rolescope commit, and the dump's size and SHA-256;
+  rolescope version and commit, and the dump's size and SHA-256;
 - `database.sqlite3.gz`: SQLite, a copy made with the online backup API (consistent while the site serves: one
   step, under a read lock that writers in WAL mode do not wait for), gzip-compressed; or
 - `database.pgdump`: PostgreSQL, `pg_dump -Fc` of the snapshot the manifest was read in (`--snapshot`).
@@ -14,6 +14,10 @@ a target database holding data (unless forced). The dump then replaces the datab
 backup API into the live connection (one write transaction: every process sees the old database or the new one),
 PostgreSQL as one transaction that drops what is there and loads the dump. Then `migrate` (the backup may be older
 than the code) and a bump of every named version, so every cache and memo follows at once.
+
+PostgreSQL's pg_dump refuses a server newer than itself: `backup` compares the two major versions first and says which
+client to install. Every backup and restore is recorded (ops.models.OperationRecord); `backup_scheduled` is the
+worker's nightly backup into BACKUP_DIR, keeping the newest BACKUP_KEEP.
 """
 
 import gzip
@@ -21,6 +25,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -39,6 +44,8 @@ from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from ops.models import OperationRecord
+from ops.version import VERSION
 from sources import versions
 from sources.locks import import_lock
 from sources.models import ImportLock
@@ -49,7 +56,14 @@ DUMPS = {"sqlite": "database.sqlite3.gz", "postgresql": "database.pgdump"}
 ENGINES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 # Tables `migrate` itself fills, and the import lock and versions every process touches: rows there do not make a
 # database one that holds data.
-BOOKKEEPING = {"django_migrations", "django_content_type", "auth_permission", "sources_version", "sources_importlock"}
+BOOKKEEPING = {
+    "django_migrations",
+    "django_content_type",
+    "auth_permission",
+    "sources_version",
+    "sources_importlock",
+    "ops_operationrecord",
+}
 GZIP_LEVEL = 1  # the level 6 default saves another 11 % of a bundled-data backup at twice the time
 CHUNK = 1 << 20
 LOCK_WAIT_SECONDS = 60
@@ -95,6 +109,7 @@ class Manifest:
     size: int  # of that member, bytes
     sha256: str  # of that member
     format: int = FORMAT
+    version: str = ""  # rolescope's version that made it (ops.version); empty in backups made before 0.18.0
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), indent=2, sort_keys=True).encode() + b"\n"
@@ -204,6 +219,7 @@ def backup_create(*, path: Path) -> Manifest:
             dump=dump.name,
             size=size,
             sha256=sha256,
+            version=VERSION,
         )
         partial = Path(folder) / "backup.tar"
         with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as archive:
@@ -214,7 +230,31 @@ def backup_create(*, path: Path) -> Manifest:
             archive.add(dump, arcname=dump.name)
         partial.chmod(0o600)  # it holds accounts, keys and sessions
         os.replace(partial, path)
+    _record(OperationRecord.Kind.BACKUP, path, manifest)
     return manifest
+
+
+def _record(kind: str, path: Path, manifest: Manifest) -> None:
+    details = asdict(manifest)
+    detail = {key: details[key] for key in ("created_at", "size", "sha256", "version", "commit", "engine")}
+    OperationRecord.objects.create(kind=kind, path=str(path), version=VERSION, detail=detail)
+
+
+BACKUP_NAME = re.compile(r"^rolescope-\d{8}T\d{6}Z\.tar$")
+
+
+def backup_scheduled(folder: Path, keep: int) -> tuple[Path, list[Path]]:
+    """The scheduled backup: a new file `rolescope-YYYYMMDDTHHMMSSZ.tar` in `folder`, then only the newest `keep`
+    such files are kept (other files there are never touched). Returns the new file and the ones removed."""
+    if keep < 1:
+        raise BackupError("BACKUP_KEEP must be at least 1.")
+    path = folder / f"rolescope-{timezone.now():%Y%m%dT%H%M%SZ}.tar"
+    backup_create(path=path)
+    ours = sorted(item for item in folder.iterdir() if BACKUP_NAME.match(item.name))
+    removed = ours[:-keep]
+    for old in removed:
+        old.unlink()
+    return path, removed
 
 
 def _sqlite_dump(destination: Path) -> tuple[dict[str, str], dict[str, int]]:
@@ -287,11 +327,35 @@ def _run(command: list[str], what: str, **kwargs: Any) -> subprocess.CompletedPr
     return done
 
 
+def client_major(tool: str = "pg_dump") -> int:
+    """The major version of the PostgreSQL client tool here ("pg_dump (PostgreSQL) 15.20 (Debian ...)" is 15)."""
+    done = _run([tool, "--version"], "tell its version")
+    found = re.search(r"\(PostgreSQL\)\s+(\d+)", done.stdout.decode(errors="replace"))
+    if not found:
+        raise BackupError(f"{tool} --version did not say a PostgreSQL version: {done.stdout!r}")
+    return int(found.group(1))
+
+
+def client_refusal(client: int, server_version_num: int) -> str | None:
+    """Why this pg_dump cannot back up that server (a newer major version), or None when it can."""
+    server = server_version_num // 10000
+    if client >= server:
+        return None
+    return (
+        f"pg_dump here is PostgreSQL {client}, the database server is PostgreSQL {server}, and pg_dump refuses a "
+        f"newer server. Install postgresql-client-{server} (or run the backup where it is installed), or run the "
+        f"database on PostgreSQL {client}: compose.yaml's db image and the Dockerfile's PG_MAJOR must agree."
+    )
+
+
 def _postgresql_dump(destination: Path) -> tuple[dict[str, str], dict[str, int]]:
     import psycopg
 
+    client = client_major()
     try:
         with psycopg.connect(**libpq_parameters(), autocommit=True) as session:  # type: ignore[arg-type]
+            if reason := client_refusal(client, session.info.server_version):
+                raise BackupError(reason)
             # The manifest and the dump see the same snapshot: this transaction exports it and pg_dump imports it.
             session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             row = session.execute("SELECT pg_export_snapshot()").fetchone()
@@ -432,6 +496,7 @@ def backup_restore(*, path: Path, force: bool = False) -> Restored:
     with transaction.atomic():
         for name in versions.NAMES:
             versions.bump(name)
+        _record(OperationRecord.Kind.RESTORE, path, manifest)
     return Restored(manifest=manifest, seconds=time.monotonic() - started, migrated=applied)
 
 

@@ -2,7 +2,10 @@
 
 - `/healthz`: the process answers (no database, no cache): restart it if this fails.
 - `/readyz`: it can serve: the database answers, every migration is applied, every registered data set has been
-  loaded, and the shared cache answers. 503 names what failed: keep it out of the load balancer until it passes.
+  loaded. 503 names what failed: keep it out of the load balancer until it passes. The shared cache (Redis) is
+  checked too, but pages and limits are served without it (lib/cache.py), so its outage answers 200 with
+  `"status": "degraded"` naming it (`degraded: ["cache"]`): an outage of Redis, shared by every server, must not take
+  every server out of the load balancer. Both name the version running.
 
 Both answer before any other middleware, so a probe needs no allowed Host header and is never redirected to HTTPS.
 """
@@ -15,6 +18,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from lib.cache import cache_answers
+from ops.version import VERSION
 from sources.models import ImportRun
 from sources.registry import data_sets
 
@@ -80,12 +84,20 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
+# Checks whose failure leaves this server able to serve (slower, or with per-process limits): reported, not fatal.
+DEGRADING_CHECKS = frozenset({"cache"})
+
+
 def readyz(request: HttpRequest) -> HttpResponse:
     checks, releases = readiness()
-    failing = [name for name, result in checks.items() if result != "ok"]
-    body: dict[str, object] = {"status": "ok" if not failing else "unavailable", "checks": checks, "releases": releases}
+    failing = [name for name, result in checks.items() if result != "ok" and name not in DEGRADING_CHECKS]
+    degraded = [name for name, result in checks.items() if result != "ok" and name in DEGRADING_CHECKS]
+    status = "unavailable" if failing else "degraded" if degraded else "ok"
+    body: dict[str, object] = {"status": status, "version": VERSION, "checks": checks, "releases": releases}
     if failing:
         body["failing"] = failing
+    if degraded:
+        body["degraded"] = degraded
     return JsonResponse(body, status=503 if failing else 200)
 
 

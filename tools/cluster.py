@@ -43,6 +43,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         DEBUG="false",
         SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        HTTPS="false",
         SECURE_SSL_REDIRECT="false",
         DJANGO_SETTINGS_MODULE="config.settings",
         PYTHON=str(Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin" / "python"),
@@ -190,6 +191,8 @@ class Nginx:
     listen: str = ""  # default: 127.0.0.1:port
     log: Path | None = None  # default: run_dir/nginx.log; the terminal's with `terminal`
     terminal: bool = False
+    # Placeholder values that replace the ones above (the compose tests give nginx compose's own environment).
+    values: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
     config: Path = field(init=False)
 
@@ -208,6 +211,10 @@ class Nginx:
             "NGINX_PORT": self.listen or f"127.0.0.1:{self.port}",
             "ROLESCOPE_UPSTREAM": lines,
             "NGINX_RUN_DIR": str(self.run_dir),
+            # Compose's names resolve through docker's DNS; here the upstreams are addresses, looked up by nobody.
+            "NGINX_RESOLVER": "127.0.0.1",
+            "NGINX_RESOLVER_VALID": "5s",
+            **self.values,
         }
         self.config = self.run_dir / "nginx.conf"
         self.config.write_text(render_nginx(NGINX_TEMPLATE.read_text(), values))
@@ -268,7 +275,7 @@ def serve_env(workers: int | None) -> dict[str, str]:
     """`make serve`'s settings: production ones on loopback (DEBUG off, plain HTTP, nginx counted as the one proxy
     in front) unless the environment says otherwise."""
     env = production_env()
-    for name in ("DEBUG", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "API_TRUSTED_PROXIES"):
+    for name in ("DEBUG", "ALLOWED_HOSTS", "HTTPS", "SECURE_SSL_REDIRECT", "API_TRUSTED_PROXIES"):
         if name in os.environ:  # the operator's own value wins over the loopback defaults
             env[name] = os.environ[name]
     if workers:

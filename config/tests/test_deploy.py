@@ -15,6 +15,7 @@ import yaml
 
 from tools import cluster
 from tools.cluster import render_nginx, wait_until_up
+from tools.compose_env import interpolate
 from tools.serve import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -25,8 +26,8 @@ def test_compose_runs_the_stack_from_the_image():
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
     services = compose["services"]
     assert set(services) == {"db", "redis", "init", "app", "worker", "nginx"}
-    assert services["db"]["image"].startswith("postgres:16") and services["redis"]["image"].startswith("redis:7")
-    assert services["app"]["deploy"]["replicas"] == 3
+    assert services["db"]["image"].startswith("postgres:15") and services["redis"]["image"].startswith("redis:7")
+    assert interpolate(str(services["app"]["deploy"]["replicas"]), {}) == "3"  # APP_REPLICAS, default 3
     assert (services["init"]["command"], services["app"]["command"], services["worker"]["command"]) == (
         ["init"],
         ["web"],
@@ -59,6 +60,8 @@ def test_the_nginx_config_renders_and_nginx_accepts_it(tmp_path):
         "NGINX_PORT": "127.0.0.1:18080",
         "ROLESCOPE_UPSTREAM": "server 127.0.0.1:18101 max_fails=1 fail_timeout=5s;",
         "NGINX_RUN_DIR": str(tmp_path),
+        "NGINX_RESOLVER": "127.0.0.11",
+        "NGINX_RESOLVER_VALID": "5s",
     }
     config = tmp_path / "nginx.conf"
     config.write_text(render_nginx((DEPLOY / "nginx.conf.template").read_text(), values))

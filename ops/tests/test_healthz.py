@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from lib.redis_cache import redis_cache
+from ops.version import VERSION
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def test_readyz_reports_database_migrations_data_cache_and_releases():
     response = Client(HTTP_HOST="10.1.2.3").get("/readyz")
     assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "ok"
+    assert body["status"] == "ok" and body["version"] == VERSION
     assert body["checks"] == {"database": "ok", "migrations": "ok", "data": "ok", "cache": "ok"}
     releases = {(item["source"], item["release"]) for item in body["releases"]}
     assert {
@@ -40,11 +41,15 @@ def test_readyz_names_what_is_missing():
     assert response.json()["failing"] == ["data"] and "onet" in response.json()["checks"]["data"]
 
 
-def test_readyz_reports_an_unreachable_cache(settings):
-    # Redis away (nothing listens on port 9): the site still serves (lib/cache.py), and /readyz says why not ready.
+def test_readyz_reports_an_unreachable_cache_as_degraded_not_unavailable(settings):
+    # Redis away (nothing listens on port 9): the site still serves (lib/cache.py), so /readyz keeps this server in
+    # the load balancer (200) and names the check; before issue 18 it answered 503, taking every server out.
     settings.CACHES = {"default": redis_cache("redis://127.0.0.1:9/0")}
     response = Client().get("/readyz")
-    assert response.status_code == 503 and response.json()["failing"] == ["cache"]
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "degraded" and body["degraded"] == ["cache"] and "failing" not in body
+    assert body["checks"]["cache"].startswith("unreachable") and body["checks"]["database"] == "ok"
     assert Client().get("/roles/back-end-developer/", {"location": "Austin, TX"}).status_code == 200
 
 
