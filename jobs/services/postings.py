@@ -51,6 +51,10 @@ class FeedEntry:
     source: str
     posted_at: datetime | None = None
     expires_at: datetime | None = None
+    # A job board's posting (jobs.boards): which board, when it was read and when the board says it changed.
+    board_id: int | None = None
+    fetched_at: datetime | None = None
+    board_updated_at: datetime | None = None
 
 
 def lifetime() -> timedelta:
@@ -211,6 +215,9 @@ def posting_upsert(
         posting.posted_at = feed.posted_at or now
         posting.expires_at = feed.expires_at or posting.posted_at + lifetime()
         posting.status = Posting.Status.EXPIRED if posting.expires_at <= now else Posting.Status.PUBLISHED
+        if feed.board_id is not None:
+            posting.board_id = feed.board_id
+            posting.fetched_at, posting.board_updated_at = feed.fetched_at, feed.board_updated_at
     posting.search_text = posting.search_document()
     posting.save()
     if publish and posting.status != Posting.Status.PUBLISHED:
