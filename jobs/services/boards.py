@@ -25,7 +25,7 @@ from lib.api import field_message
 from sources import versions
 
 MAX_REJECTED = 500  # rejected postings kept on the board's record (the count is always whole)
-_SEPARATORS = re.compile(r"\s*(?:;|\||\n|\bor\b|/)\s*", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s*(?:;|\||\n|/)\s*|\s+or\s+")  # "or", not Oregon
 _REMOTE = re.compile(r"\b(?:remote|anywhere|work from home|wfh|telecommute|virtual)\b", re.IGNORECASE)
 _COUNTRY = {"", "us", "usa", "u.s.", "u.s.a.", "united states", "united states of america", "north america"}
 

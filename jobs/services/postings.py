@@ -44,8 +44,8 @@ class PostingInvalid(Exception):
 class FeedEntry:
     """What a feed adds to a posting's fields: who it is (its id in the feed), where it came from, its dates.
 
-    Feeds are taken as their publishers wrote them: a place we cannot resolve is kept as written (without an
-    area), and a posting may have no apply link (links other than http(s) are dropped)."""
+    Feeds are taken as their publishers wrote them, with the site's rules: a place must resolve (or be left out), and
+    a posting may have no apply link (links other than http(s) are dropped)."""
 
     external_id: str
     source: str
@@ -131,10 +131,10 @@ def _check(fields: PostingFields, feed: FeedEntry | None) -> _Checked:
 
 def _checked_place(fields: PostingFields, feed: FeedEntry | None, errors: _Errors) -> Place | None:
     location = (fields.location or "").strip()
-    if location and feed is None:
-        return errors.attempt("location", lambda: place_or_error(location))
     if location:
-        return resolve(location).place  # feeds: kept as written when we cannot place it
+        # One rule for the site, the API and feeds: a place must resolve (a feed's row that does not is rejected
+        # with the reason, as the API refuses it), so no posting is compared with a band it was never meant for.
+        return errors.attempt("location", lambda: place_or_error(location))
     if feed is None and fields.arrangement != Posting.Arrangement.REMOTE:
         errors.add("location", "Say where the job is, or choose Remote.")
     return None
