@@ -1,11 +1,11 @@
 """Benchmark a job-board refresh (issue 21 target: a 5,000-posting board from a recorded answer in <= 30 s).
 
 Writes a recorded Greenhouse answer of `--postings` jobs (the Job Board API's shape: titles of the site's roles,
-US places, a fifth remote, pay ranges hourly and yearly, a paragraph of HTML each) to bench/out/, then times three
+US places, some remote, pay ranges hourly and yearly, a paragraph of HTML each) to bench/out/, then times three
 refreshes of one board through `board_refresh` in a scratch SQLite database (bench/out/, which git ignores; or
-`--database URL` for a scratch PostgreSQL database). It prints wall-clock and CPU seconds: on a machine shared
-with other work the two differ by the time spent waiting for a core: the first (every posting new), the same answer again (every
-posting updated, none added) and the answer without a tenth of its jobs (those closed).
+`--database URL` for a scratch PostgreSQL database): the first (every posting new), the same answer again (every
+posting updated, none added) and the answer without a tenth of its jobs (those closed). It prints wall-clock and
+CPU seconds: on a machine shared with other work the two differ by the time spent waiting for a core.
 
     .venv/bin/python bench/board_refresh.py [--postings 5000] [--database postgres://.../rolescope_bench_boards]
 """
@@ -28,7 +28,7 @@ PLACES = ["Austin, TX", "Denver, CO", "Seattle, WA", "Chicago, IL", "Boston, MA"
 
 def answer(count: int, titles: list[str]) -> dict[str, object]:
     """A Greenhouse Job Board API answer with `count` jobs (seeded: the same every run)."""
-    rng = random.Random(21)
+    rng = random.Random(21)  # noqa: S311 (generated test data, not secrets)
     jobs = []
     for number in range(count):
         hourly = rng.random() < 0.3
@@ -66,9 +66,9 @@ def child(count: int) -> None:
     django.setup()
     from django.core.management import call_command
 
+    from geo.resolve import resolve
     from jobs.models import Posting
     from jobs.services.boards import board_configure, board_refresh
-    from geo.resolve import resolve
     from roles.models import Role
     from roles.search import suggest_role
 
@@ -78,7 +78,7 @@ def child(count: int) -> None:
     recorded = answer(count, titles)
     path = OUT / f"greenhouse_{count}.json"
     path.write_text(json.dumps(recorded))
-    board = board_configure(employer="Bench Co", kind="greenhouse", token="benchco")
+    board = board_configure(employer="Bench Co", kind="greenhouse", token="benchco")  # noqa: S106 (a board's name)
     Posting.objects.filter(board=board).delete()
     suggest_role("Registered Nurse"), resolve("Austin, TX")  # what any running server has built already
 
@@ -87,8 +87,8 @@ def child(count: int) -> None:
         report = board_refresh(board=board, path=source)
         took, cpu = time.perf_counter() - started, time.process_time() - cpu
         print(
-            f"  {label}: {took:.1f} s ({cpu:.1f} s of CPU; {report.read:,} read, {report.imported:,} live, {report.closed:,} closed, "
-            f"{len(report.rejected):,} rejected)",
+            f"  {label}: {took:.1f} s ({cpu:.1f} s of CPU; {report.read:,} read, {report.imported:,} live, "
+            f"{report.closed:,} closed, {len(report.rejected):,} rejected)",
             flush=True,
         )
 

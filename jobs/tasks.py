@@ -6,8 +6,8 @@ task run again) and does the same thing once either way."""
 import logging
 from datetime import time
 
-from jobs.imports import postings as feeds
 from jobs.boards.client import BoardFetchError
+from jobs.imports import postings as feeds
 from jobs.models import JobBoard
 from jobs.services import boards, feed_imports, idempotency, postings
 from lib.db import refresh_statistics

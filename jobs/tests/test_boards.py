@@ -103,7 +103,7 @@ class TestConnectors:
     def test_a_file_that_is_not_the_boards_shape(self, tmp_path):
         path = tmp_path / "answer.json"
         path.write_text('{"postings": []}')
-        with pytest.raises(BoardFetchError, match="Greenhouse board 'acme'.*`jobs` list"):
+        with pytest.raises(BoardFetchError, match=r"Greenhouse board 'acme'.*`jobs` list"):
             read_file(CONNECTORS["greenhouse"], path, board="Greenhouse board 'acme'")
 
 
@@ -167,7 +167,7 @@ class TestRefresh:
         assert "2 read, 2 live, 0 closed" in capsys.readouterr().out
         organisation = Organisation.objects.get(name="Tailspin Toys")
         assert set(organisation.postings.values_list("external_id", flat=True)) == {"jsonld:TS-17", "jsonld:TS-18"}
-        with pytest.raises(CommandError, match="Nothing was changed: .*cannot be read"):
+        with pytest.raises(CommandError, match=r"Nothing was changed: .*cannot be read"):
             call_command("import_board", "lever", "--employer", "Tailspin Toys", "--file", "/nonexistent.json")
 
 
@@ -210,9 +210,11 @@ class TestClient:
 
     def test_a_clear_error_per_board(self, local_board, settings):
         settings.BOARD_RETRIES = 0
-        with pytest.raises(BoardFetchError, match=r"^Greenhouse board '.*/nope/jobs': .* answered HTTP 404 \(is the board's"):
+        with pytest.raises(
+            BoardFetchError, match=r"^Greenhouse board '.*/nope/jobs': .* answered HTTP 404 \(is the board's"
+        ):
             read(CONNECTORS["greenhouse"], token="", url=f"{local_board}/v1/boards/nope/jobs")
-        with pytest.raises(BoardFetchError, match="no answer from http://127.0.0.1:9/ after retries"):
+        with pytest.raises(BoardFetchError, match=r"no answer from http://127\.0\.0\.1:9/ after retries"):
             client.get("http://127.0.0.1:9/", board="Acme")
 
     def test_a_sitemap_of_careers_pages(self, local_board, settings):
@@ -238,3 +240,22 @@ class TestScheduler:
         good.refresh_from_db(), bad.refresh_from_db()
         assert (good.succeeded, good.imported) == (True, 2)
         assert bad.succeeded is False and "answered HTTP 404" in bad.error
+
+
+@pytest.mark.django_db
+class TestRolePage:
+    def test_the_role_page_lists_the_newest_postings_near_the_place_with_verdicts(self):
+        from django.test import Client
+
+        board = board_configure(employer="Acme Health", kind="greenhouse", token="acmehealth")
+        board_refresh(board=board, path=FIXTURES / "greenhouse.json")
+        nurse = Posting.objects.get(external_id="greenhouse:4001001")
+        page = Client().get("/roles/registered-nurses/", {"location": "Denver, CO"}).content.decode()
+        section = page[
+            page.index('id="newest-postings-heading"') : page.index("</section>", page.index("newest-postings"))
+        ]
+        assert "Newest postings near Denver, CO" in section
+        assert f'<a href="{nurse.get_absolute_url()}">Registered Nurse, Med-Surg</a> at Acme Health' in section
+        assert "Pay " in section and "for this role in Denver" in section  # its verdict against the local band
+        elsewhere = Client().get("/roles/registered-nurses/", {"location": "Austin, TX"}).content.decode()
+        assert "No posting for this role is open near Austin, TX on rolescope now." in elsewhere
