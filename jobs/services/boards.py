@@ -171,16 +171,18 @@ def _fields(row: BoardRow, places: dict[str, tuple[str, bool, str]]) -> PostingF
     pay = row.pay
     apply_url = row.apply_url if len(row.apply_url) <= 500 else ""
     try:
-        return PostingFields(
-            title=row.title[:300],
-            location=location[:200],
-            arrangement=arrangement,
-            employment_type=row.employment_type,
-            salary_min=None if pay is None or pay.low is None else float(pay.low),
-            salary_max=None if pay is None or pay.high is None else float(pay.high),
-            salary_period=pay.period if pay else "",
-            description=row.description[:20_000],
-            apply_url=apply_url,
+        return PostingFields.model_validate(
+            {
+                "title": row.title[:300],
+                "location": location[:200],
+                "arrangement": arrangement,
+                "employment_type": row.employment_type,
+                "salary_min": None if pay is None or pay.low is None else float(pay.low),
+                "salary_max": None if pay is None or pay.high is None else float(pay.high),
+                "salary_period": pay.period if pay else "",
+                "description": row.description[:20_000],
+                "apply_url": apply_url,
+            }
         )
     except ValidationError as exc:
         raise RowError(

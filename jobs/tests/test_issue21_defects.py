@@ -74,14 +74,16 @@ def nurse_band(snapshot_dir) -> tuple[Decimal, Decimal]:
 
 
 def hourly_nurse(organisation, low: Decimal, high: Decimal) -> Posting:
-    fields = PostingFields(
-        title="Registered Nurse",
-        role="registered-nurses",
-        location="Denver, CO",
-        salary_min=float(low),
-        salary_max=float(high),
-        salary_period="hour",
-        apply_url="https://acme.example/apply",
+    fields = PostingFields.model_validate(
+        {
+            "title": "Registered Nurse",
+            "role": "registered-nurses",
+            "location": "Denver, CO",
+            "salary_min": float(low),
+            "salary_max": float(high),
+            "salary_period": "hour",
+            "apply_url": "https://acme.example/apply",
+        }
     )
     return posting_upsert(organisation=organisation, fields=fields, publish=True)
 
