@@ -15,9 +15,9 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode, urlsafe_base64_encode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import ApiKeyForm, InvitationForm, SignUpForm
@@ -90,9 +90,36 @@ def api_key_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:keys")
 
 
+def _safe_next(request: HttpRequest) -> str:
+    """The `next` address sent with the request, if it is one of this site's."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(wanted, {request.get_host()}, require_https=request.is_secure())
+    return wanted if allowed else ""
+
+
+def _invitation_in(next_url: str) -> Invitation | None:
+    """The pending invitation a `next` address opens (someone sent to sign in on the way to joining), if any."""
+    try:
+        match = resolve(next_url.split("?")[0])
+    except Resolver404:
+        return None
+    if match.view_name != "accounts:join":
+        return None
+    try:
+        return invitation_for(match.kwargs["token"])
+    except InviteError:
+        return None
+
+
 class SignInView(auth_views.LoginView):
     """Django's sign-in, paused for an account (or an address) after too many failures (accounts.throttle). A
-    password longer than any we accept is a failure without being hashed."""
+    password longer than any we accept is a failure without being hashed. On the way to an invitation, it says so
+    (and "Create one" keeps the way there)."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["invitation"] = _invitation_in(context.get("next") or "")
+        return context
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         username = request.POST.get("username", "")[:150]
@@ -145,6 +172,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:home")
     form = SignUpForm(request.POST or None)
+    next_url = _safe_next(request)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         existing = User.objects.filter(email__iexact=email).first()
@@ -161,10 +189,12 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                     Profile.objects.create(user=user, kind=Profile.Kind.CANDIDATE)
             token = default_token_generator.make_token(user)
             link = reverse("accounts:confirm", args=[urlsafe_base64_encode(force_bytes(user.pk)), token])
+            link += f"?{urlencode({'next': next_url})}" if next_url else ""  # an invitation waits there
             context = {"user": user, "link": request.build_absolute_uri(link)}
             _send(request, "accounts/signup_confirm.txt", email, context)
         return redirect("accounts:signup_sent")
-    return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "next": next_url, "invitation": _invitation_in(next_url)}
+    return render(request, "registration/signup.html", context, status=400 if form.errors else 200)
 
 
 def _send(request: HttpRequest, template: str, email: str, context: dict[str, Any]) -> None:
@@ -192,7 +222,7 @@ def sign_up_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpRespon
     user.save(update_fields=["is_active"])
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, "Welcome to rolescope: your account is ready.")
-    return redirect("accounts:home")
+    return redirect(_safe_next(request) or "accounts:home")
 
 
 @login_required

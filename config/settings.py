@@ -220,6 +220,12 @@ AUTH_PASSWORD_VALIDATORS = [
 # needs in an area before its market figures use rolescope's own counts instead of the public estimates.
 POSTING_LIFETIME_DAYS = env_int("POSTING_LIFETIME_DAYS", 30)
 PLATFORM_MARKET_MINIMUM = env_int("PLATFORM_MARKET_MINIMUM", 20)
+# Employers' job boards (jobs.boards): how long to wait for one, and the USAJOBS Search API's key and the user agent
+# (the email address registered with the key) it requires.
+BOARD_TIMEOUT_SECONDS = env_int("BOARD_TIMEOUT_SECONDS", 30)
+BOARD_RETRIES = env_int("BOARD_RETRIES", 3)
+USAJOBS_API_KEY = env_secret("USAJOBS_API_KEY")
+USAJOBS_USER_AGENT = env_str("USAJOBS_USER_AGENT")
 # Sign-in, password reset and API key throttles (accounts.throttle): failed sign-ins per account and per address
 # in 15 minutes, reset requests per address and per email in 15 minutes, wrong API keys per address a minute.
 SIGNIN_ATTEMPTS_PER_15_MINUTES = env_int("SIGNIN_ATTEMPTS_PER_15_MINUTES", 10)

@@ -2,7 +2,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from jobs.models import Posting
+from jobs.boards.client import BoardFetchError
+from jobs.models import JobBoard, Posting
+from jobs.services.boards import board_refresh
 from jobs.services.postings import posting_close
 
 
@@ -29,3 +31,30 @@ class PostingAdmin(admin.ModelAdmin):
         for posting in queryset:
             posting_close(posting=posting)
         messages.success(request, f"{queryset.count()} posting(s) closed.")
+
+
+@admin.register(JobBoard)
+class JobBoardAdmin(admin.ModelAdmin):
+    """Each organisation's job boards: staff add one (kind, and the board's name or address) and it is read on the
+    scheduler every six hours (`jobs.tasks.boards_refresh`), or now with the action."""
+
+    list_display = ["organisation", "kind", "token", "url", "active", "fetched_at", "succeeded", "imported", "closed"]
+    list_filter = ["kind", "active", "succeeded"]
+    search_fields = ["organisation__name", "token", "url"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+    readonly_fields = ["fetched_at", "succeeded", "imported", "closed", "rejected", "error"]
+    actions = ["refresh"]
+
+    @admin.action(description="Read the selected boards now")
+    def refresh(self, request: HttpRequest, queryset: QuerySet[JobBoard]) -> None:
+        for board in queryset.select_related("organisation"):
+            try:
+                report = board_refresh(board=board)
+            except BoardFetchError as exc:
+                messages.error(request, str(exc))
+                continue
+            messages.success(
+                request,
+                f"{board}: {report.imported:,} live, {report.closed:,} closed, {len(report.rejected):,} rejected.",
+            )

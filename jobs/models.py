@@ -101,6 +101,12 @@ class Posting(models.Model):
         blank=True, editable=False, help_text="What full-text search reads (jobs.fulltext); kept by posting_upsert."
     )
     source = models.CharField(max_length=200, blank=True, help_text="Feed it came from, with its credit line.")
+    board = models.ForeignKey(
+        "JobBoard", null=True, blank=True, on_delete=models.SET_NULL, related_name="postings",
+        help_text="The job board it was last read from (jobs.boards), if any.",
+    )  # fmt: skip
+    fetched_at = models.DateTimeField(null=True, blank=True, help_text="When its board was last read.")
+    board_updated_at = models.DateTimeField(null=True, blank=True, help_text="When its board says it last changed.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="postings"
     )
@@ -246,3 +252,39 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.status_code})"
+
+
+class JobBoard(models.Model):
+    """An organisation's public job board (Greenhouse, Lever, Ashby, SmartRecruiters, a USAJOBS search or a careers
+    page with schema.org JobPosting), configured once and read again on the scheduler (`jobs.services.boards`)."""
+
+    class Kind(models.TextChoices):
+        GREENHOUSE = "greenhouse", "Greenhouse"
+        LEVER = "lever", "Lever"
+        ASHBY = "ashby", "Ashby"
+        SMARTRECRUITERS = "smartrecruiters", "SmartRecruiters"
+        USAJOBS = "usajobs", "USAJOBS search"
+        JSONLD = "jsonld", "Careers page or sitemap (schema.org JobPosting)"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="job_boards")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    token = models.CharField(
+        max_length=200, blank=True, help_text="The board's name in its system (e.g. the Greenhouse board token)."
+    )
+    url = models.URLField(max_length=500, blank=True, help_text="Or the address to read (careers page, sitemap).")
+    active = models.BooleanField(default=True, help_text="Read again on the scheduler.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    fetched_at = models.DateTimeField(null=True, blank=True, help_text="When it was last read.")
+    succeeded = models.BooleanField(null=True, help_text="Whether the last read succeeded.")
+    imported = models.PositiveIntegerField(null=True, blank=True, help_text="Postings written at the last read.")
+    closed = models.PositiveIntegerField(null=True, blank=True, help_text="Postings closed: they left the board.")
+    rejected = models.JSONField(default=list, blank=True, help_text="Each rejected posting with its reason.")
+    error = models.TextField(blank=True, help_text="Why the last read failed.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind", "token", "url"], name="job_board_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.token or self.url} for {self.organisation}"

@@ -15,13 +15,15 @@ from wages.queries import Located, current_release, figures_codes, located_estim
 
 @dataclass(frozen=True)
 class PayComparison:
-    verdict: str  # "below", "within", "above"
+    verdict: str  # "below", "within", "above" (the whole range), or "overlaps" (it reaches across a band edge)
     low: Decimal | int
     high: Decimal | int
     unit: str  # "hour" or "year": the unit the employer wrote the pay in
     area_name: str
     release: str
     note: str = ""  # where the band comes from, when not the posting's own area
+    starts: str = ""  # where the range's lower end falls: "below", "within" or "above" the band
+    ends: str = ""  # and its upper end
 
     @property
     def band(self) -> str:
@@ -30,23 +32,39 @@ class PayComparison:
 
     @property
     def sentence(self) -> str:
-        where = {
-            "below": "below the 25th percentile",
-            "within": "within the 25th-75th percentile band",
-            "above": "above the 75th percentile",
-        }[self.verdict]
-        said = f"Pay is {where} for this role in {self.area_name} ({self.band}, BLS OEWS {self.release})."
+        said = f"Pay {self.placement} for this role in {self.area_name} ({self.band}, BLS OEWS {self.release})."
         return f"{said} {self.note}" if self.note else said
 
+    @property
+    def placement(self) -> str:
+        """Where the pay's range falls against the band: its two ends, not its midpoint."""
+        if self.verdict in PLACEMENTS:
+            return PLACEMENTS[self.verdict]
+        starts = "starts below the 25th percentile" if self.starts == "below" else "starts within the band"
+        ends = "reaches above the 75th percentile" if self.ends == "above" else "ends within the band"
+        return f"{starts} and {ends}"
 
-def _midpoint(posting: Posting) -> Decimal | None:
+
+PLACEMENTS = {
+    "below": "is below the 25th percentile",
+    "within": "is within the 25th-75th percentile band",
+    "above": "is above the 75th percentile",
+}
+
+
+def _where(value: Decimal, low: Decimal | int, high: Decimal | int) -> str:
+    return "below" if value < low else "above" if value > high else "within"
+
+
+def _range(posting: Posting) -> tuple[Decimal, Decimal] | None:
+    """The pay's range (one figure stated: a range of one)."""
     values = [value for value in (posting.salary_min, posting.salary_max) if value is not None]
-    return sum(values, Decimal(0)) / len(values) if values else None
+    return (min(values), max(values)) if values else None
 
 
 def compare(posting: Posting, located: Located, release: Release) -> PayComparison | None:
     """The comparison of one posting's pay with the band `located` found, in the unit the pay was written in."""
-    estimate, pay = located.estimate, _midpoint(posting)
+    estimate, pay = located.estimate, _range(posting)
     if estimate is None or pay is None or posting.salary_period not in (Posting.Period.HOUR, Posting.Period.YEAR):
         return None
     unit = "hour" if posting.salary_period == Posting.Period.HOUR else "year"
@@ -54,16 +72,19 @@ def compare(posting: Posting, located: Located, release: Release) -> PayComparis
     low, high = getattr(estimate, f"{prefix}_p25"), getattr(estimate, f"{prefix}_p75")
     if low is None or high is None:
         return None  # BLS publishes no band in this unit here (an hourly-only occupation paid by the year)
-    verdict = "below" if pay < low else "above" if pay > high else "within"
+    # By how the range overlaps the band, not by its midpoint: $28-38 an hour against a band topping out at $29.52
+    # starts within the band and reaches above it.
+    starts, ends = _where(pay[0], low, high), _where(pay[1], low, high)
+    verdict = starts if starts == ends else "overlaps"
     name = "the United States" if estimate.area_id == NATIONAL else estimate.area.name
-    return PayComparison(verdict, low, high, unit, name, release.name, located.note)
+    return PayComparison(verdict, low, high, unit, name, release.name, located.note, starts, ends)
 
 
 def pay_comparisons(postings: list[Posting]) -> dict[int, PayComparison]:
     """posting id -> comparison, for postings with a role and pay; each in its area, else its state, else national
     (a remote posting or one without a known place: national)."""
     release = current_release()
-    wanted = [p for p in postings if p.role_id and p.role and _midpoint(p) is not None]
+    wanted = [p for p in postings if p.role_id and p.role and _range(p) is not None]
     if release is None or not wanted:
         return {}
     nation = national_area()

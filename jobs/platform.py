@@ -1,7 +1,13 @@
 """The job board's counts for the market figures (market.platform): postings open now and candidates open to
 work, for one occupation, nationally or in one OEWS area. Registered with `market` when the app starts."""
 
+from django.db.models import Q
+from django.template.loader import render_to_string
+
 from jobs.models import Candidate, Posting
+from jobs.pay import pay_comparisons
+
+NEWEST = 5  # postings listed on a role page
 
 
 def count_open(occupation_code: str, area_code: str | None) -> tuple[int, int]:
@@ -11,3 +17,14 @@ def count_open(occupation_code: str, area_code: str | None) -> tuple[int, int]:
         postings = postings.filter(area_id=area_code)
         candidates = candidates.filter(area_id=area_code)
     return postings.count(), candidates.distinct().count()
+
+
+def newest_for_role(role_slug: str, area_code: str | None, place_label: str) -> str:
+    """The role page's "newest postings" section: the newest live postings for the role in the place's area (and
+    remote ones, which anyone there can take), or nationwide without a place, each with its pay verdict."""
+    postings = Posting.objects.live().filter(role__slug=role_slug)
+    if area_code is not None:
+        postings = postings.filter(Q(area_id=area_code) | Q(arrangement=Posting.Arrangement.REMOTE))
+    newest = list(postings.select_related("employer", "role", "area").order_by("-posted_at", "-id")[:NEWEST])
+    context = {"postings": newest, "pay": pay_comparisons(newest), "place": place_label, "role_slug": role_slug}
+    return render_to_string("jobs/_role_postings.html", context)

@@ -160,9 +160,13 @@ JobPatch.model_rebuild(force=True)
 
 
 class PayComparisonOut(Schema):
-    verdict: Literal["below", "within", "above"] = Field(
-        description="Against the local OEWS band for the role: below the 25th percentile, within, above the 75th."
+    verdict: Literal["below", "within", "above", "overlaps"] = Field(
+        description="Where the pay's whole range falls against the local OEWS band for the role: below the 25th "
+        "percentile, within the 25th-75th, above the 75th, or `overlaps` when it reaches across a band edge "
+        "(`range_starts` and `range_ends` say where each end falls)."
     )
+    range_starts: Literal["below", "within", "above"] = Field(description="Where the pay's lower end falls.")
+    range_ends: Literal["below", "within", "above"] = Field(description="Where the pay's upper end falls.")
     unit: Literal["hour", "year"] = Field(description="The unit the pay was written in; the band is in it too.")
     band_low: float = Field(description="25th percentile in `unit`, dollars.")
     band_high: float = Field(description="75th percentile in `unit`, dollars.")
@@ -175,6 +179,8 @@ class PayComparisonOut(Schema):
     def of(comparison: PayComparison) -> "PayComparisonOut":
         return PayComparisonOut(
             verdict=comparison.verdict,  # type: ignore[arg-type]
+            range_starts=comparison.starts,  # type: ignore[arg-type]
+            range_ends=comparison.ends,  # type: ignore[arg-type]
             unit=comparison.unit,  # type: ignore[arg-type]
             band_low=float(comparison.low),
             band_high=float(comparison.high),
@@ -204,7 +210,14 @@ class JobOut(Schema):
     annual_min: int | None = Field(description="Pay a year (hourly x 2,080).")
     annual_max: int | None
     pay_comparison: PayComparisonOut | None
-    description: str = Field(description="Markdown for postings written here; plain text from imported feeds.")
+    description: str = Field(
+        description="The source as written: Markdown for postings written here, plain text from imported feeds. "
+        "Never insert it into a page as HTML; display `description_html`."
+    )
+    description_html: str = Field(
+        description="The description as safe HTML to display: rendered and cleaned with an allow-list (no scripts, "
+        "styles, event handlers or images; links only http, https and mailto) when the posting was saved."
+    )
     apply_url: str
     apply_email: str
     posted_at: datetime | None
@@ -233,6 +246,7 @@ class JobOut(Schema):
             expires_at=posting.expires_at,
             external_id=posting.external_id,
             source=posting.source,
+            description_html=posting.description_html,
         )
 
 

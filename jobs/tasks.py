@@ -6,8 +6,10 @@ task run again) and does the same thing once either way."""
 import logging
 from datetime import time
 
+from jobs.boards.client import BoardFetchError
 from jobs.imports import postings as feeds
-from jobs.services import feed_imports, idempotency, postings
+from jobs.models import JobBoard
+from jobs.services import boards, feed_imports, idempotency, postings
 from lib.db import refresh_statistics
 from lib.schedules import Recurring
 from sources.parsing import DataFileError
@@ -57,8 +59,24 @@ def idempotency_keys_purge() -> str:
     return f"{idempotency.idempotency_keys_purge()} Idempotency-Keys forgotten"
 
 
+def boards_refresh() -> str:
+    """Read every active job board again. A board that cannot be read keeps its postings (they expire after their
+    lifetime if it stays unreadable) and says why on its record; the others are refreshed all the same."""
+    refreshed, failed = 0, []
+    for board in JobBoard.objects.filter(active=True).select_related("organisation").order_by("pk"):
+        try:
+            boards.board_refresh(board=board)
+        except BoardFetchError as exc:
+            logger.warning("job board not refreshed: %s", exc)
+            failed.append(str(board.pk))
+            continue
+        refreshed += 1
+    return f"{refreshed} job boards refreshed, {len(failed)} could not be read ({', '.join(failed) or 'none'})"
+
+
 SCHEDULES = (
     Recurring("postings: expire past their date", "jobs.tasks.postings_expire_daily", at=time(3, 0)),
     Recurring("api: forget Idempotency-Keys older than a day", "jobs.tasks.idempotency_keys_purge", at=time(3, 20)),
     Recurring("feed imports: resume stalled", "jobs.tasks.feed_imports_resume", minutes=5),
+    Recurring("job boards: read every active board again", "jobs.tasks.boards_refresh", minutes=360),
 )

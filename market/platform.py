@@ -23,6 +23,20 @@ CountSource = Callable[[str, str | None], tuple[int, int]]
 COUNTS_SECONDS = 300.0
 
 _source: CountSource | None = None
+# (role slug, area code or None, the place's label) -> the role page's section listing the newest postings open now
+# for the role near the place, with their pay verdicts (HTML the job board renders)
+ListingSource = Callable[[str, str | None, str], str]
+_listing: ListingSource | None = None
+
+
+def register_listing_source(source: ListingSource) -> None:
+    global _listing
+    _listing = source
+
+
+def newest_postings(role_slug: str, area_code: str | None, place_label: str = "") -> str:
+    """The job board's section of the newest postings for a role near a place ("" when it registered none)."""
+    return _listing(role_slug, area_code, place_label) if _listing is not None else ""
 
 
 def register_count_source(source: CountSource) -> None:

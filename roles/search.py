@@ -9,6 +9,7 @@ residual, and the occupation employing more people comes first.
 The index lives in process memory (about 60,000 names) and is rebuilt when the data or the roles change.
 """
 
+import copy
 import math
 import re
 from bisect import bisect_left, bisect_right
@@ -299,6 +300,20 @@ def _employment() -> dict[str, int]:
     return employment
 
 
+# Titles O*NET gives to several occupations where a posting means one of them: the title is kept only for that one.
+# Each is a labelled row of roles/tests/title_corpus.csv that the larger occupation used to win ("Office Manager":
+# First-Line Supervisors of Office and Administrative Support Workers, not General and Operations Managers).
+SHARED_TITLES = {
+    "office manager": "43-1011",
+    "building engineer": "49-9071",
+    "data architect": "15-1243",
+    "sales associate": "41-2031",
+    "purchasing coordinator": "13-1023",
+    "maintenance mechanic": "49-9041",
+    "tax associate": "13-2011",
+}
+
+
 @versions.memoized("role search index", maxsize=1)
 def _get_index() -> _Index:
     """Every role's title and its occupation's O*NET titles; rebuilt when the data or the roles change (role edits
@@ -324,7 +339,7 @@ def _get_index() -> _Index:
             default_role.setdefault(hit.soc_code, position)
     for model in (AlternateTitle, ReportedTitle):
         for title, soc, onet in model.objects.values_list("title", "onet__occupation_id", "onet_id"):
-            if soc in default_role:
+            if soc in default_role and SHARED_TITLES.get(title.lower(), soc) == soc:
                 # O*NET describes some occupations of an "All Other" group on their own (29-1129.02 Music
                 # Therapists): their titles are as specific as any; the group's own (.00) titles are not.
                 role = default_role[soc]
@@ -507,9 +522,16 @@ def search_roles(query: str, limit: int = 10) -> list[RoleHit]:
 
 
 def suggested_role(title: str) -> Role | None:
-    """The Role that `suggest_role` picks for a job title, or None."""
+    """The Role that `suggest_role` picks for a job title, or None (a copy: callers may change theirs)."""
     hit = suggest_role(title)
-    return Role.objects.filter(slug=hit.slug).first() if hit else None
+    role = _role_by_slug(hit.slug) if hit else None
+    return copy.copy(role) if role else None
+
+
+@versions.memoized("roles by slug", maxsize=2_000)
+def _role_by_slug(slug: str) -> Role | None:
+    # A board of 5,000 postings asks for a few hundred roles: one query each, not one per posting.
+    return Role.objects.filter(slug=slug).first()
 
 
 def role_named(text: str) -> Role | None:

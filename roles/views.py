@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from geo.resolve import MAX_LENGTH, autocomplete, resolve
 from lib.http import cached_page, rate_limited
 from lib.problems import ApiProblem, problem_response
+from market.platform import newest_postings
 from occupations.services import soc_code_of
 from roles.card import role_by_slug, role_card
 from roles.export import card_csv
@@ -142,6 +143,12 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # rendered apart (and put in the page as they are) so the page's HTML stays as it was when they were memos
         "occupation_sections": render_to_string("roles/_occupation.html", {"card": card, "role": role}),
         "national_sections": render_to_string("roles/_national.html", {"card": card, "role": role}),
+        # the job board's newest postings for the role near the place (no query when none is open anywhere)
+        "newest_postings": newest_postings(
+            role.slug, card.place.area.code if card.place else None, card.place.label if card.place else ""
+        )
+        if card.platform.active_postings
+        else "",
     }
     return render(request, "roles/detail.html", context)
 

@@ -252,8 +252,10 @@ def _jsonld(item: Any, where: str, source: str) -> FeedRow:
     external = str(identifier.get("value", "") if isinstance(identifier, dict) else identifier or "").strip()
     organisation = item.get("hiringOrganization") or {}
     employer = str(organisation.get("name", "") if isinstance(organisation, dict) else organisation).strip()
-    if not title or not external or not employer:
-        raise RowError("title, identifier and hiringOrganization.name are required")
+    # Each missing field by name; an organisation's own feed (its key fixes the employer) may leave out the name.
+    missing = [name for name, value in (("title", title), ("identifier", external)) if not value]
+    if missing:
+        raise RowError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} required")
     _identity(external, employer)
     location = _location(item.get("jobLocation"))
     salary = item.get("baseSalary") or {}
@@ -367,6 +369,9 @@ def load(path: Path, *, employer: Organisation | None = None) -> tuple[ImportRun
     recorded = recorded_import(source="postings", path=path, release=report.source, exclusive=employer is None)
     with recorded as run, versions.batch():
         for row in report.rows:
+            if employer is None and not row.employer:
+                errors.append(f"{row.where}: hiringOrganization.name is required (the feed names no organisation)")
+                continue
             if employer is None and row.employer not in organisations:
                 organisations[row.employer] = organisation_for_feed(row.employer)
             try:

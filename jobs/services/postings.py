@@ -44,13 +44,17 @@ class PostingInvalid(Exception):
 class FeedEntry:
     """What a feed adds to a posting's fields: who it is (its id in the feed), where it came from, its dates.
 
-    Feeds are taken as their publishers wrote them: a place we cannot resolve is kept as written (without an
-    area), and a posting may have no apply link (links other than http(s) are dropped)."""
+    Feeds are taken as their publishers wrote them, with the site's rules: a place must resolve (or be left out), and
+    a posting may have no apply link (links other than http(s) are dropped)."""
 
     external_id: str
     source: str
     posted_at: datetime | None = None
     expires_at: datetime | None = None
+    # A job board's posting (jobs.boards): which board, when it was read and when the board says it changed.
+    board_id: int | None = None
+    fetched_at: datetime | None = None
+    board_updated_at: datetime | None = None
 
 
 def lifetime() -> timedelta:
@@ -127,10 +131,10 @@ def _check(fields: PostingFields, feed: FeedEntry | None) -> _Checked:
 
 def _checked_place(fields: PostingFields, feed: FeedEntry | None, errors: _Errors) -> Place | None:
     location = (fields.location or "").strip()
-    if location and feed is None:
-        return errors.attempt("location", lambda: place_or_error(location))
     if location:
-        return resolve(location).place  # feeds: kept as written when we cannot place it
+        # One rule for the site, the API and feeds: a place must resolve (a feed's row that does not is rejected
+        # with the reason, as the API refuses it), so no posting is compared with a band it was never meant for.
+        return errors.attempt("location", lambda: place_or_error(location))
     if feed is None and fields.arrangement != Posting.Arrangement.REMOTE:
         errors.add("location", "Say where the job is, or choose Remote.")
     return None
@@ -211,6 +215,9 @@ def posting_upsert(
         posting.posted_at = feed.posted_at or now
         posting.expires_at = feed.expires_at or posting.posted_at + lifetime()
         posting.status = Posting.Status.EXPIRED if posting.expires_at <= now else Posting.Status.PUBLISHED
+        if feed.board_id is not None:
+            posting.board_id = feed.board_id
+            posting.fetched_at, posting.board_updated_at = feed.fetched_at, feed.board_updated_at
     posting.search_text = posting.search_document()
     posting.save()
     if publish and posting.status != Posting.Status.PUBLISHED:

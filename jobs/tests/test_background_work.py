@@ -39,7 +39,7 @@ REPORT = {
     "status": "done",
     "rows_read": 2,
     "imported": 1,
-    "rejected": ["item 2: title, identifier and hiringOrganization.name are required"],
+    "rejected": ["item 2: identifier is required"],
     "source": "schema.org JobPosting feed",
     "error": None,
 }

@@ -1,0 +1,190 @@
+"""Refreshing an organisation's job board (`JobBoard`): read it (jobs.boards), write each posting through the one
+posting write path (`posting_upsert`, keyed on the board's own id), and close the board's postings that have left
+it. One refresh is one transaction: a board that cannot be read, or a failure half-way, leaves the postings as they
+were. A posting that cannot be kept is reported with its reason; the others are kept."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from pydantic import ValidationError
+
+from accounts.models import Organisation
+from accounts.services import organisation_for_feed
+from geo.resolve import resolve
+from jobs.boards.connectors import CONNECTORS, Connector, label, read, read_file
+from jobs.boards.rows import BoardRow, RowError
+from jobs.models import JobBoard, Posting
+from jobs.schemas import PostingFields
+from jobs.services.postings import FeedEntry, PostingInvalid, lifetime, posting_upsert
+from lib.api import field_message
+from sources import versions
+
+MAX_REJECTED = 500  # rejected postings kept on the board's record (the count is always whole)
+_SEPARATORS = re.compile(r"\s*(?:;|\||\n|/)\s*|\s+or\s+")  # "or", not Oregon
+_REMOTE = re.compile(r"\b(?:remote|anywhere|work from home|wfh|telecommute|virtual)\b", re.IGNORECASE)
+_COUNTRY = {"", "us", "usa", "u.s.", "u.s.a.", "united states", "united states of america", "north america"}
+
+
+@dataclass
+class BoardReport:
+    """What one refresh did."""
+
+    read: int = 0
+    imported: int = 0
+    closed: int = 0
+    rejected: list[str] = field(default_factory=list)
+
+
+def board_configure(*, organisation: Organisation | None = None, employer: str = "", kind: str, token: str = "",
+                    url: str = "") -> JobBoard:  # fmt: skip
+    """The organisation's board of this kind and name, created the first time (with the organisation, by `employer`
+    name, when it is new)."""
+    if kind not in CONNECTORS:
+        raise ValueError(f"unknown kind of board {kind!r}; one of {', '.join(CONNECTORS)}")
+    if bool(token) == bool(url):
+        raise ValueError("give the board's name or its address, not both")
+    organisation = organisation or organisation_for_feed(employer)
+    board, _ = JobBoard.objects.get_or_create(organisation=organisation, kind=kind, token=token, url=url)
+    return board
+
+
+def board_refresh(*, board: JobBoard, path: Path | None = None) -> BoardReport:
+    """Read `board` (or the recorded answer at `path`) and bring its postings up to date. A board that cannot be
+    read raises BoardFetchError (its record says why; nothing else changes)."""
+    connector = CONNECTORS[board.kind]
+    name = label(connector, board.token, board.url)
+    fetched = timezone.now()
+    try:
+        items = read_file(connector, path, board=name) if path else read(connector, token=board.token, url=board.url)
+    except Exception as exc:
+        JobBoard.objects.filter(pk=board.pk).update(fetched_at=fetched, succeeded=False, error=str(exc)[:2_000])
+        raise
+    report = _write(board, connector, items, fetched)
+    JobBoard.objects.filter(pk=board.pk).update(
+        fetched_at=fetched,
+        succeeded=True,
+        error="",
+        imported=report.imported,
+        closed=report.closed,
+        rejected=report.rejected[:MAX_REJECTED],
+    )
+    return report
+
+
+@transaction.atomic
+def _write(board: JobBoard, connector: Connector, items: list[Any], fetched: datetime) -> BoardReport:
+    report = BoardReport(read=len(items))
+    places: dict[str, tuple[str, bool, str]] = {}
+    seen: set[str] = set()
+    source = f"{label(connector, board.token, board.url)}, read {fetched:%Y-%m-%d %H:%M} UTC"[:200]
+    with versions.batch():
+        for number, item in enumerate(items, start=1):
+            try:
+                row = connector.row(item)
+                external = _external_id(board, row, seen)
+                fields = _fields(row, places)
+                posting_upsert(
+                    organisation=board.organisation, fields=fields, feed=_entry(board, row, external, source, fetched)
+                )
+            except (RowError, PostingInvalid) as exc:
+                report.rejected.append(f"posting {number}{_named(item)}: {exc}")
+                continue
+            report.imported += 1
+        # Written in this refresh: fetched now. Any other live posting of this board has left it.
+        gone = Posting.objects.filter(board=board, status=Posting.Status.PUBLISHED).exclude(fetched_at=fetched)
+        report.closed = gone.update(status=Posting.Status.CLOSED, updated_at=fetched)
+        if report.closed:
+            versions.bump("platform")
+    return report
+
+
+def _named(item: Any) -> str:
+    if not isinstance(item, dict):
+        return ""
+    for key in ("title", "text", "name", "id", "MatchedObjectId"):
+        if isinstance(item.get(key), (str, int)) and str(item[key]).strip():
+            return f" ({str(item[key]).strip()[:80]})"
+    return ""
+
+
+def _external_id(board: JobBoard, row: BoardRow, seen: set[str]) -> str:
+    # The board's id, marked with the kind of board (two systems may use the same numbers).
+    external = f"{board.kind}:{row.external_id}"
+    if len(external) > 100:
+        raise RowError("its id is longer than 100 characters")
+    if external in seen:
+        raise RowError(f"id {row.external_id} appears twice on the board; the first is kept")
+    seen.add(external)
+    return external
+
+
+def _entry(board: JobBoard, row: BoardRow, external: str, source: str, fetched: datetime) -> FeedEntry:
+    # Live while it is on the board: each refresh gives it another lifetime (up to the day applications close).
+    expires = fetched + lifetime()
+    if row.closes_at is not None:
+        expires = min(expires, row.closes_at + timedelta(days=1) if row.closes_at.hour == 0 else row.closes_at)
+    return FeedEntry(
+        external_id=external,
+        source=source,
+        posted_at=row.posted_at or fetched,
+        expires_at=expires,
+        board_id=board.pk,
+        fetched_at=fetched,
+        board_updated_at=row.updated_at,
+    )
+
+
+def board_place(text: str, places: dict[str, tuple[str, bool, str]] | None = None) -> tuple[str, bool, str]:
+    """Where a board's posting is, as (the place to save, whether it says remote, why it has no place): the first
+    of its places that resolves ("Denver, CO; Austin, TX"); "Remote - US" style values are remote, without a place
+    unless one is named ("Remote - Denver, CO"). A place nobody can resolve is refused, as everywhere else."""
+    if places is not None and text in places:
+        return places[text]
+    remote, found, problem = False, "", ""
+    for part in _SEPARATORS.split(text):
+        if _REMOTE.search(part):
+            remote = True
+            part = _REMOTE.sub("", part).strip(" -–—,:()[]")
+            if part.lower() in _COUNTRY:
+                continue
+        resolution = resolve(part)
+        if resolution.place is not None:
+            found = found or resolution.place.query
+        elif not problem and part:
+            problem = resolution.message
+    answer = (found, remote, "" if found or remote else problem or "it says nowhere where the job is")
+    if places is not None:
+        places[text] = answer
+    return answer
+
+
+def _fields(row: BoardRow, places: dict[str, tuple[str, bool, str]]) -> PostingFields:
+    location, remote, problem = board_place(row.location, places)
+    if problem and row.arrangement != Posting.Arrangement.REMOTE:
+        raise RowError(f"location: {problem}")
+    arrangement = row.arrangement or (Posting.Arrangement.REMOTE if remote else Posting.Arrangement.ONSITE)
+    pay = row.pay
+    apply_url = row.apply_url if len(row.apply_url) <= 500 else ""
+    try:
+        return PostingFields.model_validate(
+            {
+                "title": row.title[:300],
+                "location": location[:200],
+                "arrangement": arrangement,
+                "employment_type": row.employment_type,
+                "salary_min": None if pay is None or pay.low is None else float(pay.low),
+                "salary_max": None if pay is None or pay.high is None else float(pay.high),
+                "salary_period": pay.period if pay else "",
+                "description": row.description[:20_000],
+                "apply_url": apply_url,
+            }
+        )
+    except ValidationError as exc:
+        raise RowError(
+            "; ".join(f"{'.'.join(map(str, error['loc']))}: {field_message(error['msg'])}" for error in exc.errors())
+        ) from None
