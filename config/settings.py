@@ -212,6 +212,8 @@ PLATFORM_MARKET_MINIMUM = env_int("PLATFORM_MARKET_MINIMUM", 20)
 SIGNIN_ATTEMPTS_PER_15_MINUTES = env_int("SIGNIN_ATTEMPTS_PER_15_MINUTES", 10)
 SIGNIN_ADDRESS_ATTEMPTS_PER_15_MINUTES = env_int("SIGNIN_ADDRESS_ATTEMPTS_PER_15_MINUTES", 100)
 RESETS_PER_15_MINUTES = env_int("RESETS_PER_15_MINUTES", 5)
+# Sign-up attempts per address in 15 minutes (each hashes a password, so each costs about 0.2 s of a worker).
+SIGNUPS_PER_15_MINUTES = env_int("SIGNUPS_PER_15_MINUTES", 10)
 INVALID_KEYS_PER_MINUTE = env_int("INVALID_KEYS_PER_MINUTE", 20)
 # Public pages that do work on each request (figure downloads, autocomplete): requests per address a minute.
 PAGE_WORK_RATE_PER_MINUTE = env_int("PAGE_WORK_RATE_PER_MINUTE", 240)
@@ -323,6 +325,10 @@ TASK_WORKERS = env_int("TASK_WORKERS", 2)  # processes per worker; each runs one
 TASK_TIMEOUT_SECONDS = env_int("TASK_TIMEOUT_SECONDS", 600)
 TASK_RETRY_SECONDS = TASK_TIMEOUT_SECONDS + 60
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3)
+# Feeds sent to POST /api/v1/jobs/import (jobs.services.feed_imports): imports an organisation may have waiting
+# (queued or running) at once, and the bytes of feeds they may hold together; past either the answer is 429.
+FEED_IMPORTS_WAITING_PER_ORGANISATION = env_int("FEED_IMPORTS_WAITING_PER_ORGANISATION", 5)
+FEED_IMPORT_BYTES_PER_ORGANISATION = env_int("FEED_IMPORT_BYTES_PER_ORGANISATION", 20_000_000)
 if TASK_WORKERS < 1 or TASK_TIMEOUT_SECONDS < 1 or TASK_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("TASK_WORKERS, TASK_TIMEOUT_SECONDS and TASK_MAX_ATTEMPTS must be at least 1.")
 Q_CLUSTER = {
