@@ -5,4 +5,5 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401  (connects the access-version bumps on deletes)
+        # The access-version bumps on deletes, and the deployment checks of the throttles.
+        from accounts import checks, signals  # noqa: F401

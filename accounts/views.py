@@ -47,6 +47,7 @@ from accounts.throttle import (
     signup_email_allowed,
 )
 from accounts.validators import MAX_PASSWORD_LENGTH
+from lib.site import absolute_url, site_origin
 
 MAX_ACTIVE_KEYS = 10
 
@@ -182,13 +183,13 @@ def _sign_up_new(request: HttpRequest, form: SignUpForm, user: User) -> None:
             Profile.objects.create(user=user, kind=Profile.Kind.CANDIDATE)
     token = default_token_generator.make_token(user)
     link = reverse("accounts:confirm", args=[urlsafe_base64_encode(force_bytes(user.pk)), token])
-    context = {"user": user, "link": request.build_absolute_uri(link)}
+    context = {"user": user, "link": absolute_url(request, link)}
     _send(request, "accounts/signup_confirm.txt", user.email, context)
 
 
 def _send(request: HttpRequest, template: str, email: str, context: dict[str, Any]) -> None:
     """An email from a template whose first paragraph is the subject."""
-    body = render_to_string(template, {**context, "site": request.get_host()})
+    body = render_to_string(template, {**context, "site": site_origin(request).partition("://")[2]})
     subject, _, text = body.strip().partition("\n\n")
     send_mail(subject.strip(), text, None, [email])
 
@@ -274,7 +275,7 @@ def organisation_people(request: HttpRequest) -> HttpResponse:
             except MembershipError as exc:
                 form.add_error("email", str(exc))
             else:
-                link = request.build_absolute_uri(reverse("accounts:join", args=[token]))
+                link = absolute_url(request, reverse("accounts:join", args=[token]))
                 send_mail(
                     f"Join {organisation.name} on rolescope",
                     f"{user.username} invites you to post jobs for {organisation.name} on rolescope.\n\n"

@@ -3,6 +3,7 @@
 Every variable is documented in `.env.example`.
 """
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +28,18 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The address people use, `https://rolescope.example.org` (scheme and host, no path): canonical and share links,
+# emails and the API's page links are built from it, never from the Host a client sent (lib/site.py). Empty: from
+# the request's host, normalised (lower case, no trailing dot, no default port); `check --deploy` warns.
+SITE_URL = env_str("SITE_URL").strip().rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", SITE_URL):
+    raise ImproperlyConfigured(f"SITE_URL must be a scheme and host, like https://rolescope.example.org: {SITE_URL!r}")
+SITE_URL = SITE_URL.lower()
+# Former SECRET_KEYs, comma-separated, newest first: what they signed (sessions, password-reset and sign-up links)
+# is still accepted while everything new is signed with SECRET_KEY, so a key is rotated without signing everyone
+# out. Drop a former key once sessions it signed have expired (SESSION_COOKIE_AGE, two weeks).
+# SECRET_KEY_FALLBACKS_FILE may name a file holding them, like SECRET_KEY_FILE.
+SECRET_KEY_FALLBACKS = [key.strip() for key in env_secret("SECRET_KEY_FALLBACKS").split(",") if key.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -45,6 +45,7 @@ from lib.api import (
     field_message,
 )
 from lib.problems import ApiProblem
+from lib.site import absolute_url
 from roles.lookup import category_or_problem, role_or_problem
 from sources.parsing import DataFileError
 
@@ -117,7 +118,7 @@ class JobPagination(PaginationBase):
                 query.pop(name, None)
             for name, value in {**changes, "page_size": str(size)}.items():
                 query[name] = value
-            return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+            return absolute_url(request, f"{request.path}?{query.urlencode()}")
 
         previous = None
         if page.previous_cursor:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from geo.resolve import MAX_LENGTH, autocomplete, resolve
 from lib.http import cached_page, rate_limited
 from lib.problems import ApiProblem, problem_response
+from lib.site import absolute_url
 from occupations.services import soc_code_of
 from roles.card import role_by_slug, role_card
 from roles.export import card_csv
@@ -130,7 +131,7 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # links to this page, related roles and the downloads keep the release asked for; the permalink (canonical,
     # shared) is the public page
     view = urlencode(({"location": card.place.label} if card.place else {}) | ({"release": year} if year else {}))
-    permalink = request.build_absolute_uri(role.get_absolute_url()) + (f"?{place}" if place else "")
+    permalink = absolute_url(request, role.get_absolute_url()) + (f"?{place}" if place else "")
     context = {
         "card": card,
         "role": role,
