@@ -53,7 +53,7 @@ def test_check_deploy_warns_about_per_worker_limits_and_links(settings, monkeypa
     (limits,) = check_shared_limits()
     assert limits.id == "rolescope.W001" and "each allows 2 times what it says" in limits.msg
     assert [message.id for message in check_site_url()] == ["rolescope.W002"]
-    with pytest.raises(SystemCheckError, match="rolescope.W001"):
+    with pytest.raises(SystemCheckError, match=r"rolescope\.W001"):
         call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "security")
     monkeypatch.setenv("WEB_CONCURRENCY", "1")
     assert check_shared_limits() == []
