@@ -86,7 +86,8 @@ def _release(request: HttpRequest) -> Release | None:
     raw = request.GET.get("release")
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) == 4):
+    # 0000 too: release_or_problem reads 0 as "the current release", which ?release=0000 never asked for.
+    if not (raw.isascii() and raw.isdigit() and len(raw) == 4) or int(raw) == 0:
         raise ApiProblem(404, "Unknown release", f"“{raw[:20]}” is not a release year; give one like 2025.")
     return release_or_problem(int(raw))
 
