@@ -24,7 +24,9 @@ def fresh_cache():
 
 def canonical(response) -> str:
     assert response.status_code == 200
-    return re.search(r'<link rel="canonical" href="([^"]+)"', response.content.decode()).group(1)
+    found = re.search(r'<link rel="canonical" href="([^"]+)"', response.content.decode())
+    assert found, "the page names its canonical address"
+    return found.group(1)
 
 
 def test_a_host_spelled_otherwise_never_reaches_the_links_others_get(settings):
