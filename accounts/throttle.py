@@ -10,6 +10,8 @@ windows.
   so one address cannot spray guesses across accounts, yet people sharing an office proxy are not locked out by a
   few typos.
 - Password resets: RESETS_PER_15_MINUTES per address and per email address.
+- Sign-ups: SIGNUPS_PER_15_MINUTES per address (then 429); an email address that already has an account is told
+  so at most RESETS_PER_15_MINUTES times (later attempts are answered alike and send nothing).
 - API keys: INVALID_KEYS_PER_MINUTE wrong keys per address; past it, that address gets 429 for a while.
 """
 
@@ -60,6 +62,17 @@ def reset_allowed(request: HttpRequest, email: str) -> bool:
     by_address = window_count(f"throttle:reset:address:{client_ip(request)}", WINDOW_SECONDS)
     by_email = window_count(f"throttle:reset:email:{normalise(email)}", WINDOW_SECONDS)
     return by_address <= limit and by_email <= limit
+
+
+def signup_blocked(request: HttpRequest) -> bool:
+    """Count a sign-up attempt from the caller's address; True once it has made too many."""
+    count = window_count(f"throttle:signup:address:{client_ip(request)}", WINDOW_SECONDS)
+    return count > settings.SIGNUPS_PER_15_MINUTES
+
+
+def signup_email_allowed(email: str) -> bool:
+    """Count an "already have an account" email to `email`; False once it has been sent too often."""
+    return window_count(f"throttle:signup:email:{normalise(email)}", WINDOW_SECONDS) <= settings.RESETS_PER_15_MINUTES
 
 
 def _invalid_keys(request: HttpRequest) -> str:

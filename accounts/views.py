@@ -38,8 +38,16 @@ from accounts.services import (
     organisation_create,
     organisation_members,
 )
-from accounts.throttle import reset_allowed, signin_blocked, signin_failed, signin_succeeded
+from accounts.throttle import (
+    reset_allowed,
+    signin_blocked,
+    signin_failed,
+    signin_succeeded,
+    signup_blocked,
+    signup_email_allowed,
+)
 from accounts.validators import MAX_PASSWORD_LENGTH
+from lib.site import absolute_url, site_origin
 
 MAX_ACTIVE_KEYS = 10
 
@@ -168,38 +176,51 @@ class PasswordResetView(auth_views.PasswordResetView):
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
     """A new account, confirmed by email. The answer is the same whether or not the address already has an
-    account (then the email says so instead), so sign-up tells nobody who has one."""
+    account (then the email says so instead), so sign-up tells nobody who has one. Limited per address
+    (accounts.throttle)."""
     if request.user.is_authenticated:
         return redirect("accounts:home")
     form = SignUpForm(request.POST or None)
     next_url = _safe_next(request)
+    context = {"form": form, "next": next_url, "invitation": _invitation_in(next_url)}
+    if request.method == "POST" and signup_blocked(request):
+        form.is_valid()  # the form keeps what was typed
+        form.add_error(None, "Too many sign-ups from this address. Try again in 15 minutes.")
+        return render(request, "registration/signup.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
+        # Both paths hash the password (Argon2, the slow part) before the address is looked up, so the answer
+        # takes as long whether or not the address has an account, and each sends one email.
+        user = form.save(commit=False)
         existing = User.objects.filter(email__iexact=email).first()
-        if existing is not None:
+        if existing is None:
+            _sign_up_new(request, form, user, next_url)
+        elif signup_email_allowed(email):  # past the limit: answered alike, nothing sent (as a password reset)
             _send(request, "accounts/signup_existing_email.txt", email, {"user": existing})
-        else:
-            with transaction.atomic():
-                user = form.save(commit=False)
-                user.is_active = False  # until the address is confirmed
-                user.save()
-                if form.cleaned_data["kind"] == Profile.Kind.EMPLOYER:
-                    organisation_create(user=user, name=form.cleaned_data["organisation"])
-                else:
-                    Profile.objects.create(user=user, kind=Profile.Kind.CANDIDATE)
-            token = default_token_generator.make_token(user)
-            link = reverse("accounts:confirm", args=[urlsafe_base64_encode(force_bytes(user.pk)), token])
-            link += f"?{urlencode({'next': next_url})}" if next_url else ""  # an invitation waits there
-            context = {"user": user, "link": request.build_absolute_uri(link)}
-            _send(request, "accounts/signup_confirm.txt", email, context)
         return redirect("accounts:signup_sent")
-    context = {"form": form, "next": next_url, "invitation": _invitation_in(next_url)}
     return render(request, "registration/signup.html", context, status=400 if form.errors else 200)
+
+
+def _sign_up_new(request: HttpRequest, form: SignUpForm, user: User, next_url: str) -> None:
+    """Keep the new (inactive) account and send the link that confirms it (leading on to `next_url`, where an
+    invitation may wait)."""
+    with transaction.atomic():
+        user.is_active = False  # until the address is confirmed
+        user.save()
+        if form.cleaned_data["kind"] == Profile.Kind.EMPLOYER:
+            organisation_create(user=user, name=form.cleaned_data["organisation"])
+        else:
+            Profile.objects.create(user=user, kind=Profile.Kind.CANDIDATE)
+    token = default_token_generator.make_token(user)
+    link = reverse("accounts:confirm", args=[urlsafe_base64_encode(force_bytes(user.pk)), token])
+    link += f"?{urlencode({'next': next_url})}" if next_url else ""  # an invitation waits there
+    context = {"user": user, "link": absolute_url(request, link)}
+    _send(request, "accounts/signup_confirm.txt", user.email, context)
 
 
 def _send(request: HttpRequest, template: str, email: str, context: dict[str, Any]) -> None:
     """An email from a template whose first paragraph is the subject."""
-    body = render_to_string(template, {**context, "site": request.get_host()})
+    body = render_to_string(template, {**context, "site": site_origin(request).partition("://")[2]})
     subject, _, text = body.strip().partition("\n\n")
     send_mail(subject.strip(), text, None, [email])
 
@@ -285,7 +306,7 @@ def organisation_people(request: HttpRequest) -> HttpResponse:
             except MembershipError as exc:
                 form.add_error("email", str(exc))
             else:
-                link = request.build_absolute_uri(reverse("accounts:join", args=[token]))
+                link = absolute_url(request, reverse("accounts:join", args=[token]))
                 send_mail(
                     f"Join {organisation.name} on rolescope",
                     f"{user.username} invites you to post jobs for {organisation.name} on rolescope.\n\n"

@@ -3,6 +3,8 @@
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
@@ -169,6 +171,13 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem_response(exc.status_code, "Request failed", str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE (Django refuses to read it): the documented 413, not a 500."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return problem_response(413, "Request too large", f"Send at most {limit:,} bytes in a JSON body.")
 
 
 @api.exception_handler(Http404)

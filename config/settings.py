@@ -3,6 +3,7 @@
 Every variable is documented in `.env.example`.
 """
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +28,18 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The address people use, `https://rolescope.example.org` (scheme and host, no path): canonical and share links,
+# emails and the API's page links are built from it, never from the Host a client sent (lib/site.py). Empty: from
+# the request's host, normalised (lower case, no trailing dot, no default port); `check --deploy` warns.
+SITE_URL = env_str("SITE_URL").strip().rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", SITE_URL):
+    raise ImproperlyConfigured(f"SITE_URL must be a scheme and host, like https://rolescope.example.org: {SITE_URL!r}")
+SITE_URL = SITE_URL.lower()
+# Former SECRET_KEYs, comma-separated, newest first: what they signed (sessions, password-reset and sign-up links)
+# is still accepted while everything new is signed with SECRET_KEY, so a key is rotated without signing everyone
+# out. Drop a former key once sessions it signed have expired (SESSION_COOKIE_AGE, two weeks).
+# SECRET_KEY_FALLBACKS_FILE may name a file holding them, like SECRET_KEY_FILE.
+SECRET_KEY_FALLBACKS = [key.strip() for key in env_secret("SECRET_KEY_FALLBACKS").split(",") if key.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -231,6 +244,8 @@ USAJOBS_USER_AGENT = env_str("USAJOBS_USER_AGENT")
 SIGNIN_ATTEMPTS_PER_15_MINUTES = env_int("SIGNIN_ATTEMPTS_PER_15_MINUTES", 10)
 SIGNIN_ADDRESS_ATTEMPTS_PER_15_MINUTES = env_int("SIGNIN_ADDRESS_ATTEMPTS_PER_15_MINUTES", 100)
 RESETS_PER_15_MINUTES = env_int("RESETS_PER_15_MINUTES", 5)
+# Sign-up attempts per address in 15 minutes (each hashes a password, so each costs about 0.2 s of a worker).
+SIGNUPS_PER_15_MINUTES = env_int("SIGNUPS_PER_15_MINUTES", 10)
 INVALID_KEYS_PER_MINUTE = env_int("INVALID_KEYS_PER_MINUTE", 20)
 # Public pages that do work on each request (figure downloads, autocomplete): requests per address a minute.
 PAGE_WORK_RATE_PER_MINUTE = env_int("PAGE_WORK_RATE_PER_MINUTE", 240)
@@ -348,6 +363,10 @@ TASK_WORKERS = env_int("TASK_WORKERS", 2)  # processes per worker; each runs one
 TASK_TIMEOUT_SECONDS = env_int("TASK_TIMEOUT_SECONDS", 600)
 TASK_RETRY_SECONDS = TASK_TIMEOUT_SECONDS + 60
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3)
+# Feeds sent to POST /api/v1/jobs/import (jobs.services.feed_imports): imports an organisation may have waiting
+# (queued or running) at once, and the bytes of feeds they may hold together; past either the answer is 429.
+FEED_IMPORTS_WAITING_PER_ORGANISATION = env_int("FEED_IMPORTS_WAITING_PER_ORGANISATION", 5)
+FEED_IMPORT_BYTES_PER_ORGANISATION = env_int("FEED_IMPORT_BYTES_PER_ORGANISATION", 20_000_000)
 if TASK_WORKERS < 1 or TASK_TIMEOUT_SECONDS < 1 or TASK_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured("TASK_WORKERS, TASK_TIMEOUT_SECONDS and TASK_MAX_ATTEMPTS must be at least 1.")
 TASK_BROKER_URL = env_secret("TASK_BROKER_URL")

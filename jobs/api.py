@@ -23,7 +23,7 @@ from jobs.pagination import InvalidCursor, page_of
 from jobs.pay import pay_comparisons
 from jobs.schemas import FeedImportOut, JobIn, JobOut, JobPage, JobPageQuery, JobPatch, PostingFields
 from jobs.search import JobSearch, search_pages
-from jobs.services.feed_imports import feed_import_create
+from jobs.services.feed_imports import FeedImportsFull, feed_import_create
 from jobs.services.idempotency import (
     Answer,
     IdempotencyKeyInUse,
@@ -45,6 +45,7 @@ from lib.api import (
     field_message,
 )
 from lib.problems import ApiProblem
+from lib.site import absolute_url
 from roles.lookup import category_or_problem, role_or_problem
 from sources.parsing import DataFileError
 
@@ -117,7 +118,7 @@ class JobPagination(PaginationBase):
                 query.pop(name, None)
             for name, value in {**changes, "page_size": str(size)}.items():
                 query[name] = value
-            return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+            return absolute_url(request, f"{request.path}?{query.urlencode()}")
 
         previous = None
         if page.previous_cursor:
@@ -287,7 +288,10 @@ def job_import(request: HttpRequest, idempotency_key: IdempotencyKey = None) -> 
     _refuse_unreadable(body, kind)
 
     def queue() -> Answer:
-        feed_import = feed_import_create(organisation=employer, sent_by=user, content_type=kind, body=body)
+        try:
+            feed_import = feed_import_create(organisation=employer, sent_by=user, content_type=kind, body=body)
+        except FeedImportsFull as exc:
+            raise ApiProblem(429, "Too many imports waiting", str(exc)) from None
         out = FeedImportOut.of(feed_import)
         return _rendered(request, 202, out, location=out.url)
 
@@ -398,6 +402,13 @@ def job(request: HttpRequest, path: Path[JobPath]) -> JobOut | HttpResponse:
     return out
 
 
+def _json_only(request: HttpRequest) -> None:
+    """A JSON write must say it is JSON: a `text/plain` body (which a browser may send cross-origin without asking
+    first) is refused, never read as JSON."""
+    if request.content_type != "application/json":
+        raise ApiProblem(415, "Unsupported content type", "Send the posting as Content-Type application/json.")
+
+
 def _invalid(problems: list[dict[str, str]]) -> ApiProblem:
     return ApiProblem(422, "Invalid posting", problems[0]["message"], errors=problems)
 
@@ -418,7 +429,7 @@ def _answer(posting: Posting) -> JobOut:
 
 @router.post(
     "",
-    response={201: JobOut, **KEY_PROBLEMS, **WRITE_ERRORS},
+    response={201: JobOut, 413: Problem, 415: Problem, **KEY_PROBLEMS, **WRITE_ERRORS},
     summary="Create a job posting",
     operation_id="create_job",
     auth=KEY_REQUIRED,
@@ -427,6 +438,7 @@ def _answer(posting: Posting) -> JobOut:
 def job_create(request: HttpRequest, body: JobIn, idempotency_key: IdempotencyKey = None) -> HttpResponse:
     """A posting for the key's organisation: a draft, or published at once with `publish`. Send an
     `Idempotency-Key` to make a retry safe: the posting is created once."""
+    _json_only(request)
     user, employer = _writer(request)
     if employer is None:
         raise ApiProblem(
@@ -447,13 +459,14 @@ def _nullable(name: str) -> bool:
 
 @router.patch(
     "/{job_id}",
-    response={200: JobOut, **WRITE_ERRORS},
+    response={200: JobOut, 413: Problem, 415: Problem, **WRITE_ERRORS},
     summary="Change a job posting",
     operation_id="update_job",
     auth=KEY_REQUIRED,
 )
 def job_update(request: HttpRequest, path: Path[JobPath], body: JobPatch) -> JobOut:
     """Change the fields sent; the others keep their values. The whole posting is validated again."""
+    _json_only(request)
     posting = _posting_for_write(request, path.job_id)
     # Absent means unchanged; so does null for a field that cannot be empty (null clears one that can).
     change = {

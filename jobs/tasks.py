@@ -24,6 +24,7 @@ def feed_import_run(feed_import_id: int) -> str:
     feed_import = feed_imports.feed_import_claim(feed_import_id=feed_import_id)
     if feed_import is None:
         return f"feed import {feed_import_id}: nothing to do"
+    feed_import_id = feed_import.pk  # organisations take turns: this task may run another's import first
     try:
         with feeds.feed_file(bytes(feed_import.body), feed_import.content_type) as path:
             run, rejected = feeds.load(path, employer=feed_import.organisation)

@@ -24,6 +24,7 @@ from jobs.search import JobSearch, search_pages
 from jobs.services.candidates import candidate_save
 from jobs.services.organisations import organisation_profile_update
 from jobs.services.postings import PostingInvalid, posting_close, posting_publish, posting_renew, posting_upsert
+from lib.site import absolute_url
 from roles.models import Category, Role
 from roles.services import role_for_code
 
@@ -192,7 +193,7 @@ def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         # Postings written here are Markdown; imported feeds' descriptions are plain text, shown as such.
         "description_html": posting.description_html,
         "can_manage": can_manage,
-        "permalink": request.build_absolute_uri(posting.get_absolute_url()),
+        "permalink": absolute_url(request, posting.get_absolute_url()),
         "is_live": posting.is_live,
         **place_links(resolve(location).place if location.strip() else None),
     }

@@ -9,6 +9,8 @@ from ninja import Schema
 from ninja.pagination import PaginationBase
 from pydantic import Field, create_model
 
+from lib.site import absolute_url
+
 MAX_PAGE_SIZE = 100
 # Patterns shared by the schemas, so invalid values are refused by validation with the field named.
 SOC_PATTERN = r"^\d{2}-\d{4}$"
@@ -58,7 +60,7 @@ def page_links(request: HttpRequest, *, count: int, page: int, page_size: int) -
         query = request.GET.copy()
         query["page"] = str(number)
         query["page_size"] = str(page_size)
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        return absolute_url(request, f"{request.path}?{query.urlencode()}")
 
     last = max(1, -(-count // page_size))
     return (link(page + 1) if page < last else None, link(page - 1) if page > 1 and page <= last + 1 else None)

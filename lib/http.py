@@ -15,6 +15,7 @@ from prometheus_client import Counter
 
 from lib.problems import problem_response
 from lib.ratelimit import quota_take, quota_take_and_read
+from lib.site import site_origin
 
 View = Callable[..., HttpResponse]
 
@@ -46,7 +47,10 @@ def cached_page(
             read = [(name, value) for name in params for value in request.GET.getlist(name)]
             if any(len(value) > MAX_KEYED_VALUE for _, value in read):
                 return None
-            digest = hashlib.sha256(f"{request.path}?{urlencode(read)}".encode()).hexdigest()[:32]
+            # The origin absolute links are built from (lib.site): one entry per site address, never a client's
+            # spelling of it.
+            where = f"{site_origin(request)}{request.path}?{urlencode(read)}"
+            digest = hashlib.sha256(where.encode()).hexdigest()[:32]
             return f"page:{view.__module__}.{view.__name__}:{version()}:{digest}"
 
         @wraps(view)

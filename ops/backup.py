@@ -383,10 +383,10 @@ def manifest_read(path: Path) -> Manifest:
     try:
         with tarfile.open(path, "r:") as archive:
             member = archive.next()
-            if member is None or member.name != MANIFEST:
+            if member is None or member.name != MANIFEST or not member.isfile():
                 raise BackupError(f"{path} is not a rolescope backup: it does not start with {MANIFEST}.")
             handle = archive.extractfile(member)
-            assert handle is not None
+            assert handle is not None  # a regular file
             return Manifest.from_json(handle.read(), path)
     except (tarfile.TarError, OSError) as exc:
         raise BackupError(f"{path} is not a rolescope backup, or it is damaged: {exc}.") from None
@@ -440,9 +440,10 @@ def _verified_dump(path: Path, manifest: Manifest, folder: Path) -> Iterator[Pat
     try:
         with tarfile.open(path, "r:") as archive:
             member = next((m for m in archive if m.name == manifest.dump), None)
-            handle = archive.extractfile(member) if member is not None else None
+            # Only a regular file: tarfile follows a link member to its target (a KeyError when it is missing).
+            handle = archive.extractfile(member) if member is not None and member.isfile() else None
             if handle is None:
-                raise BackupError(f"{path} is damaged: it has no {manifest.dump}.")
+                raise BackupError(f"{path} is damaged: it has no {manifest.dump} (as a regular file).")
             packed = folder / manifest.dump if manifest.dump.endswith(".gz") else target
             with packed.open("wb") as copy:
                 sha256, size = sha256_stream(handle, copy)

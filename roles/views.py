@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from geo.resolve import MAX_LENGTH, autocomplete, resolve
 from lib.http import cached_page, rate_limited
 from lib.problems import ApiProblem, problem_response
+from lib.site import absolute_url
 from market.platform import newest_postings
 from occupations.services import soc_code_of
 from roles.card import role_by_slug, role_card
@@ -86,7 +87,8 @@ def _release(request: HttpRequest) -> Release | None:
     raw = request.GET.get("release")
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) == 4):
+    # 0000 too: release_or_problem reads 0 as "the current release", which ?release=0000 never asked for.
+    if not (raw.isascii() and raw.isdigit() and len(raw) == 4) or int(raw) == 0:
         raise ApiProblem(404, "Unknown release", f"“{raw[:20]}” is not a release year; give one like 2025.")
     return release_or_problem(int(raw))
 
@@ -131,7 +133,7 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # links to this page, related roles and the downloads keep the release asked for; the permalink (canonical,
     # shared) is the public page
     view = urlencode(({"location": card.place.label} if card.place else {}) | ({"release": year} if year else {}))
-    permalink = request.build_absolute_uri(role.get_absolute_url()) + (f"?{place}" if place else "")
+    permalink = absolute_url(request, role.get_absolute_url()) + (f"?{place}" if place else "")
     context = {
         "card": card,
         "role": role,

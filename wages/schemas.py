@@ -44,14 +44,16 @@ class ReleaseOut(Schema):
 
 
 class ReleaseChangeOut(Schema):
+    """One change to a release. Who made it (an operator's account or address) is kept for the admin and the
+    database, never published."""
+
     action: Literal["staged", "published", "rolled back"]
     at: datetime
-    by: str = Field(description="Who made the change.")
     note: str
 
     @staticmethod
     def of(change: ReleaseChange) -> "ReleaseChangeOut":
-        return ReleaseChangeOut(action=change.action, at=change.at, by=change.by, note=change.note)  # type: ignore[arg-type]
+        return ReleaseChangeOut(action=change.action, at=change.at, note=change.note)  # type: ignore[arg-type]
 
 
 class ReleaseStatusOut(ReleaseOut):

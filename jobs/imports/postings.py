@@ -322,7 +322,9 @@ def _parse(path: Path) -> FeedReport:
     if path.suffix.lower() == ".json":
         try:
             items = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
+        except UnicodeDecodeError:
+            raise  # parse() names the byte
+        except (OSError, ValueError) as exc:  # ValueError: bad JSON, or an integer past Python's 4,300 digits
             raise DataFileError(path, None, f"not a JSON feed ({exc})") from None
         except RecursionError:
             raise DataFileError(path, None, "not a JSON feed: it is nested too deeply") from None

@@ -1,5 +1,10 @@
 """Feeds sent through the API: kept (`feed_import_create`) and imported by a worker (`jobs.tasks.feed_import_run`),
-each import claimed by one attempt at a time and resumed when its task was lost."""
+each import claimed by one attempt at a time and resumed when its task was lost.
+
+One organisation cannot fill the queue or the database: it may have FEED_IMPORTS_WAITING_PER_ORGANISATION imports
+waiting (queued or running) holding at most FEED_IMPORT_BYTES_PER_ORGANISATION bytes of feeds, and the workers take
+organisations in turn (each task runs the waiting import of the organisation served least recently), so twelve
+feeds from one do not hold back another's one."""
 
 from datetime import timedelta
 from typing import Any
@@ -7,7 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Length
 from django.utils import timezone
 from django_q.tasks import async_task  # type: ignore[import-untyped]
 
@@ -27,11 +33,37 @@ def task_enqueue(function: str, *args: Any) -> None:
         transaction.on_commit(lambda: async_task(function, *args), robust=True)
 
 
+class FeedImportsFull(Exception):
+    """The organisation has as many imports (or bytes of feeds) waiting as it may."""
+
+
+WAITING = (FeedImport.Status.QUEUED, FeedImport.Status.RUNNING)
+
+
+def _refuse_when_full(organisation: Organisation, size: int) -> None:
+    # The organisation's row lock makes its concurrent requests take turns, so two cannot both take the last place.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    waiting = FeedImport.objects.filter(organisation=organisation, status__in=WAITING)
+    held = waiting.aggregate(count=Count("pk"), size=Sum(Length("body")))
+    if held["count"] >= settings.FEED_IMPORTS_WAITING_PER_ORGANISATION:
+        raise FeedImportsFull(
+            f"Your organisation has {held['count']} imports waiting, the most it may have; send this feed once one "
+            f"has finished (see GET /api/v1/jobs/imports/{{import_id}})."
+        )
+    if (held["size"] or 0) + size > settings.FEED_IMPORT_BYTES_PER_ORGANISATION:
+        raise FeedImportsFull(
+            f"Your organisation's waiting imports and this feed come to more than "
+            f"{settings.FEED_IMPORT_BYTES_PER_ORGANISATION:,} bytes; send it once they have finished."
+        )
+
+
 @transaction.atomic
 def feed_import_create(
     *, organisation: Organisation, sent_by: User | None, content_type: str, body: bytes
 ) -> FeedImport:
-    """Keep a feed for a worker to import, with the task that imports it (both committed, or neither)."""
+    """Keep a feed for a worker to import, with the task that imports it (both committed, or neither). Raises
+    FeedImportsFull when the organisation already has as many imports, or bytes of feeds, waiting as it may."""
+    _refuse_when_full(organisation, len(body))
     feed_import = FeedImport.objects.create(
         organisation=organisation, sent_by=sent_by, content_type=content_type, body=body
     )
@@ -45,17 +77,38 @@ def feed_import_lease() -> timedelta:
     return timedelta(seconds=settings.TASK_TIMEOUT_SECONDS + 30)
 
 
+def _next_due(waiting: Q, feed_import_id: int) -> int:
+    """The waiting import to run now: the oldest of the organisation whose last import started longest ago (one
+    never served first). Every import has one task, and each task runs one import, so all of them run; only the
+    order is fair. `feed_import_id` (the task's own) when nothing else waits."""
+    last_started = (
+        FeedImport.objects.filter(organisation=OuterRef("organisation"), started_at__isnull=False)
+        .order_by("-started_at")
+        .values("started_at")[:1]
+    )
+    due = (
+        FeedImport.objects.filter(waiting)
+        .annotate(last_served=Subquery(last_started))
+        .order_by(F("last_served").asc(nulls_first=True), "received_at", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return due if due is not None else feed_import_id
+
+
 @transaction.atomic
 def feed_import_claim(*, feed_import_id: int) -> FeedImport | None:
-    """Mark an import as running for this attempt and return it; None when there is nothing to do: it is done, failed,
-    or running under a live worker (so a task delivered twice imports once). An import left running by a worker that
+    """Mark the import due now (`_next_due`: organisations take turns; usually the task's own, `feed_import_id`) as
+    running for this attempt and return it; None when there is nothing to do: every import is done, failed, or
+    running under a live worker (so a task delivered twice imports once). An import left running by a worker that
     died is taken over; one that has been started TASK_MAX_ATTEMPTS times already is failed instead."""
     now = timezone.now()
     waiting = Q(status=FeedImport.Status.QUEUED) | Q(
         status=FeedImport.Status.RUNNING, started_at__lt=now - feed_import_lease()
     )
-    # The row lock makes two claims take turns; the second finds the import running and leaves it.
-    feed_import = FeedImport.objects.select_for_update().filter(waiting, pk=feed_import_id).first()
+    # The row lock makes two claims take turns; the second finds the import running and leaves it (and its task
+    # then has nothing to do: the other import's task runs this one's turn).
+    feed_import = FeedImport.objects.select_for_update().filter(waiting, pk=_next_due(waiting, feed_import_id)).first()
     if feed_import is None:
         return None
     if feed_import.attempts >= settings.TASK_MAX_ATTEMPTS:

@@ -4,11 +4,16 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Organisation
-from accounts.services import api_key_create
+from accounts.permissions import organisation_of
+from accounts.services import InviteError, api_key_create, organisation_join
 
 
 class Command(BaseCommand):
-    help = "Create an API key for a user (created if missing, without a password) and print it once."
+    help = (
+        "Create an API key for a user (created if missing, without a password) and print it once. With --employer, "
+        "the user is made a member of that organisation first if they are not one (a key for an organisation works "
+        "only while its user is a member); editors, staff and members of another organisation are refused."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
@@ -28,6 +33,12 @@ class Command(BaseCommand):
         if created:
             user.set_unusable_password()
             user.save()
+        if employer is not None and organisation_of(user) != employer:
+            try:
+                organisation_join(user=user, organisation=employer)
+            except InviteError as exc:
+                raise CommandError(f"{user.username} cannot have a key for {employer.name}: {exc}") from None
+            self.stderr.write(f"{user.username} is now a member of {employer.name}.")
         _, plain = api_key_create(
             user=user, name=options["name"], rate_limit_per_minute=options["rate"], employer=employer
         )
