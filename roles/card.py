@@ -6,10 +6,17 @@ from decimal import Decimal
 from geo.models import NATIONAL, Area
 from geo.resolve import Place, Resolution, resolve
 from market.difficulty import MarketEstimate, local_market
-from market.platform import PlatformCounts, platform_counts, platform_market
+from market.platform import PlatformCounts, platform_counts, platform_counts_with_nation, platform_market
 from occupations.models import OnetOccupation
 from roles.models import Role
-from roles.profiles import EducationRow, OccupationProfile, RatingRow, TechnologyGroup, profile_read
+from roles.profiles import (
+    EducationRow,
+    OccupationProfile,
+    ProfileRow,
+    RatingRow,
+    TechnologyGroup,
+    profile_read,
+)
 from sources import versions
 from wages.models import Release
 from wages.queries import Change, Located, located_estimates
@@ -88,10 +95,31 @@ def figures_code(profile: OccupationProfile, soc: str) -> str:
     return profile.national.estimate.occupation_id if profile.national else soc
 
 
-def role_card(role: Role, location: str | None = None, year: int = 0) -> RoleCard:
-    """The card with the wages of release `year`: 0 for the current release; a staged one only when asked for."""
-    profile = occupation_profile(role.occupation_id, year)
-    platform = platform_counts(role.occupation_id)
+def role_card(role: Role, location: str | None = None, year: int = 0, *, row: ProfileRow | None = None) -> RoleCard:
+    """The card with the wages of release `year`: 0 for the current release; a staged one only when asked for.
+    `row`: the role's occupation profile for that release, read already (`roles.profiles.profile_row_read`)."""
+    profile = row.profile if row is not None else occupation_profile(role.occupation_id, year)
+    resolution = resolve(location) if location is not None and profile.release else None
+    area = resolution.place.area if resolution and resolution.place else None
+    if area is not None:  # the nation's and the area's counts in one go
+        platform, local_platform = platform_counts_with_nation(role.occupation_id, area)
+    else:
+        platform, local_platform = platform_counts(role.occupation_id), None
+    card = profile_card(role, profile, platform)
+    card.related = related_roles(profile.related_socs)
+    card.resolution = resolution
+    if area is not None:
+        figures = local_figures(profile, role.occupation_id, area)
+        card.located, card.local, card.local_market = figures.located, figures.local, figures.market
+        card.local_notes = figures.located.notes
+        card.local_platform = local_platform
+        if local_platform is not None and local_platform.sufficient:
+            card.local_market = platform_market(local_platform, role.occupation_id)
+    return card
+
+
+def profile_card(role: Role, profile: OccupationProfile, platform: PlatformCounts) -> RoleCard:
+    """The card's part that comes from the role and its occupation's profile (no place, no related roles)."""
     card = RoleCard(
         role=role,
         onet=profile.onet,
@@ -111,16 +139,6 @@ def role_card(role: Role, location: str | None = None, year: int = 0) -> RoleCar
         card.duties = role.duty_list
     else:
         card.duties, card.duties_source = profile.tasks, "O*NET task statements"
-    card.related = related_roles(profile.related_socs)
-    if location is not None and profile.release:
-        card.resolution = resolve(location)
-        if card.resolution.place:
-            figures = local_figures(profile, role.occupation_id, card.resolution.place.area)
-            card.located, card.local, card.local_market = figures.located, figures.local, figures.market
-            card.local_notes = figures.located.notes
-            card.local_platform = platform_counts(role.occupation_id, card.resolution.place.area)
-            if card.local_platform.sufficient:
-                card.local_market = platform_market(card.local_platform, role.occupation_id)
     return card
 
 

@@ -6,10 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Model, Q
+from django.db.models.expressions import Col
 
 from geo.models import NATIONAL, Area
 from lib.problems import ApiProblem
+from occupations.models import Occupation
 from occupations.services import soc_ancestors
 from sources import versions
 from wages.models import Release, WageEstimate
@@ -202,3 +205,73 @@ def local_estimate(occupation_code: str, area: Area, release: Release) -> tuple[
     """The estimate for `area`, else its state, else national; with a note for each level skipped."""
     located = located_estimates([(occupation_code, area)], release)[(occupation_code, area.code)]
     return located.estimate, located.notes
+
+
+# One cell's estimate, read without building the query each call -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CellQuery:
+    """The SQL of one (release, area, occupation) cell's estimate and its occupation, and the converters of the
+    database's column values (a Decimal from SQLite's text, the JSON of `special`), made once per database."""
+
+    sql: str
+    models: tuple[tuple[type[Model], list[str], slice], ...]  # (model, its attnames, its columns in a row)
+    converters: dict[int, tuple[list, Col]]  # type: ignore[type-arg]
+
+
+_cell_queries: dict[str, _CellQuery] = {}
+
+
+def _cell_query(alias: str) -> _CellQuery:
+    query = _cell_queries.get(alias)
+    if query is None:
+        connection = connections[alias]
+        quote = connection.ops.quote_name
+        estimate, occupation = WageEstimate._meta, Occupation._meta
+        columns = [Col(estimate.db_table, f) for f in estimate.concrete_fields]
+        columns += [Col(occupation.db_table, f) for f in occupation.concrete_fields]
+        selected = ", ".join(f"{quote(c.alias)}.{quote(c.target.column)}" for c in columns)
+        cell = ("release", "area", "occupation")
+        where = " AND ".join(f"{quote(estimate.db_table)}.{quote(estimate.get_field(n).column)} = %s" for n in cell)
+        # (release, occupation, area) is unique (one_estimate_per_cell): no ORDER BY, no LIMIT
+        sql = (
+            f"SELECT {selected} FROM {quote(estimate.db_table)} INNER JOIN {quote(occupation.db_table)} ON "
+            f"{quote(estimate.db_table)}.{quote(estimate.get_field('occupation').column)} = "
+            f"{quote(occupation.db_table)}.{quote(occupation.pk.column)} WHERE {where}"
+        )
+        split = len(estimate.concrete_fields)
+        compiler = WageEstimate.objects.none().query.get_compiler(using=alias)
+        query = _CellQuery(
+            sql,
+            (
+                (WageEstimate, [f.attname for f in estimate.concrete_fields], slice(0, split)),
+                (Occupation, [f.attname for f in occupation.concrete_fields], slice(split, None)),
+            ),
+            compiler.get_converters(columns),
+        )
+        _cell_queries[alias] = query
+    return query
+
+
+def cell_estimate(release: Release, area: Area, occupation_code: str, using: str = "default") -> WageEstimate | None:
+    """The estimate of one cell as BLS publishes it (no fallback), with its occupation, area and release: one indexed
+    query, its SQL made once (the ORM's compiler cost a call more than the query did)."""
+    query = _cell_query(using)
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(query.sql, [release.year, area.code, occupation_code])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for position, (converters, column) in query.converters.items():
+        for converter in converters:
+            values[position] = converter(values[position], column, connection)
+    (estimate_model, estimate_names, estimate_slice), (occupation_model, occupation_names, occupation_slice) = (
+        query.models
+    )
+    estimate = estimate_model.from_db(using, estimate_names, values[estimate_slice])
+    estimate.occupation = occupation_model.from_db(using, occupation_names, values[occupation_slice])
+    estimate.area, estimate.release = area, release  # in process memory already: no join for them
+    return estimate  # type: ignore[return-value]

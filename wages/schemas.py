@@ -120,8 +120,11 @@ class WageOut(Schema):
         def num(value: object) -> float | None:
             return None if value is None else float(value)  # type: ignore[arg-type]
 
+        # The values are built here with the declared types (floats, ints, strings), so the answer is constructed
+        # without validation: validating it (ninja's Django-object getter on every field) cost a call more than
+        # reading the estimate. wages/tests check the answers against the schema.
         def percentiles(kind: str) -> Percentiles:
-            return Percentiles(
+            return Percentiles.model_construct(
                 **{
                     key: num(getattr(estimate, f"{kind}_{key}"))
                     for key in ("p10", "p25", "median", "p75", "p90", "mean")
@@ -130,7 +133,7 @@ class WageOut(Schema):
 
         special = estimate.special or {}
         rses = [value for value in (estimate.employment_rse, estimate.mean_rse) if value is not None]
-        return WageOut(
+        return WageOut.model_construct(
             occupation_code=estimate.occupation_id,
             occupation_title=estimate.occupation.title,
             area=AreaOut.of(estimate.area),
