@@ -142,31 +142,41 @@ def profile_card(role: Role, profile: OccupationProfile, platform: PlatformCount
     return card
 
 
-@versions.memoized("role slugs", maxsize=1)
+@dataclass(frozen=True)
+class RoleIndex:
+    """Every role with its category and occupation, by slug, and the public (not curated) role of each occupation:
+    873 rows, kept in process memory until the data version changes (an edit or an import bumps it). Shared by
+    requests: read the roles, never change them."""
+
+    by_slug: dict[str, Role]
+    public_by_occupation: dict[str, Role]
+
+
+@versions.memoized("roles", maxsize=1)
+def role_index() -> RoleIndex:
+    by_slug: dict[str, Role] = {}
+    public: dict[str, Role] = {}
+    for role in Role.objects.select_related("category", "occupation").order_by("id"):
+        by_slug[role.slug] = role
+        if not role.is_curated:
+            public.setdefault(role.occupation_id, role)
+    return RoleIndex(by_slug, public)
+
+
 def role_slugs() -> frozenset[str]:
-    return frozenset(Role.objects.values_list("slug", flat=True))
+    return frozenset(role_index().by_slug)
 
 
 def role_by_slug(slug: str) -> Role | None:
-    """The role with this slug, with its category and occupation (one indexed query; none for a slug that names no
-    role, as the slugs are kept in process memory)."""
-    if slug not in role_slugs():
-        return None
-    return Role.objects.select_related("category", "occupation").filter(slug=slug).first()
+    """The role with this slug, with its category and occupation (from process memory: no query)."""
+    return role_index().by_slug.get(slug)
 
 
 def related_roles(related_socs: list[str]) -> list[Role]:
     """The public roles of the occupations O*NET relates to an occupation (its profile's `related_socs`), closest
-    first: one query."""
-    if not related_socs:
-        return []
-    roles = {
-        role.occupation_id: role
-        for role in Role.objects.filter(occupation_id__in=related_socs, is_curated=False).select_related(
-            "category", "occupation"
-        )
-    }
-    return [roles[code] for code in related_socs if code in roles]
+    first (from process memory: no query)."""
+    public = role_index().public_by_occupation
+    return [public[code] for code in related_socs if code in public]
 
 
 @dataclass(frozen=True)

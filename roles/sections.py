@@ -102,8 +102,20 @@ def sections_rebuild() -> int:
     return sections_build(release)
 
 
-def sections_build(release: Release) -> int:
-    """Render and store the sections of every role with its occupation's stored profile in `release`."""
+def sections_refresh() -> int:
+    """Render and store again the current release's sections whose digest is no longer what a page would render
+    them from (a deploy with new templates, say): `manage.py prepare` runs it before the servers start, so their
+    pages do not render them one by one."""
+    release = current_release()
+    if release is None:
+        return 0
+    stored = dict(RoleSections.objects.filter(release=release).values_list("role_id", "digest"))
+    return sections_build(release, stored)
+
+
+def sections_build(release: Release, stored: dict[int, str] | None = None) -> int:
+    """Render and store the sections of every role with its occupation's stored profile in `release` (only those
+    whose digest differs from `stored`'s, role id -> digest, when given)."""
     roles: dict[str, list[Role]] = {}
     for role in Role.objects.select_related("occupation"):
         roles.setdefault(role.occupation_id, []).append(role)
@@ -112,8 +124,10 @@ def sections_build(release: Release) -> int:
     batch: list[RoleSections] = []
     for soc, profile, built_at in profiles_of_release(release):
         for role in roles.get(soc, []):
-            html = render_sections(profile_card(role, profile, no_counts))
-            batch.append(RoleSections(role=role, release=release, digest=sections_digest(role, built_at), html=html))
+            digest = sections_digest(role, built_at)
+            if stored is None or stored.get(role.id) != digest:
+                html = render_sections(profile_card(role, profile, no_counts))
+                batch.append(RoleSections(role=role, release=release, digest=digest, html=html))
         if len(batch) >= 100:
             _store(batch)
             written, batch = written + len(batch), []
