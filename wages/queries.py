@@ -5,9 +5,10 @@ through `located_estimates` (or `local_estimate`, one of them), so they fall bac
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import connections
-from django.db.models import Model, Q
+from django.db.models import Q
 from django.db.models.expressions import Col
 
 from geo.models import NATIONAL, Area
@@ -216,40 +217,32 @@ class _CellQuery:
     database's column values (a Decimal from SQLite's text, the JSON of `special`), made once per database."""
 
     sql: str
-    models: tuple[tuple[type[Model], list[str], slice], ...]  # (model, its attnames, its columns in a row)
-    converters: dict[int, tuple[list, Col]]  # type: ignore[type-arg]
+    split: int  # the row's estimate columns, then its occupation's
+    converters: dict[int, tuple[list[Any], Col]]
 
 
 _cell_queries: dict[str, _CellQuery] = {}
+_ESTIMATE_NAMES = [field.attname for field in WageEstimate._meta.concrete_fields]
+_OCCUPATION_NAMES = [field.attname for field in Occupation._meta.concrete_fields]
 
 
 def _cell_query(alias: str) -> _CellQuery:
     query = _cell_queries.get(alias)
     if query is None:
-        connection = connections[alias]
-        quote = connection.ops.quote_name
+        quote = connections[alias].ops.quote_name
         estimate, occupation = WageEstimate._meta, Occupation._meta
         columns = [Col(estimate.db_table, f) for f in estimate.concrete_fields]
         columns += [Col(occupation.db_table, f) for f in occupation.concrete_fields]
         selected = ", ".join(f"{quote(c.alias)}.{quote(c.target.column)}" for c in columns)
-        cell = ("release", "area", "occupation")
-        where = " AND ".join(f"{quote(estimate.db_table)}.{quote(estimate.get_field(n).column)} = %s" for n in cell)
+        column = {f.name: f"{quote(estimate.db_table)}.{quote(f.column)}" for f in estimate.concrete_fields}
+        where = " AND ".join(f"{column[name]} = %s" for name in ("release", "area", "occupation"))
         # (release, occupation, area) is unique (one_estimate_per_cell): no ORDER BY, no LIMIT
         sql = (
             f"SELECT {selected} FROM {quote(estimate.db_table)} INNER JOIN {quote(occupation.db_table)} ON "
-            f"{quote(estimate.db_table)}.{quote(estimate.get_field('occupation').column)} = "
-            f"{quote(occupation.db_table)}.{quote(occupation.pk.column)} WHERE {where}"
+            f"{column['occupation']} = {quote(occupation.db_table)}.{quote(occupation.pk.column)} WHERE {where}"
         )
-        split = len(estimate.concrete_fields)
         compiler = WageEstimate.objects.none().query.get_compiler(using=alias)
-        query = _CellQuery(
-            sql,
-            (
-                (WageEstimate, [f.attname for f in estimate.concrete_fields], slice(0, split)),
-                (Occupation, [f.attname for f in occupation.concrete_fields], slice(split, None)),
-            ),
-            compiler.get_converters(columns),
-        )
+        query = _CellQuery(sql, len(estimate.concrete_fields), compiler.get_converters(columns))
         _cell_queries[alias] = query
     return query
 
@@ -268,10 +261,7 @@ def cell_estimate(release: Release, area: Area, occupation_code: str, using: str
     for position, (converters, column) in query.converters.items():
         for converter in converters:
             values[position] = converter(values[position], column, connection)
-    (estimate_model, estimate_names, estimate_slice), (occupation_model, occupation_names, occupation_slice) = (
-        query.models
-    )
-    estimate = estimate_model.from_db(using, estimate_names, values[estimate_slice])
-    estimate.occupation = occupation_model.from_db(using, occupation_names, values[occupation_slice])
+    estimate = WageEstimate.from_db(using, _ESTIMATE_NAMES, values[: query.split])
+    estimate.occupation = Occupation.from_db(using, _OCCUPATION_NAMES, values[query.split :])
     estimate.area, estimate.release = area, release  # in process memory already: no join for them
-    return estimate  # type: ignore[return-value]
+    return estimate

@@ -124,11 +124,16 @@ class WageOut(Schema):
         # without validation: validating it (ninja's Django-object getter on every field) cost a call more than
         # reading the estimate. wages/tests check the answers against the schema.
         def percentiles(kind: str) -> Percentiles:
+            def value(key: str) -> float | None:
+                return num(getattr(estimate, f"{kind}_{key}"))
+
             return Percentiles.model_construct(
-                **{
-                    key: num(getattr(estimate, f"{kind}_{key}"))
-                    for key in ("p10", "p25", "median", "p75", "p90", "mean")
-                }
+                p10=value("p10"),
+                p25=value("p25"),
+                median=value("median"),
+                p75=value("p75"),
+                p90=value("p90"),
+                mean=value("mean"),
             )
 
         special = estimate.special or {}
