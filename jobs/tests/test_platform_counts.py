@@ -2,10 +2,13 @@
 together, are the postings open now and the candidates open to work counted one by one."""
 
 import pytest
-from django.db.models import Count
+from django.contrib.auth.models import User
 
+from geo.models import Area
 from jobs.models import Candidate, Posting
 from jobs.platform import count_open
+from jobs.tests.test_candidates_market import make_postings
+from roles.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -23,18 +26,18 @@ def one_by_one(occupation: str, area: str | None) -> tuple[int, int]:
 
 
 def test_the_nation_and_an_area_are_counted_together_as_one_by_one():
-    busiest = (
-        Posting.objects.live()
-        .filter(role__isnull=False, area__isnull=False)
-        .values("role__occupation_id", "area_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "role__occupation_id", "area_id")[:5]
-    )
-    assert busiest, "the snapshot's postings"
-    for row in busiest:
-        occupation, area = row["role__occupation_id"], row["area_id"]
-        nation, local = count_open(occupation, area)
+    role = Role.objects.get(slug="back-end-developer")
+    austin, seattle = Area.objects.get(code="0012420"), Area.objects.get(code="0042660")
+    make_postings(role, austin, 3)  # and one expired, one closed
+    for number, area in enumerate([austin, austin, seattle, None]):
+        user = User.objects.create_user(f"seeker{number}")
+        candidate = Candidate.objects.create(user=user, open_to_work=True, area=area)
+        candidate.desired_roles.add(role)
+    candidate.desired_roles.add(Role.objects.get(slug="web-developers"))  # two roles: counted once
+    occupation = role.occupation_id
+    for area in (austin, seattle):
+        nation, local = count_open(occupation, area.code)
         assert nation == one_by_one(occupation, None)
-        assert local == one_by_one(occupation, area)
-        assert local[0] >= 1
-        assert count_open(occupation, None) == (nation, nation)
+        assert local == one_by_one(occupation, area.code)
+    assert count_open(occupation, austin.code) == ((3, 4), (3, 2))
+    assert count_open(occupation, None) == ((3, 4), (3, 4))
