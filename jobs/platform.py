@@ -1,7 +1,7 @@
 """The job board's counts for the market figures (market.platform): postings open now and candidates open to
-work, for one occupation, nationally or in one OEWS area. Registered with `market` when the app starts."""
+work, for one occupation, nationally and in one OEWS area. Registered with `market` when the app starts."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 
 from jobs.models import Candidate, Posting
@@ -10,13 +10,19 @@ from jobs.pay import pay_comparisons
 NEWEST = 5  # postings listed on a role page
 
 
-def count_open(occupation_code: str, area_code: str | None) -> tuple[int, int]:
+def count_open(occupation_code: str, area_code: str | None) -> tuple[tuple[int, int], tuple[int, int]]:
+    """((postings, candidates) in the nation, (postings, candidates) in area `area_code`, the nation's for None) for
+    one occupation: one query a table, the area's counts beside the nation's."""
     postings = Posting.objects.live().filter(role__occupation_id=occupation_code)
     candidates = Candidate.objects.filter(open_to_work=True, desired_roles__occupation_id=occupation_code)
-    if area_code is not None:
-        postings = postings.filter(area_id=area_code)
-        candidates = candidates.filter(area_id=area_code)
-    return postings.count(), candidates.distinct().count()
+    if area_code is None:
+        nation_postings = postings.count()
+        nation_candidates = candidates.distinct().count()
+        return (nation_postings, nation_candidates), (nation_postings, nation_candidates)
+    local = Q(area_id=area_code)
+    posted = postings.aggregate(nation=Count("pk"), local=Count("pk", filter=local))
+    open_ = candidates.aggregate(nation=Count("pk", distinct=True), local=Count("pk", distinct=True, filter=local))
+    return (posted["nation"], open_["nation"]), (posted["local"], open_["local"])
 
 
 def newest_for_role(role_slug: str, area_code: str | None, place_label: str) -> str:

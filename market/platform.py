@@ -17,8 +17,10 @@ from geo.models import Area
 from market.difficulty import Citation, MarketEstimate
 from sources import versions
 
-# (occupation code, area code or None for the nation) -> (postings open now, candidates open to work)
-CountSource = Callable[[str, str | None], tuple[int, int]]
+# (occupation code, area code or None) -> ((postings open now, candidates open to work) in the nation, the same in
+# the area (the nation's again for None)): a page shows both, counted together
+Counts = tuple[int, int]
+CountSource = Callable[[str, str | None], tuple[Counts, Counts]]
 # Counts also go stale as postings pass their date, which changes no version: recount at most this often.
 COUNTS_SECONDS = 300.0
 
@@ -59,18 +61,28 @@ class PlatformCounts:
 
 
 @versions.memoized("platform counts", maxsize=20_000, depends_on=("platform",), ttl=COUNTS_SECONDS)
-def _counted(occupation_code: str, area_code: str | None) -> tuple[int, int]:
-    return _source(occupation_code, area_code) if _source is not None else (0, 0)
+def _counted(occupation_code: str, area_code: str | None) -> tuple[Counts, Counts]:
+    return _source(occupation_code, area_code) if _source is not None else ((0, 0), (0, 0))
+
+
+def _platform_counts(area: Area | None, counts: Counts) -> PlatformCounts:
+    return PlatformCounts(
+        area_name=area.name if area else "United States",
+        active_postings=counts[0],
+        open_candidates=counts[1],
+        minimum=settings.PLATFORM_MARKET_MINIMUM,
+    )
 
 
 def platform_counts(occupation_code: str, area: Area | None = None) -> PlatformCounts:
-    postings, candidates = _counted(occupation_code, area.code if area else None)
-    return PlatformCounts(
-        area_name=area.name if area else "United States",
-        active_postings=postings,
-        open_candidates=candidates,
-        minimum=settings.PLATFORM_MARKET_MINIMUM,
-    )
+    nation, local = _counted(occupation_code, area.code if area else None)
+    return _platform_counts(area, local if area else nation)
+
+
+def platform_counts_with_nation(occupation_code: str, area: Area) -> tuple[PlatformCounts, PlatformCounts]:
+    """(the nation's counts, the area's) for the occupation, counted together (a page with a place shows both)."""
+    nation, local = _counted(occupation_code, area.code)
+    return _platform_counts(None, nation), _platform_counts(area, local)
 
 
 def platform_market(counts: PlatformCounts, occupation_code: str) -> MarketEstimate:

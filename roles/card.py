@@ -9,12 +9,19 @@ from geo.points import place_point
 from geo.prices import PriceLevel, price_level
 from geo.resolve import Place, Resolution, resolve
 from market.difficulty import MarketEstimate, local_market
-from market.platform import PlatformCounts, platform_counts, platform_market
+from market.platform import PlatformCounts, platform_counts, platform_counts_with_nation, platform_market
 from market.programmes import Programmes, programmes_for
 from occupations.models import OnetOccupation
 from roles import pathway
 from roles.models import Role
-from roles.profiles import EducationRow, OccupationProfile, RatingRow, TechnologyGroup, profile_read
+from roles.profiles import (
+    EducationRow,
+    OccupationProfile,
+    ProfileRow,
+    RatingRow,
+    TechnologyGroup,
+    profile_read,
+)
 from sources import versions
 from wages.models import Release
 from wages.queries import Change, Located, located_estimates
@@ -112,10 +119,34 @@ def figures_code(profile: OccupationProfile, soc: str) -> str:
     return profile.national.estimate.occupation_id if profile.national else soc
 
 
-def role_card(role: Role, location: str | None = None, year: int = 0) -> RoleCard:
-    """The card with the wages of release `year`: 0 for the current release; a staged one only when asked for."""
-    profile = occupation_profile(role.occupation_id, year)
-    platform = platform_counts(role.occupation_id)
+def role_card(role: Role, location: str | None = None, year: int = 0, *, row: ProfileRow | None = None) -> RoleCard:
+    """The card with the wages of release `year`: 0 for the current release; a staged one only when asked for.
+    `row`: the role's occupation profile for that release, read already (`roles.profiles.profile_row_read`)."""
+    profile = row.profile if row is not None else occupation_profile(role.occupation_id, year)
+    resolution = resolve(location) if location is not None and profile.release else None
+    area = resolution.place.area if resolution and resolution.place else None
+    if area is not None:  # the nation's and the area's counts in one go
+        platform, local_platform = platform_counts_with_nation(role.occupation_id, area)
+    else:
+        platform, local_platform = platform_counts(role.occupation_id), None
+    card = profile_card(role, profile, platform)
+    card.related = related_roles(profile.related_socs)
+    card.next_steps = next_steps(profile, card.related)
+    card.resolution = resolution
+    if area is not None:
+        figures = local_figures(profile, role.occupation_id, area)
+        card.located, card.local, card.local_market = figures.located, figures.local, figures.market
+        card.local_notes = figures.located.notes
+        card.local_platform = local_platform
+        if local_platform is not None and local_platform.sufficient:
+            card.local_market = platform_market(local_platform, role.occupation_id)
+        add_local_pay(card, profile.release)
+        card.price_parity = price_level(card.local.estimate.area if card.local else area)
+    return card
+
+
+def profile_card(role: Role, profile: OccupationProfile, platform: PlatformCounts) -> RoleCard:
+    """The card's part that comes from the role and its occupation's profile (no place, no related roles)."""
     card = RoleCard(
         role=role,
         onet=profile.onet,
@@ -137,19 +168,6 @@ def role_card(role: Role, location: str | None = None, year: int = 0) -> RoleCar
         card.duties = role.duty_list
     else:
         card.duties, card.duties_source = profile.tasks, "O*NET task statements"
-    card.related = related_roles(profile.related_socs)
-    card.next_steps = next_steps(profile, card.related)
-    if location is not None and profile.release:
-        card.resolution = resolve(location)
-        if card.resolution.place:
-            figures = local_figures(profile, role.occupation_id, card.resolution.place.area)
-            card.located, card.local, card.local_market = figures.located, figures.local, figures.market
-            card.local_notes = figures.located.notes
-            card.local_platform = platform_counts(role.occupation_id, card.resolution.place.area)
-            if card.local_platform.sufficient:
-                card.local_market = platform_market(card.local_platform, role.occupation_id)
-            add_local_pay(card, profile.release)
-            card.price_parity = price_level(card.local.estimate.area if card.local else card.resolution.place.area)
     return card
 
 
@@ -184,31 +202,41 @@ def add_local_pay(card: RoleCard, release: Release | None) -> None:
         step.local_area = card.local.area_name
 
 
-@versions.memoized("role slugs", maxsize=1)
+@dataclass(frozen=True)
+class RoleIndex:
+    """Every role with its category and occupation, by slug, and the public (not curated) role of each occupation:
+    873 rows, kept in process memory until the data version changes (an edit or an import bumps it). Shared by
+    requests: read the roles, never change them."""
+
+    by_slug: dict[str, Role]
+    public_by_occupation: dict[str, Role]
+
+
+@versions.memoized("roles", maxsize=1)
+def role_index() -> RoleIndex:
+    by_slug: dict[str, Role] = {}
+    public: dict[str, Role] = {}
+    for role in Role.objects.select_related("category", "occupation").order_by("id"):
+        by_slug[role.slug] = role
+        if not role.is_curated:
+            public.setdefault(role.occupation_id, role)
+    return RoleIndex(by_slug, public)
+
+
 def role_slugs() -> frozenset[str]:
-    return frozenset(Role.objects.values_list("slug", flat=True))
+    return frozenset(role_index().by_slug)
 
 
 def role_by_slug(slug: str) -> Role | None:
-    """The role with this slug, with its category and occupation (one indexed query; none for a slug that names no
-    role, as the slugs are kept in process memory)."""
-    if slug not in role_slugs():
-        return None
-    return Role.objects.select_related("category", "occupation").filter(slug=slug).first()
+    """The role with this slug, with its category and occupation (from process memory: no query)."""
+    return role_index().by_slug.get(slug)
 
 
 def related_roles(related_socs: list[str]) -> list[Role]:
     """The public roles of the occupations O*NET relates to an occupation (its profile's `related_socs`), closest
-    first: one query."""
-    if not related_socs:
-        return []
-    roles = {
-        role.occupation_id: role
-        for role in Role.objects.filter(occupation_id__in=related_socs, is_curated=False).select_related(
-            "category", "occupation"
-        )
-    }
-    return [roles[code] for code in related_socs if code in roles]
+    first (from process memory: no query)."""
+    public = role_index().public_by_occupation
+    return [public[code] for code in related_socs if code in public]
 
 
 @dataclass(frozen=True)

@@ -97,3 +97,23 @@ class RoleProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occupation_id} in {self.release_id}"
+
+
+class RoleSections(models.Model):
+    """The role page's place-independent sections (`roles.sections.SECTIONS`: the national wages and their change,
+    the description, duties, skills, job zone...) rendered as HTML for one role with one release's figures, so a page
+    for a random role and place renders only what depends on the place. Built with the role profiles
+    (`roles.sections.sections_rebuild`); `digest` names what the HTML was rendered from (the role's row, its
+    profile's build time, the templates and the code that formats figures), so a row that no longer matches is
+    rendered again on the next page and stored."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="+")
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=32)
+    html = models.JSONField()  # the page's context name -> HTML
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["role", "release"], name="one_sections_per_release")]
+
+    def __str__(self) -> str:
+        return f"{self.role_id} in {self.release_id}"

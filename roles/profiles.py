@@ -11,13 +11,14 @@ per occupation.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import models, transaction
-from django.db.models import Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from geo.models import NATIONAL, Area
@@ -35,7 +36,7 @@ from occupations.models import (
 )
 from occupations.services import soc_ancestors
 from roles import pathway
-from roles.models import Role, RoleProfile
+from roles.models import Role, RoleProfile, RoleSections
 from sources.loading import TableWriter
 from wages.models import Figure, Release, WageEstimate
 from wages.queries import Change, change_between, current_release, release_of
@@ -121,21 +122,54 @@ def technology_groups(skills: list[TechnologyRow]) -> list[TechnologyGroup]:
 def profile_read(soc: str, year: int = 0) -> OccupationProfile:
     """The profile of occupation `soc` with the wages of release `year` (0: the current release, never a staged one):
     its stored row with its release (one indexed query), or built and stored now when there is none."""
+    return profile_row_read(soc, year).profile
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    """A profile as read, with when it was built and, when asked for, one role's stored sections (`RoleSections`'s
+    digest and HTML, None when there is no row) read in the same query."""
+
+    profile: OccupationProfile
+    built_at: datetime | None
+    sections_digest: str | None = None
+    sections_html: dict[str, str] | None = None
+
+
+def profile_row_read(soc: str, year: int = 0, role_id: int | None = None) -> ProfileRow:
+    """`profile_read`, and with `role_id` that role's stored page sections for the same release (same query)."""
     rows = RoleProfile.objects.select_related("release").filter(occupation_id=soc)
+    if role_id is not None:
+        stored = RoleSections.objects.filter(role_id=role_id, release_id=OuterRef("release_id"))
+        rows = rows.annotate(
+            sections_digest=Subquery(stored.values("digest")[:1]),
+            sections_html=Subquery(stored.values("html")[:1], output_field=models.JSONField()),
+        )
     current = Subquery(Release.objects.public().order_by("-year").values("year")[:1])
     row = (rows.filter(release_id=year) if year else rows.filter(release_id=current)).first()
     if row is not None:
-        return _profile_of(row.payload, row.release)
+        profile = _profile_of(row.payload, row.release)
+        if role_id is None:
+            return ProfileRow(profile, row.built_at)
+        return ProfileRow(profile, row.built_at, row.sections_digest, row.sections_html)  # type: ignore[attr-defined]
     release = release_of(year)
     if release is None:
-        return _profile_of(_payloads([soc], None)[soc], None)  # no release loaded: nothing to key a row by
+        return ProfileRow(_profile_of(_payloads([soc], None)[soc], None), None)  # no release: nothing to key a row by
     payload = _payloads([soc], release)[soc]
+    built_at = timezone.now()
     # another server may store the same row meanwhile: both built it from the same data
     RoleProfile.objects.bulk_create(
-        [RoleProfile(occupation_id=soc, release=release, payload=payload, built_at=timezone.now())],
+        [RoleProfile(occupation_id=soc, release=release, payload=payload, built_at=built_at)],
         ignore_conflicts=True,
     )
-    return _profile_of(payload, release)
+    return ProfileRow(_profile_of(payload, release), built_at)
+
+
+def profiles_of_release(release: Release) -> Iterator[tuple[str, OccupationProfile, datetime]]:
+    """(occupation code, profile, built at) of every profile stored for `release` (one query)."""
+    rows = RoleProfile.objects.filter(release=release).values_list("occupation_id", "payload", "built_at")
+    for soc, payload, built_at in rows.iterator(chunk_size=200):
+        yield soc, _profile_of(payload, release), built_at
 
 
 # Building ----------------------------------------------------------------------------------------------------------

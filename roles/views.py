@@ -5,7 +5,6 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import RequestContext, Template
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import slugify
@@ -20,8 +19,10 @@ from occupations.services import soc_code_of
 from roles.card import role_by_slug, role_card
 from roles.export import card_csv
 from roles.models import Category, Role
+from roles.profiles import profile_row_read
 from roles.schemas import RoleCardOut
 from roles.search import search_roles
+from roles.sections import page_sections
 from roles.services import role_for_code
 from sources import versions
 from wages.models import Release
@@ -128,7 +129,8 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if release is not None and release != (current := current_release()):
         notice, year = release_notice(release, current), release.year
     location = _location(request)
-    card = role_card(role, location, year)
+    row = profile_row_read(role.occupation_id, year, role.id)  # with the role's stored sections, one query
+    card = role_card(role, location, year, row=row)
     place = urlencode({"location": card.place.label}) if card.place else ""
     # links to this page, related roles and the downloads keep the release asked for; the permalink (canonical,
     # shared) is the public page
@@ -142,9 +144,8 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "place_param": f"&{place}" if place else "",
         "release_notice": notice,
         "release_year": year,
-        # rendered apart (and put in the page as they are) so the page's HTML stays as it was when they were memos
-        "occupation_sections": render_to_string("roles/_occupation.html", {"card": card, "role": role}),
-        "national_sections": render_to_string("roles/_national.html", {"card": card, "role": role}),
+        # the place-independent sections (roles.sections.SECTIONS), stored rendered with the role's profile
+        **page_sections(card, row),
         # the job board's newest postings for the role near the place (no query when none is open anywhere)
         "newest_postings": newest_postings(
             role.slug, card.place.area.code if card.place else None, card.place.label if card.place else ""

@@ -22,8 +22,8 @@ from occupations.services import soc_code_of
 from sources.schemas import ImportOut, newest_imports
 from wages import downloads
 from wages.bulk import ListFilters, WageListOut, wage_list
-from wages.models import Release, WageEstimate
-from wages.queries import located_estimates, release_or_problem
+from wages.models import Release
+from wages.queries import cell_estimate, located_estimates, release_or_problem
 from wages.schemas import ReleaseStatusOut, WageOut, release_field
 from wages.summary import WageSummary
 
@@ -104,13 +104,7 @@ def wage_body(occupation_code: str, area: Area, year: int, fall_back: bool = Fal
         found = located[(occupation_code, area.code)]
         estimate, note = found.estimate, found.note
     else:
-        estimate = (
-            WageEstimate.objects.filter(release=release, area_id=area.code, occupation_id=occupation_code)
-            .select_related("occupation")
-            .first()
-        )
-        if estimate is not None:  # the area and the release are in memory already: no join for them
-            estimate.area, estimate.release = area, release
+        estimate = cell_estimate(release, area, occupation_code)
     if estimate is None:
         if not Occupation.objects.filter(code=occupation_code).exists():
             near = Occupation.objects.filter(code__startswith=occupation_code[:5]).values_list("code", flat=True)[:5]

@@ -5,11 +5,15 @@ through `located_estimates` (or `local_estimate`, one of them), so they fall bac
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+from django.db import connections
 from django.db.models import Q
+from django.db.models.expressions import Col
 
 from geo.models import NATIONAL, Area
 from lib.problems import ApiProblem
+from occupations.models import Occupation
 from occupations.services import soc_ancestors
 from sources import versions
 from wages.models import Release, WageEstimate
@@ -202,3 +206,62 @@ def local_estimate(occupation_code: str, area: Area, release: Release) -> tuple[
     """The estimate for `area`, else its state, else national; with a note for each level skipped."""
     located = located_estimates([(occupation_code, area)], release)[(occupation_code, area.code)]
     return located.estimate, located.notes
+
+
+# One cell's estimate, read without building the query each call -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CellQuery:
+    """The SQL of one (release, area, occupation) cell's estimate and its occupation, and the converters of the
+    database's column values (a Decimal from SQLite's text, the JSON of `special`), made once per database."""
+
+    sql: str
+    split: int  # the row's estimate columns, then its occupation's
+    converters: dict[int, tuple[list[Any], Col]]
+
+
+_cell_queries: dict[str, _CellQuery] = {}
+_ESTIMATE_NAMES = [field.attname for field in WageEstimate._meta.concrete_fields]
+_OCCUPATION_NAMES = [field.attname for field in Occupation._meta.concrete_fields]
+
+
+def _cell_query(alias: str) -> _CellQuery:
+    query = _cell_queries.get(alias)
+    if query is None:
+        quote = connections[alias].ops.quote_name
+        estimate, occupation = WageEstimate._meta, Occupation._meta
+        columns = [Col(estimate.db_table, f) for f in estimate.concrete_fields]
+        columns += [Col(occupation.db_table, f) for f in occupation.concrete_fields]
+        selected = ", ".join(f"{quote(c.alias)}.{quote(c.target.column)}" for c in columns)
+        column = {f.name: f"{quote(estimate.db_table)}.{quote(f.column)}" for f in estimate.concrete_fields}
+        where = " AND ".join(f"{column[name]} = %s" for name in ("release", "area", "occupation"))
+        # (release, occupation, area) is unique (one_estimate_per_cell): no ORDER BY, no LIMIT
+        sql = (
+            f"SELECT {selected} FROM {quote(estimate.db_table)} INNER JOIN {quote(occupation.db_table)} ON "
+            f"{column['occupation']} = {quote(occupation.db_table)}.{quote(occupation.pk.column)} WHERE {where}"
+        )
+        compiler = WageEstimate.objects.none().query.get_compiler(using=alias)
+        query = _CellQuery(sql, len(estimate.concrete_fields), compiler.get_converters(columns))
+        _cell_queries[alias] = query
+    return query
+
+
+def cell_estimate(release: Release, area: Area, occupation_code: str, using: str = "default") -> WageEstimate | None:
+    """The estimate of one cell as BLS publishes it (no fallback), with its occupation, area and release: one indexed
+    query, its SQL made once (the ORM's compiler cost a call more than the query did)."""
+    query = _cell_query(using)
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(query.sql, [release.year, area.code, occupation_code])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for position, (converters, column) in query.converters.items():
+        for converter in converters:
+            values[position] = converter(values[position], column, connection)
+    estimate = WageEstimate.from_db(using, _ESTIMATE_NAMES, values[: query.split])
+    estimate.occupation = Occupation.from_db(using, _OCCUPATION_NAMES, values[query.split :])
+    estimate.area, estimate.release = area, release  # in process memory already: no join for them
+    return estimate

@@ -128,17 +128,25 @@ class WageOut(Schema):
         def num(value: object) -> float | None:
             return None if value is None else float(value)  # type: ignore[arg-type]
 
+        # The values are built here with the declared types (floats, ints, strings), so the answer is constructed
+        # without validation: validating it (ninja's Django-object getter on every field) cost a call more than
+        # reading the estimate. wages/tests check the answers against the schema.
         def percentiles(kind: str) -> Percentiles:
-            return Percentiles(
-                **{
-                    key: num(getattr(estimate, f"{kind}_{key}"))
-                    for key in ("p10", "p25", "median", "p75", "p90", "mean")
-                }
+            def value(key: str) -> float | None:
+                return num(getattr(estimate, f"{kind}_{key}"))
+
+            return Percentiles.model_construct(
+                p10=value("p10"),
+                p25=value("p25"),
+                median=value("median"),
+                p75=value("p75"),
+                p90=value("p90"),
+                mean=value("mean"),
             )
 
         special = estimate.special or {}
         rses = [value for value in (estimate.employment_rse, estimate.mean_rse) if value is not None]
-        return WageOut(
+        return WageOut.model_construct(
             occupation_code=estimate.occupation_id,
             occupation_title=estimate.occupation.title,
             area=AreaOut.of(estimate.area),

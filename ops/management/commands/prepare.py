@@ -60,8 +60,18 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
             if not options["no_data"]:
                 call_command("load_snapshot", if_needed=True, verbosity=options["verbosity"])
+                self.refresh_derived()
             call_command("setup_schedules", verbosity=0)
         self.stdout.write(f"prepare: database ready in {time.monotonic() - started:.1f} s")
+
+    def refresh_derived(self) -> None:
+        """What is stored rendered and depends on the code deployed: the role page's sections (roles.sections)."""
+        from roles.sections import sections_refresh
+
+        started = time.monotonic()
+        rendered = sections_refresh()
+        if rendered:
+            self.stdout.write(f"prepare: {rendered} role page sections rendered in {time.monotonic() - started:.1f} s")
 
     def wait_for_database(self, deadline: float) -> None:
         while True:
