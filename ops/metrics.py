@@ -30,6 +30,7 @@ from prometheus_client.exposition import choose_encoder
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from accounts.throttle import KEY_WINDOW_SECONDS, invalid_key_presented, invalid_keys_blocked
 from lib.collectors import registered_collectors
 from lib.http import PAGE_CACHE, client_ip
 
@@ -198,7 +199,16 @@ class RequestMetricsMiddleware:
         if request.method not in ("GET", "HEAD"):
             response = HttpResponse("Method not allowed: GET /metrics.\n", status=405, content_type="text/plain")
             response["Allow"] = "GET, HEAD"
+        elif self.token_guessing(request):
+            response = HttpResponse(
+                "Too many wrong tokens from this address: wait a minute.\n",
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = str(KEY_WINDOW_SECONDS)
         elif not self.allowed(request):
+            if self.presented(request) is not None:
+                invalid_key_presented(request)  # counted with wrong API keys: one limit per address for guessing
             response = HttpResponse(
                 "Forbidden: /metrics answers to the monitoring network (METRICS_ALLOWED_NETWORKS) or to "
                 "Authorization: Bearer <METRICS_TOKEN>.\n",
@@ -211,11 +221,20 @@ class RequestMetricsMiddleware:
         response["Cache-Control"] = "no-store"
         return response
 
+    @staticmethod
+    def presented(request: HttpRequest) -> bytes | None:
+        """The bearer token the request carries, if any."""
+        scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+        return credentials.strip().encode() if scheme.lower() == "bearer" else None
+
+    def token_guessing(self, request: HttpRequest) -> bool:
+        """A token is presented from an address that has presented too many wrong ones (tokens or API keys)."""
+        return self.presented(request) is not None and invalid_keys_blocked(request)
+
     def allowed(self, request: HttpRequest) -> bool:
-        if self.token:
-            scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
-            if scheme.lower() == "bearer" and hmac.compare_digest(credentials.strip().encode(), self.token):
-                return True
+        presented = self.presented(request)
+        if self.token and presented is not None and hmac.compare_digest(presented, self.token):
+            return True
         try:
             address = ipaddress.ip_address(client_ip(request))
         except ValueError:

@@ -271,6 +271,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+NO_SHARED_CACHE = (
+    "REDIS_URL is not set: each app worker keeps its own rate limits and sign-in failure counts, so every limit is"
+    " per worker (10 wrong passwords become 20 with 2 workers). Set REDIS_URL for limits shared by all workers."
+)
+
+
 def serve_env(workers: int | None) -> dict[str, str]:
     """`make serve`'s settings: production ones on loopback (DEBUG off, plain HTTP, nginx counted as the one proxy
     in front) unless the environment says otherwise."""
@@ -348,6 +354,8 @@ def serve(port: int, workers: int | None, app_port: int | None, listen: str) -> 
     env = serve_env(workers)
     if not os.environ.get("SECRET_KEY") and not os.environ.get("SECRET_KEY_FILE"):
         print("SECRET_KEY is not set: a throwaway key is used, so sessions end when the server stops.", flush=True)
+    if not env.get("REDIS_URL"):
+        print(NO_SHARED_CACHE, flush=True)
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt

@@ -203,6 +203,20 @@ def test_metrics_accept_the_token_from_anywhere(settings):
     assert outsider.get("/metrics").status_code == 403
 
 
+def test_wrong_metrics_tokens_are_throttled_per_address(settings):
+    """Guessing the scrape token is limited as guessing API keys is (issue 18): past INVALID_KEYS_PER_MINUTE wrong
+    tokens from one address, even the right one waits, while other addresses are not held up."""
+    settings.METRICS_TOKEN = "a-long-scrape-token"
+    cache.clear()  # no wrong token counted from an earlier test
+    guesser = Client(REMOTE_ADDR="203.0.113.77")
+    for attempt in range(settings.INVALID_KEYS_PER_MINUTE):
+        assert guesser.get("/metrics", HTTP_AUTHORIZATION=f"Bearer guess-{attempt}").status_code == 403
+    refused = guesser.get("/metrics", HTTP_AUTHORIZATION="Bearer a-long-scrape-token")
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    other = Client(REMOTE_ADDR="203.0.113.99")
+    assert other.get("/metrics", HTTP_AUTHORIZATION="Bearer a-long-scrape-token").status_code == 200
+
+
 def test_without_a_token_setting_no_token_is_accepted(settings):
     settings.METRICS_TOKEN = ""
     assert Client(REMOTE_ADDR=OUTSIDER).get("/metrics", HTTP_AUTHORIZATION="Bearer ").status_code == 403
