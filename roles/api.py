@@ -131,6 +131,7 @@ class CompareQuery(Schema):
         description="Up to 10 roles, comma-separated: slugs, titles as the role search writes them, or SOC / "
         "O*NET-SOC codes of their occupations.",
         examples=["software-developers,registered-nurses", "15-1252,29-1141.00"],
+        min_length=1,
         max_length=1300,
         pattern=TEXT_PATTERN,
     )
@@ -338,6 +339,7 @@ class OccupationListOut(Schema):
     response={200: OccupationListOut, **ERRORS},
     summary="SOC occupations",
     operation_id="list_occupations",
+    openapi_extra={"responses": {"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
 )
 def occupations(request: HttpRequest, query: Query[OccupationListQuery]) -> HttpResponse:
     """The SOC hierarchy in code order (every level, each with its parent), with the O*NET-SOC codes of each

@@ -123,6 +123,8 @@ def _areas(filters: Any, area: str | None) -> list[str] | None:
 def _rows(release: Release, filters: Any, area: str | None) -> list[tuple[Any, ...]]:
     query = WageEstimate.objects.filter(release=release)
     codes = _areas(filters, area)
+    if codes == []:
+        return []  # no area of that kind or state (state=AA): an empty page, not an empty IN ()
     if codes is not None:
         query = query.filter(area_id__in=codes)
     if filters.group:

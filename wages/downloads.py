@@ -25,7 +25,6 @@ from django.db import transaction
 from geo.models import NATIONAL, Area
 from geo.resolve import gazetteer
 from occupations.models import Occupation
-from sources import versions
 from wages.models import ESTIMATE_FIELDS, Release, WageEstimate
 
 logger = logging.getLogger("rolescope.imports")
@@ -51,8 +50,9 @@ def directory() -> Path:
 
 
 def path_of(year: int) -> Path:
-    """The file of release `year` at the current data version (a new import or publish writes a new one)."""
-    return directory() / f"oews-M{year}-all-data-v{versions.version('data')}.csv.gz"
+    """The file of release `year`: written again after every OEWS import, publish or rollback commits (the derived
+    builder below), so a request never writes it unless it is missing."""
+    return directory() / f"oews-M{year}-all-data.csv.gz"
 
 
 def _remove_older(target: Path, year: int) -> None:

@@ -63,3 +63,9 @@ def test_bad_filters_are_plain_problems(client):
     assert client.get("/api/v1/wages", {"area": "9999999"}).status_code == 404
     assert client.get("/api/v1/wages", {"limit": 1001}).status_code == 422
     assert client.get("/api/v1/wages", {"cursor": "nope"}).status_code == 422
+
+
+def test_a_state_with_no_areas_is_an_empty_page_not_a_server_error(client):
+    """schemathesis found `state=AA` answered 500 (an empty IN () in the query)."""
+    body = client.get("/api/v1/wages", {"state": "AA"}).json()
+    assert body["results"] == [] and body["next_cursor"] is None
