@@ -339,7 +339,7 @@ class OccupationListOut(Schema):
     response={200: OccupationListOut, **ERRORS},
     summary="SOC occupations",
     operation_id="list_occupations",
-    openapi_extra={"responses": {"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+    openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},  # beside the JSON
 )
 def occupations(request: HttpRequest, query: Query[OccupationListQuery]) -> HttpResponse:
     """The SOC hierarchy in code order (every level, each with its parent), with the O*NET-SOC codes of each

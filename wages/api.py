@@ -76,7 +76,7 @@ def area_for(code: str | None, location: str | None) -> Area:
     response={200: WageOut | WageListOut, 409: Problem, **PLACE_ANSWERS, **ERRORS},
     summary="OEWS estimate, or a list of estimates",
     operation_id="get_wages",
-    openapi_extra={"responses": {"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}}},
+    openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},  # beside the JSON
 )
 def wages(request: HttpRequest, query: Query[WageQuery]) -> HttpResponse:
     """The full OEWS estimate for an occupation in an area, or for a place: a place falls back, as the role page
