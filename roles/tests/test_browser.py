@@ -135,6 +135,20 @@ def test_without_javascript_the_form_still_works(server, browser):
     context.close()
 
 
+def serious_violations(page, selectors: list[str] | None = None) -> list[str]:
+    """axe-core's serious and critical violations on the page, or only inside `selectors`, one line each."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (include) => await axe.run(include ? {include: include} : document, {resultTypes: ['violations']})",
+        [[selector] for selector in selectors] if selectors else None,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -148,14 +162,7 @@ def test_without_javascript_the_form_still_works(server, browser):
 )
 def test_no_serious_accessibility_violations(server, page, path):
     page.goto(f"{server}{path}")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
 
 
 def test_job_seekers_sections_registered_nurses_in_bozeman(server, page):
@@ -167,17 +174,7 @@ def test_job_seekers_sections_registered_nurses_in_bozeman(server, page):
         assert page.locator(selector).is_visible(), selector
     assert "2024" in page.locator("#outlook").inner_text()
     assert page.locator("#charts svg[role=img]").count() == 2
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (include) => await axe.run({include: include}, {resultTypes: ['violations']})",
-        [[selector] for selector in sections],
-    )
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page, sections) == []
 
 
 def test_compare_five_by_five_sorts_and_is_accessible(server, page):
@@ -196,11 +193,4 @@ def test_compare_five_by_five_sorts_and_is_accessible(server, page):
     assert medians == sorted(medians) and len(medians) >= 15
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "compare-5x5.png"), full_page=True)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
