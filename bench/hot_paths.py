@@ -105,6 +105,8 @@ def run(label: str, client: Client, paths: list[str], headers: dict[str, str], p
     )
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+        if os.environ.get("PROFILE_DUMP"):
+            profiler.dump_stats(f"{os.environ['PROFILE_DUMP']}.{label.split(',')[0].replace(' ', '-')}")
 
 
 def main() -> None:
