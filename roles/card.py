@@ -23,8 +23,8 @@ from roles.profiles import (
     profile_read,
 )
 from sources import versions
-from wages.models import Release
-from wages.queries import Change, Located, located_estimates
+from wages.models import Release, WageEstimate
+from wages.queries import Change, Located, estimates_at, fallback_chain, has_median, located_estimates
 from wages.summary import HistoryPoint, WageSummary
 
 
@@ -133,14 +133,17 @@ def role_card(role: Role, location: str | None = None, year: int = 0, *, row: Pr
     card.related = related_roles(profile.related_socs)
     card.next_steps = next_steps(profile, card.related)
     card.resolution = resolution
-    if area is not None:
-        figures = local_figures(profile, role.occupation_id, area)
+    if area is not None and profile.release is not None:
+        # the role's cell and its next steps' cells at every level the local figures may fall back to: one query
+        codes = [figures_code(profile, role.occupation_id), *(step.figures_code for step in card.next_steps)]
+        found = estimates_at(codes, [level for level, _ in fallback_chain(area)], profile.release)
+        figures = local_figures(profile, role.occupation_id, area, found)
         card.located, card.local, card.local_market = figures.located, figures.local, figures.market
         card.local_notes = figures.located.notes
         card.local_platform = local_platform
         if local_platform is not None and local_platform.sufficient:
             card.local_market = platform_market(local_platform, role.occupation_id)
-        add_local_pay(card, profile.release)
+        add_local_pay(card, profile.release, found)
         card.price_parity = price_level(card.local.estimate.area if card.local else area)
     return card
 
@@ -181,21 +184,21 @@ def next_steps(profile: OccupationProfile, related: list[Role]) -> list[pathway.
     return steps
 
 
-def add_local_pay(card: RoleCard, release: Release | None) -> None:
+def add_local_pay(card: RoleCard, release: Release, found: dict[tuple[str, str], WageEstimate]) -> None:
     """Each next step's median where this role's local figures come from, and its difference from the local median
-    (one query for them all; only where both are published in the area the local figures use)."""
-    if not (card.local and card.next_steps and release):
+    (from `found`, the cells `estimates_at` read with the role's; only where both are published in that area)."""
+    if not (card.local and card.next_steps):
         return
     area = card.local.estimate.area
-    found = located_estimates([(step.figures_code, area) for step in card.next_steps], release)
     unit = card.local.unit
     base = card.local.medium.value
     for step in card.next_steps:
-        located = found.get((step.figures_code, area.code))
-        if located is None or located.estimate is None or located.estimate.area_id != area.code or base is None:
+        estimate = found.get((step.figures_code, area.code))
+        if base is None or estimate is None or not has_median(estimate, release):
             continue
-        median = WageSummary(located.estimate, release).medium
-        if median.value is None or WageSummary(located.estimate, release).unit != unit:
+        summary = WageSummary(estimate, release)
+        median = summary.medium
+        if median.value is None or summary.unit != unit:
             continue
         step.local_median = Decimal(median.value)
         step.local_difference = Decimal(median.value) - Decimal(base)
@@ -249,11 +252,14 @@ class LocalFigures:
     market: MarketEstimate
 
 
-def local_figures(profile: OccupationProfile, soc: str, area: Area) -> LocalFigures:
-    """The figures of occupation `soc` (whose profile is `profile`) in `area`, from indexed queries."""
+def local_figures(
+    profile: OccupationProfile, soc: str, area: Area, found: dict[tuple[str, str], WageEstimate] | None = None
+) -> LocalFigures:
+    """The figures of occupation `soc` (whose profile is `profile`) in `area`, from indexed queries (none when
+    `found` holds the cells already: `wages.queries.estimates_at`)."""
     if profile.release is None:
         raise ValueError(f"there is no release to place {soc} in")
     stats_code = figures_code(profile, soc)
-    located = located_estimates([(stats_code, area)], profile.release)[(stats_code, area.code)]
+    located = located_estimates([(stats_code, area)], profile.release, found)[(stats_code, area.code)]
     local = WageSummary(located.estimate, profile.release) if located.estimate else None
     return LocalFigures(located, local, local_market(profile.market, area))

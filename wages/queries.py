@@ -173,19 +173,17 @@ class Located:
         return f"{self.notes[0].removesuffix('.')}; the figures are for {self.area_name}."
 
 
-def located_estimates(wanted: Iterable[tuple[str, Area]], release: Release) -> dict[tuple[str, str], Located]:
+def located_estimates(
+    wanted: Iterable[tuple[str, Area]], release: Release, found: dict[tuple[str, str], WageEstimate] | None = None
+) -> dict[tuple[str, str], Located]:
     """(occupation code, area code) -> Located, for many pairs in one query: each pair falls back from its area
-    to its state to the nation until BLS publishes a median there."""
+    to its state to the nation until BLS publishes a median there. `found`: `estimates_at`'s answer for these pairs'
+    occupations and every level of their areas, when the caller has read it already (no query then)."""
     wanted = list(dict.fromkeys(wanted))
     chains = {(code, area.code): (area, fallback_chain(area)) for code, area in wanted}
-    occupations = {code for code, _ in wanted}
-    areas = {level for _, chain in chains.values() for level, _ in chain}
-    found = {
-        (estimate.occupation_id, estimate.area_id): estimate
-        for estimate in WageEstimate.objects.filter(
-            release=release, occupation_id__in=occupations, area_id__in=areas
-        ).select_related("area", "occupation", "release")
-    }
+    if found is None:
+        levels = {level for _, chain in chains.values() for level, _ in chain}
+        found = estimates_at({code for code, _ in wanted}, levels, release)
     located = {}
     for (code, area_code), (area, chain) in chains.items():
         notes: list[str] = []
@@ -200,6 +198,19 @@ def located_estimates(wanted: Iterable[tuple[str, Area]], release: Release) -> d
             notes.append(f"BLS publishes no median wage for this occupation in {name}{why}.")
         located[(code, area_code)] = Located(area, estimate, notes)
     return located
+
+
+def estimates_at(
+    occupations: Iterable[str], area_codes: Iterable[str], release: Release
+) -> dict[tuple[str, str], WageEstimate]:
+    """(occupation code, area code) -> the estimate BLS publishes there (no fallback), every pair of the two lists
+    in one query, with its area, occupation and release."""
+    return {
+        (estimate.occupation_id, estimate.area_id): estimate
+        for estimate in WageEstimate.objects.filter(
+            release=release, occupation_id__in=set(occupations), area_id__in=set(area_codes)
+        ).select_related("area", "occupation", "release")
+    }
 
 
 def local_estimate(occupation_code: str, area: Area, release: Release) -> tuple[WageEstimate | None, list[str]]:
