@@ -15,6 +15,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 from rapidfuzz import fuzz, process, utils
@@ -272,6 +273,8 @@ def gazetteer() -> _Gazetteer:
     areas = {area.code: area for area in Area.objects.all()}
     names: list[tuple[str, float]] = []  # (label, weight) for suggestions; appended to by the steps below
     cities, by_name = _cities(names)
+    zips, towns = _zips()
+    _add_postal_towns(cities, by_name, towns)
     counties, counties_by_name = _counties()
     metros = []
     for area in areas.values():
@@ -283,7 +286,7 @@ def gazetteer() -> _Gazetteer:
     unique = dict(names)  # a label listed twice keeps its last weight
     return _Gazetteer(
         areas, _states(), cities, by_name, counties, counties_by_name, metros,
-        {place_key(area.name): area for area in areas.values() if area.is_substate}, _zips(),
+        {place_key(area.name): area for area in areas.values() if area.is_substate}, zips,
         _aliases(areas, cities, counties), list(unique), list(unique.values()),
     )  # fmt: skip
 
@@ -338,15 +341,39 @@ def _counties() -> tuple[dict[tuple[str, str], _Entry], dict[str, list[_Entry]]]
     return counties, counties_by_name
 
 
-def _zips() -> dict[str, _Entry]:
-    """Each ZIP code in the county holding most of its addresses."""
+# A postal town's addresses by area: (town key, state) -> (label, area code -> summed share of its ZIPs' addresses)
+PostalTowns = dict[tuple[str, str], tuple[str, dict[str, Decimal]]]
+
+
+def _zips() -> tuple[dict[str, _Entry], PostalTowns]:
+    """Each ZIP code in the county holding most of its addresses; and the USPS preferred city name of each ZIP
+    (the HUD-USPS crosswalk) with the areas of its addresses."""
     zips: dict[str, _Entry] = {}
+    towns: PostalTowns = {}
     shares = ZipCounty.objects.filter(county__oews_area__isnull=False).order_by("zip", "-total_ratio")
-    for zip_code, city, state, area_code in shares.values_list(
-        "zip", "preferred_city", "preferred_state", "county__oews_area_id"
+    for zip_code, city, state, area_code, ratio in shares.values_list(
+        "zip", "preferred_city", "preferred_state", "county__oews_area_id", "total_ratio"
     ):
         zips.setdefault(zip_code, _Entry(f"{city.title()}, {state} {zip_code}", area_code))
-    return zips
+        _, areas = towns.setdefault((place_key(city), state), (f"{city.title()}, {state}", {}))
+        areas[area_code] = areas.get(area_code, Decimal(0)) + ratio
+    return zips, towns
+
+
+def _add_postal_towns(
+    cities: dict[tuple[str, str], _Entry], by_name: dict[str, list[_Entry]], towns: PostalTowns
+) -> None:
+    """The towns the city list lacks, by their postal name: New England towns (Brattleboro, VT is a town, not an
+    incorporated place or in SimpleMaps' list) and the other names USPS delivers to. Each is in the area holding
+    most of its ZIP codes' addresses. A name the list has in that state keeps the list's place, and a name typed
+    without a state still means the list's cities of that name when there are any."""
+    for (key, state), (label, areas) in towns.items():
+        if not key or (key, state) in cities:
+            continue
+        entry = _Entry(label, max(areas, key=lambda code: (areas[code], code)))
+        cities[(key, state)] = entry
+        if key not in by_name or by_name[key][0].population == 0:  # alone, never beside a listed city of the name
+            by_name.setdefault(key, []).append(entry)
 
 
 def _aliases(
