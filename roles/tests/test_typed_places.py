@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db.models import Sum
 
 from geo.models import Area, City, County, ZipCounty
 
@@ -76,10 +77,9 @@ def test_an_ap_abbreviation_alone(client):
 
 def postal_town_area(city: str, abbr: str) -> str:
     """The area holding most of the addresses of the ZIP codes USPS names `city` (HUD-USPS crosswalk)."""
-    shares: dict[str, float] = {}
-    for row in ZipCounty.objects.filter(preferred_city=city.upper(), preferred_state=abbr).select_related("county"):
-        shares[row.county.oews_area_id] = shares.get(row.county.oews_area_id, 0) + float(row.total_ratio)
-    return max(shares, key=shares.__getitem__)
+    zips = ZipCounty.objects.filter(preferred_city=city.upper(), preferred_state=abbr)
+    shares = zips.values("county__oews_area_id").annotate(share=Sum("total_ratio")).order_by("-share")
+    return str(shares[0]["county__oews_area_id"])
 
 
 @pytest.mark.parametrize("text", ["Brattleboro VT", "Brattleboro, Vt.", "Brattleboro"])
