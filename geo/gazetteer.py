@@ -128,8 +128,8 @@ def _counties() -> tuple[dict[tuple[str, str], Entry], dict[str, list[Entry]]]:
     return counties, counties_by_name
 
 
-# A postal town's addresses by area: (town key, state) -> (label, area code -> summed share of its ZIPs' addresses)
-PostalTowns = dict[tuple[str, str], tuple[str, dict[str, Decimal]]]
+# A postal town's addresses by area: (USPS name, state) -> area code -> summed share of its ZIP codes' addresses
+PostalTowns = dict[tuple[str, str], dict[str, Decimal]]
 
 
 def _zips() -> tuple[dict[str, Entry], PostalTowns]:
@@ -141,9 +141,11 @@ def _zips() -> tuple[dict[str, Entry], PostalTowns]:
     for zip_code, city, state, area_code, ratio in shares.values_list(
         "zip", "preferred_city", "preferred_state", "county__oews_area_id", "total_ratio"
     ):
-        zips.setdefault(zip_code, Entry(f"{city.title()}, {state} {zip_code}", area_code))
-        _, areas = towns.setdefault((place_key(city), state), (f"{city.title()}, {state}", {}))
-        areas[area_code] = areas.get(area_code, Decimal(0)) + ratio
+        if zip_code not in zips:
+            zips[zip_code] = Entry(f"{city.title()}, {state} {zip_code}", area_code)
+        if (areas := towns.get((city, state))) is None:
+            areas = towns[(city, state)] = {}
+        areas[area_code] = areas.get(area_code, 0) + ratio
     return zips, towns
 
 
@@ -154,10 +156,11 @@ def _add_postal_towns(
     incorporated place or in SimpleMaps' list) and the other names USPS delivers to. Each is in the area holding
     most of its ZIP codes' addresses. A name the list has in that state keeps the list's place, and a name typed
     without a state still means the list's cities of that name when there are any."""
-    for (key, state), (label, areas) in towns.items():
+    for (city, state), areas in towns.items():
+        key = place_key(city)
         if not key or (key, state) in cities:
             continue
-        entry = Entry(label, max(areas, key=lambda code: (areas[code], code)))
+        entry = Entry(f"{city.title()}, {state}", max(areas, key=lambda code: (areas[code], code)))
         cities[(key, state)] = entry
         if key not in by_name or by_name[key][0].population == 0:  # alone, never beside a listed city of the name
             by_name.setdefault(key, []).append(entry)

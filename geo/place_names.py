@@ -121,9 +121,12 @@ _COUNTY_WORDS = ("county", "co", "parish", "borough", "census area", "municipali
 def place_key(text: str) -> str:
     """How place names are compared: ASCII, lower case, punctuation as spaces, one spelling of Saint/Fort/Mount."""
     text = text.replace("'", "").replace("\u2019", "")  # O'Fallon, Coeur d'Alene typed with a curly apostrophe
-    # Any other punctuation or space, ASCII or not (an en dash in Winston-Salem), separates words.
-    text = "".join(" " if unicodedata.category(char)[0] in "PZS" and char != "&" else char for char in text)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    if text.isascii():  # most names: every character but a letter or digit becomes a space below anyway
+        ascii_text = text.lower()
+    else:
+        # Any other punctuation or space (an en dash in Winston-Salem) separates words; accents are dropped.
+        text = "".join(" " if unicodedata.category(char)[0] in "PZS" and char != "&" else char for char in text)
+        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     ascii_text = ascii_text.replace("&", " and ")
     words = re.sub(r"[^a-z0-9]+", " ", ascii_text).split()
     # Only before another word: a last "MT" or "CT" is a state ("Kalispell MT"), a first one a word ("Mt. Vernon").
