@@ -6,7 +6,8 @@ answer: resolution, the card's queries, drawing and PNG encoding, the cache writ
 alone (`roles.preview.render_png`). Prints the median and p95 of each, wall and CPU time (on a shared machine the
 CPU time is the code's own cost), and the load average.
 
-    DEBUG=true DATABASE_URL=... .venv/bin/python bench/preview.py [requests]   (a database with the snapshot loaded)
+    make bench-preview, or: DATABASE_URL=... .venv/bin/python bench/preview.py [requests]   (production settings,
+    DEBUG=false as make's BENCH_ENV sets them, on a database with the snapshot loaded)
 """
 
 import os
@@ -23,6 +24,7 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -53,7 +55,8 @@ def main() -> None:
     if not slugs:
         sys.exit("No roles loaded: run manage.py load_snapshot first.")
     rng = random.Random(19)  # noqa: S311  # a repeatable sample, not a secret
-    client = Client(HTTP_HOST="localhost")
+    host = next((h for h in settings.ALLOWED_HOSTS if h and "*" not in h), "localhost").lstrip(".")
+    client = Client(HTTP_HOST=host)
     client.get(f"/roles/{slugs[0]}/preview.png")  # the process memos (role index, gazetteer) as a worker has them
     requests, drawings = [], []
     for _ in range(count):
