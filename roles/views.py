@@ -145,11 +145,11 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # the link-preview image: the same card's Low/Medium/High and release (roles.preview)
         "preview_image": absolute_url(request, preview),
         "preview_alt": preview_text(card).alt,
+        "preview_size": (WIDTH, HEIGHT),
         "place_query": f"?{view}" if view else "",
         "place_param": f"&{place}" if place else "",
         "release_notice": notice,
         "release_year": year,
-        "preview_size": (WIDTH, HEIGHT),
         # the place-independent sections (roles.sections.SECTIONS), stored rendered with the role's profile
         **page_sections(card, row),
         # the job board's newest postings for the role near the place (no query when none is open anywhere)
