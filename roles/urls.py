@@ -14,6 +14,7 @@ urlpatterns = [
     re_path(r"^roles/(?P<code>\d{2}-\d{4}(?:\.\d{2})?)/$", views.role_by_soc, name="by-code"),
     path("roles/<slug:slug>/", views.role_detail, name="detail"),
     re_path(r"^roles/(?P<slug>[-\w]+)/figures\.(?P<fmt>csv|json)$", views.role_export, name="export"),
+    path("roles/<slug:slug>/preview.png", views.role_preview, name="preview"),
     path("autocomplete/places", views.place_autocomplete, name="place-autocomplete"),
     path("autocomplete/roles", views.role_autocomplete, name="role-autocomplete"),
     path(

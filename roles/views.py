@@ -16,9 +16,10 @@ from lib.problems import ApiProblem, problem_response
 from lib.site import absolute_url
 from market.platform import newest_postings
 from occupations.services import soc_code_of
-from roles.card import role_by_slug, role_card
+from roles.card import RoleCard, role_by_slug, role_card
 from roles.export import card_csv
 from roles.models import Category, Role
+from roles.preview import HEIGHT, WIDTH, preview_text, render_png
 from roles.profiles import profile_row_read
 from roles.schemas import RoleCardOut
 from roles.search import search_roles
@@ -136,10 +137,15 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # shared) is the public page
     view = urlencode(({"location": card.place.label} if card.place else {}) | ({"release": year} if year else {}))
     permalink = absolute_url(request, role.get_absolute_url()) + (f"?{place}" if place else "")
+    preview = reverse("roles:preview", args=[role.slug]) + (f"?{view}" if view else "")
     context = {
         "card": card,
         "role": role,
         "permalink": permalink,
+        # the link-preview image: the same card's Low/Medium/High and release (roles.preview)
+        "preview_image": absolute_url(request, preview),
+        "preview_alt": preview_text(card).alt,
+        "preview_size": (WIDTH, HEIGHT),
         "place_query": f"?{view}" if view else "",
         "place_param": f"&{place}" if place else "",
         "release_notice": notice,
@@ -170,8 +176,35 @@ def _role_by_code(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(role.get_absolute_url() + (f"?{query}" if query else ""), permanent=False)
 
 
+def _strict_card(request: HttpRequest, role: Role) -> RoleCard:
+    """The card of `role` for the request's place and release, as the downloads and the preview read them: a place
+    that does not resolve to one, or a release that is not loaded, raises its ApiProblem."""
+    release = _release(request)
+    location = _location(request)
+    if location is not None:
+        location = resolve(location).place_or_problem().label
+    return role_card(role, location, release.year if release is not None else 0)
+
+
 def _work_rate() -> int:
     return settings.PAGE_WORK_RATE_PER_MINUTE
+
+
+@require_GET
+@cached_page(version=versions.cache_version, params=("location", "release"), max_age=3600)
+def role_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """The link-preview image (`og:image`) of the role page: the same card, its Low/Medium/High and release. An
+    unknown role is a 404; a place or release that does not resolve gets the downloads' problem answer (404 for an
+    unknown place, 300 with the choices for an ambiguous one), never a picture of other figures. Kept per data
+    version by `cached_page` (ETag, 304)."""
+    role = role_by_slug(slug)
+    if role is None:
+        raise Http404("No such role.")
+    try:
+        card = _strict_card(request, role)
+    except ApiProblem as problem:
+        return problem_response(problem.status, problem.title, problem.detail, **problem.extra)
+    return HttpResponse(render_png(preview_text(card)), content_type="image/png")
 
 
 @require_GET
@@ -183,13 +216,9 @@ def role_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     national rows in its stead; so does a release that is not loaded."""
     role = get_object_or_404(Role.objects.select_related("category", "occupation"), slug=slug)
     try:
-        release = _release(request)
-        location = _location(request)
-        if location is not None:
-            location = resolve(location).place_or_problem().label
+        card = _strict_card(request, role)
     except ApiProblem as problem:
         return problem_response(problem.status, problem.title, problem.detail, **problem.extra)
-    card = role_card(role, location, release.year if release is not None else 0)
     if fmt == "json":
         response = HttpResponse(RoleCardOut.of(card).model_dump_json(indent=2), content_type="application/json")
     else:

@@ -6,7 +6,7 @@ names), never from the resolver: each case is checked against the place it must 
 
 import pytest
 
-from geo.models import Area, City, County, State
+from geo.models import Area, City, County, State, ZipCounty
 from geo.resolve import AP_STATES, REGIONS, Outcome, resolve
 
 pytestmark = pytest.mark.django_db
@@ -49,15 +49,43 @@ def test_an_ap_abbreviation_alone_is_the_state():
 
 
 def test_suggestions_stay_in_the_state_typed():
-    result = resolve("Brattleboro VT")
+    result = resolve("Attleboro VT")
     assert result.kind == Outcome.UNKNOWN and result.suggestions
     assert "Attleboro, MA" not in result.suggestions
     for suggestion in result.suggestions:
         place = resolve(suggestion).place
         assert place is not None and place.area.state_abbr == "VT", suggestion
     # a name known in another state is named in the message, not offered as if it were in the state typed
-    astoria = resolve("Astoria, NY")
-    assert "Astoria, OR" in astoria.error and all(s.endswith(", NY") for s in astoria.suggestions)
+    tulsa = resolve("Tulsa, TX")
+    assert "Tulsa, OK" in tulsa.error and tulsa.suggestions and all(s.endswith(", TX") for s in tulsa.suggestions)
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "abbr", "county"),
+    [
+        ("Brattleboro VT", "Brattleboro", "VT", "Windham County"),  # a New England town
+        ("Brattleboro", "Brattleboro", "VT", "Windham County"),  # no listed city has the name
+        ("Astoria, NY", "Astoria", "NY", "Queens County"),  # a neighbourhood USPS delivers to by name
+    ],
+)
+def test_towns_by_their_postal_name(text, city, abbr, county):
+    """A town the city list lacks is found by the USPS preferred city name of its ZIP codes (HUD-USPS crosswalk),
+    in the area of the county holding most of their addresses."""
+    assert not City.objects.filter(name=city, state__abbr=abbr).exists()
+    zips = ZipCounty.objects.filter(preferred_city=city.upper(), preferred_state=abbr)
+    assert zips.exists() and zips.order_by("-total_ratio")[0].county.name == county
+    result = resolve(text)
+    assert result.place is not None, result.message
+    expected = County.objects.get(name=county, state__abbr=abbr).oews_area_id
+    assert (result.place.label, result.place.area.code) == (f"{city}, {abbr}", expected)
+
+
+def test_a_postal_name_never_hides_a_listed_city():
+    """ "Flushing" alone is still the listed cities of that name (MI, OH), not also Flushing, NY (Queens)."""
+    flushing = resolve("Flushing")
+    assert flushing.kind == Outcome.AMBIGUOUS and "Flushing, NY" not in flushing.choices
+    queens = County.objects.get(name="Queens County", state__abbr="NY")
+    assert resolve("Flushing, NY").place.area.code == queens.oews_area_id
 
 
 @pytest.mark.parametrize(

@@ -178,7 +178,9 @@ def test_share_section_and_social_tags(client):
     response = client.get("/roles/back-end-developer/", {"location": "austin, tx"})
     body = response.content.decode()
     assert 'property="og:title" content="Back-End Developer in Austin, TX · rolescope"' in body
-    assert 'name="twitter:card" content="summary"' in body
+    assert 'name="twitter:card" content="summary_large_image"' in body
+    image = "http://testserver/roles/back-end-developer/preview.png?location=Austin%2C+TX"
+    assert f'property="og:image" content="{image}"' in body
     assert "http://testserver/roles/back-end-developer/?location=Austin%2C+TX" in body
     assert "https://www.linkedin.com/sharing/share-offsite/?url=http%3A//testserver/roles/back-end-developer/" in body
     assert "https://x.com/intent/post?url=" in body and "mailto:?subject=Back-End%20Developer" in body
