@@ -96,9 +96,11 @@ def cached_page(
 
 
 def _page_entry(request: HttpRequest, key: str) -> dict[str, Any] | None:
-    """The cached page under `key`: read already by `rate_limited`, or from the shared cache."""
+    """The cached page under `key`: read already by `rate_limited`, or from the shared cache. A page read as missing
+    is read again: the count may have come from this process's lease (lib.ratelimit), whose reads are as old as the
+    lease, and the page may have been stored since."""
     prefetched: tuple[str, dict[str, Any] | None] | None = getattr(request, "page_prefetched", None)
-    if prefetched is not None and prefetched[0] == key:
+    if prefetched is not None and prefetched[0] == key and prefetched[1] is not None:
         return prefetched[1]
     entry: dict[str, Any] | None = cache.get(key)
     return entry

@@ -168,6 +168,16 @@ def test_a_cached_page_is_answered_from_the_shared_cache(redis_default, monkeypa
     assert rendered == ["Austin", "Austin"]
 
 
+def test_a_page_stored_during_a_lease_is_answered_from_the_cache():
+    """A high limit is counted by leases whose cache reads are as old as the lease: the page stored after the
+    lease began is still read, not drawn again for each of the lease's requests."""
+    cached, _, rendered = _views()
+    view = rate_limited(per_minute=lambda: 100_000)(cached)  # a lease of 64 requests
+    answers = [view(_page_request(location="Reno")) for _ in range(5)]
+    assert rendered == ["Reno"]
+    assert {answer.content for answer in answers} == {b"page for Reno at 1.1"}
+
+
 @needs_redis
 def test_a_rate_limited_cached_page_costs_one_round_trip(redis_default, monkeypatch):
     cached, _, rendered = _views()
