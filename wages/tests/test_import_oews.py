@@ -188,7 +188,7 @@ def _bls_zip(snapshot_dir, tmp_path, cells, member="oesm24nat/national_M2024_dl.
         row for row in source_rows(snapshot_dir / "oews-history/national_M2024_dl.csv.gz") if row["OCC_CODE"] in cells
     ]
     workbook = openpyxl.Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.title = "national_M2024_dl"
     sheet.append(oews.SNAPSHOT_COLUMNS)
     for row in rows:
