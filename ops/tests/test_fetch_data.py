@@ -192,3 +192,34 @@ def test_bad_requests_are_refused_before_any_download(publisher, settings):
     with pytest.raises(CommandError, match=r"Set FETCH_USER_AGENT to a name and a contact email"):
         call_command("fetch_data", "oews-national", "--release", "2024")
     assert publisher.seen == []
+
+
+def test_projections_and_oews_areas_load_through_their_importers(publisher, snapshot_dir):
+    """BLS's occupation.xlsx as published (the bundled copy is the file itself), and OFLC's wage zip holding the
+    Geography.csv of the bundled data: each loads through its own importer, recorded with its checksum."""
+    from geo.models import County
+    from market.models import Projection
+
+    workbook = (snapshot_dir / "projections/occupation_2024-34.xlsx").read_bytes()
+    publisher.answers["/www.bls.gov/emp/ind-occ-matrix/occupation.xlsx"] = [(200, workbook, 0.0)]
+    call_command("fetch_data", "projections", stdout=io.StringIO())
+    run = ImportRun.objects.filter(source="projections").first()
+    assert (run.status, run.sha256, run.release) == (
+        "succeeded",
+        hashlib.sha256(workbook).hexdigest(),
+        "Employment Projections 2024-34",
+    )
+    assert run.rows_written == Projection.objects.filter(period="2024-34").count() > 1000
+
+    body = io.BytesIO()
+    with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "Geography.csv", gzip.decompress((snapshot_dir / "oews-areas/oflc_geography_2025_26.csv.gz").read_bytes())
+        )
+    publisher.answers["/flag.dol.gov/sites/default/files/wages/OFLC_Wages_2025-26.zip"] = [(200, body.getvalue(), 0.0)]
+    call_command("fetch_data", "oews-areas", "--release", "2025-26", stdout=io.StringIO())
+    run = ImportRun.objects.filter(source="geo").first()
+    assert run.status == "succeeded" and run.release.endswith("OFLC OEWS areas 2025-26")
+    # SOURCE.md's spot checks: Park County, MT is in Southwest Montana nonmetropolitan area; Gallatin in Bozeman
+    assert County.objects.get(fips="30067").published_area_code == "3000003"
+    assert County.objects.get(fips="30031").published_area_code == "0014580"
