@@ -239,6 +239,14 @@ BOARD_TIMEOUT_SECONDS = env_int("BOARD_TIMEOUT_SECONDS", 30)
 BOARD_RETRIES = env_int("BOARD_RETRIES", 3)
 USAJOBS_API_KEY = env_secret("USAJOBS_API_KEY")
 USAJOBS_USER_AGENT = env_str("USAJOBS_USER_AGENT")
+# manage.py fetch_data (ops.fetch): the User-Agent sent to the publishers (BLS refuses clients without a name and a
+# contact email), seconds to wait for an answer, retries (with backoff) after a failed request, where downloads and
+# their provenance are kept, and a mirror to read them from instead (BASE/host/path; the tests' server).
+FETCH_USER_AGENT = env_str("FETCH_USER_AGENT")
+FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 60)
+FETCH_RETRIES = env_int("FETCH_RETRIES", 4)
+FETCH_DIR = Path(env_str("FETCH_DIR") or BASE_DIR / "var" / "fetch")
+FETCH_BASE_URL = env_str("FETCH_BASE_URL")
 # Sign-in, password reset and API key throttles (accounts.throttle): failed sign-ins per account and per address
 # in 15 minutes, reset requests per address and per email in 15 minutes, wrong API keys per address a minute.
 SIGNIN_ATTEMPTS_PER_15_MINUTES = env_int("SIGNIN_ATTEMPTS_PER_15_MINUTES", 10)

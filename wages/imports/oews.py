@@ -1,10 +1,15 @@
 """Import OEWS estimates from BLS's own file layout (national "dl" files, all-data / state / MSA files).
 
-Accepts .xlsx, .csv and .csv.gz with the BLS column names. Only cross-industry rows are loaded.
+Accepts .xlsx, .csv and .csv.gz with the BLS column names, and BLS's own zips of them (`oesm25all.zip` holding
+`all_data_M_2025.xlsx`, `oesm24nat.zip` holding `national_M2024_dl.xlsx`). Only cross-industry rows are loaded.
 """
 
 import re
+import shutil
+import tempfile
+import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -80,9 +85,46 @@ class OewsRow:
 
 
 def release_year_from_name(path: Path) -> int | None:
-    """BLS names files after the release: national_M2024_dl.xlsx, all_data_M_2025.xlsx."""
+    """BLS names files after the release: national_M2024_dl.xlsx, all_data_M_2025.xlsx, and its zips oesm24nat.zip."""
     match = re.search(r"M_?(\d{4})", path.name)
-    return int(match.group(1)) if match else None
+    if match:
+        return int(match.group(1))
+    match = re.match(r"oesm(\d{2})[a-z]+\.zip$", path.name, re.IGNORECASE)
+    return 2000 + int(match.group(1)) if match else None
+
+
+# The estimates file inside one of BLS's release zips (the "Field Descriptions" and readme members are not).
+ZIP_MEMBER = re.compile(r"(?:^|/)[^/]*M_?\d{4}[^/]*\.(xlsx|csv)$")
+MAX_MEMBER_BYTES = 4 * 1024**3  # all_data_M_2024.xlsx is about 90 MB; more than this is not an OEWS file
+
+
+@contextmanager
+def release_file(path: Path) -> Iterator[Path]:
+    """The estimates file at `path`; for one of BLS's zips, its one estimates workbook, unpacked to a temporary
+    folder (a zip with none, or several, is refused naming what it holds)."""
+    if path.suffix.lower() != ".zip":
+        yield path
+        return
+    if not zipfile.is_zipfile(path):
+        raise DataFileError(path, None, "not a readable zip (is the download complete?)")
+    with zipfile.ZipFile(path) as archive:
+        names = [info for info in archive.infolist() if not info.is_dir() and ZIP_MEMBER.search(info.filename)]
+        if len(names) != 1:
+            held = ", ".join(archive.namelist()[:10]) or "nothing"
+            wanted = "no OEWS estimates file" if not names else "several OEWS estimates files"
+            raise DataFileError(
+                path,
+                None,
+                f"{wanted} (like all_data_M_2025.xlsx or national_M2024_dl.xlsx) in the zip; it holds {held}",
+            )
+        member = names[0]
+        if member.file_size > MAX_MEMBER_BYTES:
+            raise DataFileError(path, None, f"{member.filename} unpacks to {member.file_size:,} bytes, too large")
+        with tempfile.TemporaryDirectory(prefix="rolescope-oews-") as folder:
+            target = Path(folder) / Path(member.filename).name
+            with archive.open(member) as source, target.open("wb") as written:
+                shutil.copyfileobj(source, written, 1 << 20)
+            yield target
 
 
 def area_code(raw: str, kind: str) -> str:
@@ -183,15 +225,17 @@ def load(path: Path, *, year: int | None = None, published: date | None = None, 
     with `?release=YEAR` and shown nowhere else until `release_publish`. Loading a release again replaces its
     figures and keeps its status; a public release cannot be staged in place (its figures would change on the site
     at once)."""
-    year = year or release_year_from_name(path)
-    if year is None:
-        raise DataFileError(path, None, "cannot tell the release from the file name; pass --year")
-    with recorded_import(source="oews", path=path, release=f"May {year}") as run:
-        release = _release_to_load(path, year, published=published, stage=stage)
-        _estimates_write(path, release, run)
-        _release_summarise(path, release)
-        occupation_hierarchy_refresh()
-        county_areas_refresh()
+    with release_file(path) as estimates:
+        year = year or release_year_from_name(path) or release_year_from_name(estimates)
+        if year is None:
+            raise DataFileError(path, None, "cannot tell the release from the file name; pass --year")
+        # the run records the file as given (a zip's sha256 is the download's)
+        with recorded_import(source="oews", path=path, release=f"May {year}") as run:
+            release = _release_to_load(estimates, year, published=published, stage=stage)
+            _estimates_write(estimates, release, run)
+            _release_summarise(estimates, release)
+            occupation_hierarchy_refresh()
+            county_areas_refresh()
     return run
 
 

@@ -175,3 +175,50 @@ def test_a_wrong_header_is_refused(tmp_path, snapshot_dir):
         call_command("import_oews", str(tmp_path / "national_M2024_dl.csv.gz"), verbosity=0)
     with pytest.raises(CommandError, match="does not exist"):
         call_command("import_oews", str(tmp_path / "nope.csv"), verbosity=0)
+
+
+def _bls_zip(snapshot_dir, tmp_path, cells, member="oesm24nat/national_M2024_dl.xlsx"):
+    """BLS's national zip for May 2024 as it ships (a folder holding the workbook), holding the real rows of `cells`
+    from the bundled national_M2024_dl file, written as an xlsx with BLS's columns."""
+    import zipfile
+
+    import openpyxl
+
+    rows = [
+        row for row in source_rows(snapshot_dir / "oews-history/national_M2024_dl.csv.gz") if row["OCC_CODE"] in cells
+    ]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.worksheets[0]
+    sheet.title = "national_M2024_dl"
+    sheet.append(oews.SNAPSHOT_COLUMNS)
+    for row in rows:
+        sheet.append([row[column] for column in oews.SNAPSHOT_COLUMNS])
+    workbook.save(tmp_path / "national.xlsx")
+    path = tmp_path / "oesm24nat.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(tmp_path / "national.xlsx", member)
+    return path, rows
+
+
+def test_import_oews_reads_bls_zip(snapshot_dir, tmp_path, capsys):
+    path, rows = _bls_zip(snapshot_dir, tmp_path, {"15-1252", "29-1141", "00-0000"})
+    assert len(rows) == 3
+    call_command("import_oews", str(path))
+    for row in rows:
+        estimate = WageEstimate.objects.get(release=2024, area="0000000", occupation=row["OCC_CODE"])
+        assert estimate.employment == int(row["TOT_EMP"])
+        assert estimate.annual_median == int(row["A_MEDIAN"])
+        assert estimate.hourly_median == Decimal(row["H_MEDIAN"])
+    # the file given is what the run records: the zip, with the zip's own checksum
+    run = ImportRun.objects.filter(source="oews").first()
+    assert run.file_name == str(path) and run.release == "May 2024"
+    assert run.sha256 == __import__("hashlib").sha256(path.read_bytes()).hexdigest()
+    assert "oews: May 2024: 3 rows written" in capsys.readouterr().out
+
+
+def test_a_zip_without_an_estimates_file_is_refused_naming_what_it_holds(snapshot_dir, tmp_path):
+    path, _ = _bls_zip(snapshot_dir, tmp_path, {"15-1252"}, member="oesm24nat/field_descriptions.txt")
+    before = WageEstimate.objects.filter(release=2024).count()
+    with pytest.raises(CommandError, match=r"no OEWS estimates file .* it holds oesm24nat/field_descriptions.txt"):
+        call_command("import_oews", str(path))
+    assert WageEstimate.objects.filter(release=2024).count() == before

@@ -9,8 +9,8 @@ from wages.models import Release
 
 
 class Command(ImportCommand):
-    help = "Import an OEWS release file (BLS layout; .xlsx, .csv or .csv.gz; national or all areas)."
-    path_help = "e.g. national_M2024_dl.xlsx or all_data_M_2025.csv.gz"
+    help = "Import an OEWS release file (BLS layout; .xlsx, .csv, .csv.gz or BLS's .zip of one; national or all areas)."
+    path_help = "e.g. national_M2024_dl.xlsx, all_data_M_2025.csv.gz or oesm25all.zip"
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
