@@ -1,17 +1,20 @@
 """Posting search, shared by /jobs/ and GET /api/v1/jobs: full text, filters, sort."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import BooleanField, F, OrderBy, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from geo.resolve import Place
+from geo.resolve import Place, Resolution, resolve
 from jobs import fulltext
 from jobs.models import Posting
 from roles.models import Category, Role
+from roles.services import role_for_code
 
 
 @dataclass
@@ -90,3 +93,91 @@ def search_pages(search: JobSearch) -> tuple[QuerySet[Posting], QuerySet[Posting
     if connection.vendor != "sqlite" or search.sort == "salary":  # no index gives the order by pay
         in_order = postings
     return postings.order_by(*order), in_order.order_by(*order), notes
+
+
+# The parameters of /jobs/ a saved search keeps, in this order: what decides which postings match. The sort, the
+# page and "include expired" are left out (an alert lists new, open postings, newest first).
+SAVED_PARAMETERS = ("q", "role", "category", "location", "remote", "min_salary", "days")
+
+
+@dataclass
+class ParsedSearch:
+    """A /jobs/ query string read as the page reads it: the search, notes on what was ignored, and the resolution of
+    a place that did not resolve (then nothing matches: never every posting for a place we could not find)."""
+
+    search: JobSearch
+    notes: list[str]
+    unplaced: Resolution | None = None
+
+    @property
+    def matches_nothing(self) -> bool:
+        return self.unplaced is not None
+
+
+def int_parameter(raw: str | None, *, low: int, high: int) -> int | None:
+    try:
+        value = int(raw or "")
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
+def search_parse(params: Mapping[str, str]) -> ParsedSearch:
+    """The search a /jobs/ query string asks for. The page, saved searches, their alerts and feeds all read a
+    query string here, so each shows the postings the page shows for it."""
+    notes: list[str] = []
+    role_text = params.get("role", "")[:120]
+    role = (Role.objects.filter(slug=role_text).first() or role_for_code(role_text)) if role_text else None
+    if role_text and role is None:
+        notes.append("That role does not exist; showing all roles.")
+    category = Category.objects.filter(slug=params.get("category", "")).first() if params.get("category") else None
+    place, unplaced = None, None
+    if params.get("location", "").strip():
+        resolution = resolve(params["location"])
+        place = resolution.place
+        if place is None:
+            unplaced = resolution
+    search = JobSearch(
+        text=params.get("q", "")[:100],
+        role=role,
+        category=category,
+        place=place,
+        remote=params.get("remote") == "1",
+        min_salary=int_parameter(params.get("min_salary"), low=0, high=10_000_000),
+        days=int_parameter(params.get("days"), low=1, high=3650),
+        sort=params.get("sort", "newest"),
+        include_expired=params.get("expired") == "1",
+    )
+    return ParsedSearch(search=search, notes=notes, unplaced=unplaced)
+
+
+def saved_query(params: Mapping[str, str]) -> str:
+    """The query string a saved search keeps for /jobs/ parameters: the ones that decide the matches, non-empty, in
+    one order, so the same search saved twice (or by two people) is the same string."""
+    kept = []
+    for name in SAVED_PARAMETERS:
+        value = (params.get(name) or "").strip()
+        if name == "remote" and value != "1":
+            continue
+        if value:
+            kept.append((name, value[:120]))
+    return urlencode(kept)
+
+
+def search_describe(parsed: ParsedSearch) -> str:
+    """A short name for a search, as a person would say it: "nurse jobs, Registered Nurses, in Denver, CO"."""
+    search = parsed.search
+    parts = []
+    if search.text.strip():
+        parts.append(f"“{search.text.strip()}”")
+    if search.role:
+        parts.append(search.role.title)
+    elif search.category:
+        parts.append(search.category.name)
+    if search.place:
+        parts.append(f"in {search.place.label}")
+    if search.remote:
+        parts.append("remote")
+    if search.min_salary:
+        parts.append(f"from ${search.min_salary:,} a year")
+    return " ".join(parts) or "All jobs"

@@ -18,6 +18,7 @@ from accounts.models import Organisation
 from geo.resolve import Place, resolve
 from jobs.models import Posting, annualise, pay_problem
 from jobs.schemas import PostingFields
+from jobs.services.alerts import instant_alerts_after_commit
 from lib.markdown import plain_html, render_markdown
 from roles.models import Role
 from roles.search import role_named, suggested_role
@@ -189,6 +190,7 @@ def posting_upsert(
         ).first() or Posting(employer=organisation, external_id=feed.external_id)
     else:
         posting = Posting(employer=organisation)
+    was_published = posting.pk is not None and posting.status == Posting.Status.PUBLISHED
     posting.employer = organisation
     posting.title = fields.title.strip()
     posting.role = checked.role
@@ -222,6 +224,8 @@ def posting_upsert(
     posting.save()
     if publish and posting.status != Posting.Status.PUBLISHED:
         _publish(posting)
+    elif posting.status == Posting.Status.PUBLISHED and not was_published:
+        instant_alerts_after_commit()  # a feed's new posting
     versions.bump("platform")
     return posting
 
@@ -234,6 +238,7 @@ def _publish(posting: Posting) -> None:
         posting.expires_at = now + lifetime()
     posting.status = Posting.Status.PUBLISHED
     posting.save(update_fields=["status", "posted_at", "expires_at", "updated_at"])
+    instant_alerts_after_commit()
 
 
 @transaction.atomic
