@@ -1,8 +1,8 @@
 """Posting search, shared by /jobs/ and GET /api/v1/jobs: full text, filters, sort."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.db import connection
@@ -122,18 +122,44 @@ def int_parameter(raw: str | None, *, low: int, high: int) -> int | None:
     return value if low <= value <= high else None
 
 
-def search_parse(params: Mapping[str, str]) -> ParsedSearch:
+class SearchLookups:
+    """The rows a query string names (a role, a category, a place), looked up once each: one alert run reads
+    thousands of saved searches, most naming the same few."""
+
+    def __init__(self) -> None:
+        self._roles: dict[str, Role | None] = {}
+        self._categories: dict[str, Category | None] = {}
+        self._places: dict[str, Resolution] = {}
+
+    def role(self, text: str) -> Role | None:
+        if text not in self._roles:
+            self._roles[text] = Role.objects.filter(slug=text).first() or role_for_code(text)
+        return self._roles[text]
+
+    def category(self, slug: str) -> Category | None:
+        if slug not in self._categories:
+            self._categories[slug] = Category.objects.filter(slug=slug).first()
+        return self._categories[slug]
+
+    def place(self, text: str) -> Resolution:
+        if text not in self._places:
+            self._places[text] = resolve(text)
+        return self._places[text]
+
+
+def search_parse(params: Mapping[str, str], lookups: SearchLookups | None = None) -> ParsedSearch:
     """The search a /jobs/ query string asks for. The page, saved searches, their alerts and feeds all read a
     query string here, so each shows the postings the page shows for it."""
+    lookups = lookups or SearchLookups()
     notes: list[str] = []
     role_text = params.get("role", "")[:120]
-    role = (Role.objects.filter(slug=role_text).first() or role_for_code(role_text)) if role_text else None
+    role = lookups.role(role_text) if role_text else None
     if role_text and role is None:
         notes.append("That role does not exist; showing all roles.")
-    category = Category.objects.filter(slug=params.get("category", "")).first() if params.get("category") else None
+    category = lookups.category(params.get("category", "")) if params.get("category") else None
     place, unplaced = None, None
     if params.get("location", "").strip():
-        resolution = resolve(params["location"])
+        resolution = lookups.place(params["location"])
         place = resolution.place
         if place is None:
             unplaced = resolution
@@ -149,6 +175,42 @@ def search_parse(params: Mapping[str, str]) -> ParsedSearch:
         include_expired=params.get("expired") == "1",
     )
     return ParsedSearch(search=search, notes=notes, unplaced=unplaced)
+
+
+@dataclass
+class InMemory:
+    """What `search_admits` needs besides the postings: the postings each text matches (`fulltext`, asked of the
+    database once per distinct text), the roles of each occupation and of each category (small tables, read once)."""
+
+    text_matches: Callable[[str], set[int]]
+    occupation_roles: Mapping[str, set[int]]
+    category_roles: Mapping[int, set[int]]
+
+
+def search_admits(search: JobSearch, posting: Posting, known: InMemory, now: datetime) -> bool:
+    """Whether an open posting already in memory passes `search`'s filters: the filters of `search_pages`, one by
+    one, for an alert run matching thousands of searches against a day's new postings without a query each
+    (jobs.alerts). jobs/tests/test_alerts.py checks that both find the same postings for every kind of filter."""
+    if search.text.strip() and fulltext.words(search.text) and posting.pk not in known.text_matches(search.text):
+        return False
+    if search.role and posting.role_id not in known.occupation_roles.get(search.role.occupation_id, set()):
+        return False
+    if search.category and posting.role_id not in known.category_roles.get(search.category.pk, set()):
+        return False
+    if search.place and posting.area_id != search.place.area.pk:
+        return False
+    if search.remote and posting.arrangement != Posting.Arrangement.REMOTE:
+        return False
+    if search.min_salary and not _pays_at_least(posting, search.min_salary):
+        return False
+    return not search.days or (posting.posted_at is not None and posting.posted_at >= now - timedelta(days=search.days))
+
+
+def _pays_at_least(posting: Posting, minimum: int) -> bool:
+    # As search_pages: the top of the range, or its only end when there is no top.
+    if posting.annual_max is not None:
+        return posting.annual_max >= minimum
+    return posting.annual_min is not None and posting.annual_min >= minimum
 
 
 def saved_query(params: Mapping[str, str]) -> str:

@@ -212,14 +212,7 @@ def posting_upsert(
     if posting.pk is None and acting_user is not None:
         posting.created_by = acting_user
     if feed is not None:
-        now = timezone.now()
-        posting.source = feed.source
-        posting.posted_at = feed.posted_at or now
-        posting.expires_at = feed.expires_at or posting.posted_at + lifetime()
-        posting.status = Posting.Status.EXPIRED if posting.expires_at <= now else Posting.Status.PUBLISHED
-        if feed.board_id is not None:
-            posting.board_id = feed.board_id
-            posting.fetched_at, posting.board_updated_at = feed.fetched_at, feed.board_updated_at
+        _feed_dates(posting, feed)
     posting.search_text = posting.search_document()
     posting.save()
     if publish and posting.status != Posting.Status.PUBLISHED:
@@ -228,6 +221,18 @@ def posting_upsert(
         instant_alerts_after_commit()  # a feed's new posting
     versions.bump("platform")
     return posting
+
+
+def _feed_dates(posting: Posting, feed: FeedEntry) -> None:
+    """A feed's posting is published or expired by its own dates, and says where it came from."""
+    now = timezone.now()
+    posting.source = feed.source
+    posting.posted_at = feed.posted_at or now
+    posting.expires_at = feed.expires_at or posting.posted_at + lifetime()
+    posting.status = Posting.Status.EXPIRED if posting.expires_at <= now else Posting.Status.PUBLISHED
+    if feed.board_id is not None:
+        posting.board_id = feed.board_id
+        posting.fetched_at, posting.board_updated_at = feed.fetched_at, feed.board_updated_at
 
 
 def _publish(posting: Posting) -> None:

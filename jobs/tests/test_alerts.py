@@ -101,6 +101,11 @@ def test_a_saved_search_mails_exactly_what_the_jobs_page_shows(acme, cara):
         "q=engineer&min_salary=90000",
         "category=healthcare",
         "",
+        "days=1",
+        "q=%21%21%21",  # no words: every posting, as on the page
+        "role=29-1141",  # a role by its occupation's code
+        "min_salary=90000&location=Austin%2C+TX",
+        "q=nurs&remote=1",
     ]
     for query in queries:
         assert save(client, query).status_code == 302
