@@ -133,6 +133,9 @@ def matches_by_query(queries: Iterable[str], since: datetime) -> dict[str, list[
             candidates = by_area.get(search.place.area.pk, [])
         else:
             candidates = postings
+        if fulltext.words(search.text):  # few postings match a text: look at those only
+            text_ids = known.text_matches(search.text)
+            candidates = [p for p in candidates if p.pk in text_ids]
         found[query] = [p.pk for p in candidates if search_admits(search, p, known, now)]
     return found
 
@@ -149,14 +152,17 @@ def _in_memory(window: QuerySet[Posting]) -> InMemory:
     for pk, occupation, category in Role.objects.values_list("pk", "occupation_id", "category_id"):
         occupation_roles[occupation].add(pk)
         category_roles[category].add(pk)
-    texts: dict[tuple[str, ...], set[int]] = {}
+    by_words: dict[tuple[str, ...], set[int]] = {}
+    by_text: dict[str, set[int]] = {}  # asked once per posting: the text as written, then its words
 
     def text_matches(text: str) -> set[int]:
-        key = tuple(fulltext.words(text))
-        if key not in texts:
-            matching = fulltext.search(window, text)
-            texts[key] = set(matching.values_list("pk", flat=True)) if matching is not None else set()
-        return texts[key]
+        if text not in by_text:
+            key = tuple(fulltext.words(text))
+            if key not in by_words:
+                matching = fulltext.search(window, text)
+                by_words[key] = set(matching.values_list("pk", flat=True)) if matching is not None else set()
+            by_text[text] = by_words[key]
+        return by_text[text]
 
     return InMemory(text_matches=text_matches, occupation_roles=occupation_roles, category_roles=category_roles)
 

@@ -21,6 +21,7 @@ from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_q.tasks import async_task  # type: ignore[import-untyped]
 
 from jobs import alerts
 from jobs.models import AlertDelivery, Candidate, Posting, SavedSearch
@@ -344,8 +345,6 @@ def _alert(sub: Subscription, fresh: list[int], listed: dict[int, alerts.Listed]
 
 
 def _queue_instant() -> None:
-    from django_q.tasks import async_task  # type: ignore[import-untyped]
-
     async_task("jobs.tasks.job_alerts_instant")
 
 
