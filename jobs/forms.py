@@ -85,7 +85,7 @@ class CandidateForm(forms.Form):
     job_alerts = forms.BooleanField(
         required=False,
         initial=True,
-        label="Email me new postings for these roles and place, daily, while I am open to work",
+        label="Email me new postings for these roles and place, daily (only while open to work)",
     )
 
     def clean_desired_roles(self) -> list[Role]:

@@ -281,19 +281,24 @@ def _send_batch(batch: list[Subscription], listed: dict[int, alerts.Listed], now
         report.emails += len(messages)
 
 
+RECORD_CHUNK = 200  # rows an INSERT writes (800 parameters: within any SQLite's limit)
+
+
 def _record(deliveries: list[tuple[int, int, int | None]], now: datetime) -> None:
-    """Insert the deliveries (user, posting, saved search) in one statement run for each row. Not bulk_create: a
-    run records hundreds of thousands (bench/alerts.py: 370,000), and building a model for each took most of the
-    run. The unique constraint still refuses a posting recorded for the person already (another run's)."""
-    if not deliveries:
-        return
-    meta, quote = AlertDelivery._meta, connection.ops.quote_name
+    """Insert the deliveries (user, posting, saved search), RECORD_CHUNK rows a statement. Not bulk_create: a run
+    records hundreds of thousands (bench/alerts.py: 370,000), and building a model for each took most of the run;
+    nor one statement a row (executemany: on PostgreSQL the whole run took 57 s instead of 51 s). The unique
+    constraint still refuses a posting recorded for the person already (by another run)."""
+    quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in ("user_id", "posting_id", "saved_search_id", "sent_at"))
     sent_at = connection.ops.adapt_datetimefield_value(now)
-    # Constant SQL (the model's columns); the values travel as parameters.
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s)"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(*row, sent_at) for row in deliveries])
+        for start in range(0, len(deliveries), RECORD_CHUNK):
+            chunk = deliveries[start : start + RECORD_CHUNK]
+            rows = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            # Constant SQL but for the number of rows (the model's columns); the values travel as parameters.
+            sql = f"INSERT INTO {quote(AlertDelivery._meta.db_table)} ({columns}) VALUES {rows}"
+            cursor.execute(sql, [value for row in chunk for value in (*row, sent_at)])
 
 
 def _markers(subscribed: list[Subscription], *, now: datetime) -> None:
