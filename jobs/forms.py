@@ -82,6 +82,11 @@ class CandidateForm(forms.Form):
     )
     location = forms.CharField(max_length=200, required=False, help_text="Where you want to work.")
     open_to_work = forms.BooleanField(required=False, label="I am open to work")
+    job_alerts = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Email me new postings for these roles and place, daily (only while open to work)",
+    )
 
     def clean_desired_roles(self) -> list[Role]:
         names = [name.strip() for name in self.cleaned_data.get("desired_roles", "").split(",") if name.strip()]
@@ -110,4 +115,5 @@ class CandidateForm(forms.Form):
             "desired_roles": ", ".join(role.title for role in candidate.desired_roles.all()),
             "location": candidate.location_label or candidate.location_text,
             "open_to_work": candidate.open_to_work,
+            "job_alerts": candidate.job_alerts,
         }

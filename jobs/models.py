@@ -192,6 +192,12 @@ class Candidate(models.Model):
     location_label = models.CharField(max_length=200, blank=True)
     area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="candidates")
     open_to_work = models.BooleanField(default=False)
+    # While open to work, a daily email of new postings for the desired roles in the place (jobs.services.alerts),
+    # unless switched off here or by the email's unsubscribe link.
+    job_alerts = models.BooleanField(default=True, help_text="Emails new postings for the desired roles, daily.")
+    alerts_checked_until = models.DateTimeField(
+        null=True, blank=True, help_text="New postings before this were looked at."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -288,3 +294,49 @@ class JobBoard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.token or self.url} for {self.organisation}"
+
+
+class SavedSearch(models.Model):
+    """A /jobs/ search someone saved (`query`, as `jobs.search.saved_query` keeps it), with the alerts it sends: new
+    matches by email daily or as they are published, and an Atom feed. `checked_until`: postings live on the site
+    before this were looked at for it already (`jobs.services.alerts`); each one mailed is an `AlertDelivery`."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Daily digest"
+        INSTANT = "instant", "As soon as they are published"
+        OFF = "off", "No email"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    name = models.CharField(max_length=120)
+    query = models.CharField(max_length=1000, blank=True, help_text="The /jobs/ query string, as saved_query keeps it.")
+    frequency = models.CharField(max_length=7, choices=Frequency.choices, default=Frequency.DAILY)
+    created_at = models.DateTimeField(default=timezone.now)
+    checked_until = models.DateTimeField(default=timezone.now, help_text="New postings before this were looked at.")
+    last_sent_at = models.DateTimeField(null=True, blank=True, help_text="When its last email went.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "query"], name="saved_search_once_per_owner")]
+        indexes = [models.Index(fields=["frequency", "checked_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.owner})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("jobs:list") + (f"?{self.query}" if self.query else "")
+
+
+class AlertDelivery(models.Model):
+    """A posting mailed to someone in an alert: a posting goes to a person at most once, whichever of their saved
+    searches (or their open-to-work digest, `saved_search` empty) found it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="+")
+    saved_search = models.ForeignKey(SavedSearch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "posting"], name="alert_posting_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id} to {self.user_id}"

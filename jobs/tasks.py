@@ -8,8 +8,8 @@ from datetime import time
 
 from jobs.boards.client import BoardFetchError
 from jobs.imports import postings as feeds
-from jobs.models import JobBoard
-from jobs.services import boards, feed_imports, idempotency, postings
+from jobs.models import JobBoard, SavedSearch
+from jobs.services import alerts, boards, feed_imports, idempotency, postings
 from lib.db import refresh_statistics
 from lib.schedules import Recurring
 from sources.parsing import DataFileError
@@ -75,9 +75,21 @@ def boards_refresh() -> str:
     return f"{refreshed} job boards refreshed, {len(failed)} could not be read ({', '.join(failed) or 'none'})"
 
 
+def job_alerts_daily() -> str:
+    """The daily email of new matches for saved searches and open-to-work candidates (jobs.services.alerts)."""
+    return str(alerts.alerts_send(frequency=SavedSearch.Frequency.DAILY))
+
+
+def job_alerts_instant() -> str:
+    """Instant alerts: queued when a posting is published, and every few minutes in case a request was lost."""
+    return str(alerts.alerts_send(frequency=SavedSearch.Frequency.INSTANT))
+
+
 SCHEDULES = (
     Recurring("postings: expire past their date", "jobs.tasks.postings_expire_daily", at=time(3, 0)),
     Recurring("api: forget Idempotency-Keys older than a day", "jobs.tasks.idempotency_keys_purge", at=time(3, 20)),
     Recurring("feed imports: resume stalled", "jobs.tasks.feed_imports_resume", minutes=5),
     Recurring("job boards: read every active board again", "jobs.tasks.boards_refresh", minutes=360),
+    Recurring("job alerts: daily email of new matches", "jobs.tasks.job_alerts_daily", at=time(13, 0)),
+    Recurring("job alerts: instant, any not yet sent", "jobs.tasks.job_alerts_instant", minutes=10),
 )

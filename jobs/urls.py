@@ -1,11 +1,12 @@
 from django.urls import path
 
-from jobs import views
+from jobs import alert_views, views
 
 app_name = "jobs"
 
 urlpatterns = [
     path("", views.listing, name="list"),
+    path("save-search/", alert_views.search_save, name="search_save"),
     path("<int:pk>/<slug:slug>/", views.detail, name="detail"),
     path("employers/<slug:slug>/", views.employer_detail, name="employer"),
     path("manage/", views.manage, name="manage"),

@@ -20,13 +20,12 @@ from jobs.forms import CandidateForm, EmployerForm, PostingForm
 from jobs.models import Candidate, Posting
 from jobs.pagination import InvalidCursor, page_of
 from jobs.pay import pay_comparisons
-from jobs.search import JobSearch, search_pages
+from jobs.search import int_parameter, saved_query, search_pages, search_parse
 from jobs.services.candidates import candidate_save
 from jobs.services.organisations import organisation_profile_update
 from jobs.services.postings import PostingInvalid, posting_close, posting_publish, posting_renew, posting_upsert
 from lib.site import absolute_url
-from roles.models import Category, Role
-from roles.services import role_for_code
+from roles.models import Category
 
 PAGE_SIZE = 20
 
@@ -45,14 +44,6 @@ def _managed(user: User | AnonymousUser) -> QuerySet[Posting]:
     return Posting.objects.managed_by(organisation=organisation_of(user), editor=is_editor(user))
 
 
-def _int(raw: str | None, *, low: int, high: int) -> int | None:
-    try:
-        value = int(raw or "")
-    except ValueError:
-        return None
-    return value if low <= value <= high else None
-
-
 def place_links(place: Place | None) -> dict[str, str]:
     """What links add to keep the place: "?location=..." for a bare link, "&location=..." after other parameters."""
     if place is None:
@@ -65,40 +56,17 @@ def place_links(place: Place | None) -> dict[str, str]:
 def listing(request: HttpRequest) -> HttpResponse:
     """Search and filter postings; every filter is a plain GET parameter, so it works without JavaScript."""
     params = request.GET
-    notes: list[str] = []
-    role_text = params.get("role", "")[:120]
-    role = (Role.objects.filter(slug=role_text).first() or role_for_code(role_text)) if role_text else None
-    if params.get("role") and role is None:
-        notes.append("That role does not exist; showing all roles.")
-    category = Category.objects.filter(slug=params.get("category", "")).first() if params.get("category") else None
-    place = None
-    unplaced = None  # a place that did not resolve: its choices or suggestions are shown, and no postings
-    if params.get("location", "").strip():
-        resolution = resolve(params["location"])
-        place = resolution.place
-        if place is None:
-            unplaced = resolution
-    include_expired = params.get("expired") == "1"
-    postings, in_order, search_notes = search_pages(
-        JobSearch(
-            text=params.get("q", "")[:100],
-            role=role,
-            category=category,
-            place=place,
-            remote=params.get("remote") == "1",
-            min_salary=_int(params.get("min_salary"), low=0, high=10_000_000),
-            days=_int(params.get("days"), low=1, high=3650),
-            sort=params.get("sort", "newest"),
-            include_expired=include_expired,
-        )
-    )
-    notes += search_notes
+    parsed = search_parse(params)
+    role, place, unplaced = parsed.search.role, parsed.search.place, parsed.unplaced
+    include_expired = parsed.search.include_expired
+    postings, in_order, search_notes = search_pages(parsed.search)
+    notes = parsed.notes + search_notes
     if unplaced is not None:
         postings = in_order = postings.none()  # never every posting for a place we could not find
     # Capped count and keyset pages (jobs.pagination): "Next" carries a cursor; `page=N` links still work.
     status = 200
     try:
-        number = _int(params.get("page"), low=1, high=10_000)
+        number = int_parameter(params.get("page"), low=1, high=10_000)
         page = page_of(
             postings, page_size=PAGE_SIZE, cursor=params.get("cursor"), number=number, clamp=True, in_order=in_order
         )
@@ -126,6 +94,7 @@ def listing(request: HttpRequest) -> HttpResponse:
         "query_string": query_without_page.urlencode(),
         "query_without_place": query_without_place.urlencode(),
         "include_expired": include_expired,
+        "saved_query": saved_query(params),
     }
     return render(request, "jobs/list.html", context, status=status)
 

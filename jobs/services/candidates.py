@@ -17,6 +17,7 @@ def candidate_save(*, user: User, data: dict[str, Any]) -> Candidate:
     candidate.location_label = place.label if place else ""
     candidate.area = place.area if place else None
     candidate.open_to_work = bool(data.get("open_to_work"))
+    candidate.job_alerts = bool(data.get("job_alerts", candidate.job_alerts))
     candidate.save()
     candidate.desired_roles.set(data.get("desired_roles", []))
     versions.bump("platform")

@@ -18,6 +18,7 @@ from accounts.models import Organisation
 from geo.resolve import Place, resolve
 from jobs.models import Posting, annualise, pay_problem
 from jobs.schemas import PostingFields
+from jobs.services.alerts import instant_alerts_after_commit
 from lib.markdown import plain_html, render_markdown
 from roles.models import Role
 from roles.search import role_named, suggested_role
@@ -189,6 +190,7 @@ def posting_upsert(
         ).first() or Posting(employer=organisation, external_id=feed.external_id)
     else:
         posting = Posting(employer=organisation)
+    was_published = posting.pk is not None and posting.status == Posting.Status.PUBLISHED
     posting.employer = organisation
     posting.title = fields.title.strip()
     posting.role = checked.role
@@ -210,20 +212,27 @@ def posting_upsert(
     if posting.pk is None and acting_user is not None:
         posting.created_by = acting_user
     if feed is not None:
-        now = timezone.now()
-        posting.source = feed.source
-        posting.posted_at = feed.posted_at or now
-        posting.expires_at = feed.expires_at or posting.posted_at + lifetime()
-        posting.status = Posting.Status.EXPIRED if posting.expires_at <= now else Posting.Status.PUBLISHED
-        if feed.board_id is not None:
-            posting.board_id = feed.board_id
-            posting.fetched_at, posting.board_updated_at = feed.fetched_at, feed.board_updated_at
+        _feed_dates(posting, feed)
     posting.search_text = posting.search_document()
     posting.save()
     if publish and posting.status != Posting.Status.PUBLISHED:
         _publish(posting)
+    elif posting.status == Posting.Status.PUBLISHED and not was_published:
+        instant_alerts_after_commit()  # a feed's new posting
     versions.bump("platform")
     return posting
+
+
+def _feed_dates(posting: Posting, feed: FeedEntry) -> None:
+    """A feed's posting is published or expired by its own dates, and says where it came from."""
+    now = timezone.now()
+    posting.source = feed.source
+    posting.posted_at = feed.posted_at or now
+    posting.expires_at = feed.expires_at or posting.posted_at + lifetime()
+    posting.status = Posting.Status.EXPIRED if posting.expires_at <= now else Posting.Status.PUBLISHED
+    if feed.board_id is not None:
+        posting.board_id = feed.board_id
+        posting.fetched_at, posting.board_updated_at = feed.fetched_at, feed.board_updated_at
 
 
 def _publish(posting: Posting) -> None:
@@ -234,6 +243,7 @@ def _publish(posting: Posting) -> None:
         posting.expires_at = now + lifetime()
     posting.status = Posting.Status.PUBLISHED
     posting.save(update_fields=["status", "posted_at", "expires_at", "updated_at"])
+    instant_alerts_after_commit()
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """Chromium: an employer signs up and posts a job that search finds with its pay comparison; a candidate says
-they are open to work and the role page's supply count changes. Skipped like roles/tests/test_browser.py."""
+they are open to work and the role page's supply count changes; another saves a search and unsubscribes from it.
+Skipped like roles/tests/test_browser.py."""
 
 import re
 
@@ -7,7 +8,8 @@ import pytest
 from django.core import mail
 
 from accounts.testing import PASSWORD
-from jobs.models import Posting
+from jobs import alerts
+from jobs.models import Posting, SavedSearch
 from jobs.tests.conftest import oews_row
 from roles.tests.test_browser import ARTIFACTS, AXE, browser, page, server  # noqa: F401 (fixtures)
 
@@ -44,7 +46,11 @@ def serious_violations(page) -> list:  # noqa: F811
 
 def test_employer_posts_and_candidate_opens_to_work(server, browser, snapshot_dir):  # noqa: F811
     """One test, because the database is emptied after each committing test."""
-    for scenario in (employer_posts_a_job_and_finds_it_with_its_pay_comparison, candidate_opens_to_work):
+    for scenario in (
+        employer_posts_a_job_and_finds_it_with_its_pay_comparison,
+        candidate_opens_to_work,
+        candidate_saves_a_search_and_unsubscribes,
+    ):
         context = browser.new_context(viewport={"width": 1200, "height": 900}, bypass_csp=True)  # axe is inline
         scenario(server, context.new_page(), snapshot_dir)
         context.close()
@@ -116,3 +122,26 @@ def candidate_opens_to_work(server, page, snapshot_dir):  # noqa: F811
     page.goto(f"{server}/roles/back-end-developer/?location=Austin%2C+TX")
     assert int(page.locator('[data-count="candidates"]').inner_text()) == before + 1
     assert int(page.locator('[data-count="local-candidates"]').inner_text()) == 1
+
+
+def candidate_saves_a_search_and_unsubscribes(server, page, snapshot_dir):  # noqa: F811
+    """Issue 21, item 2: a new candidate saves a /jobs/ search, changes its emails in their account, then opens an
+    alert's unsubscribe link."""
+    sign_up(page, server, "cleo")
+    page.goto(f"{server}/jobs/?q=nurse&location=Denver%2C+CO")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Save this search").click()
+    page.wait_for_url(f"{server}/accounts/saved-searches/")
+    assert "Saved: “nurse” in Denver, CO." in page.locator("main").inner_text()
+    assert serious_violations(page) == []
+    page.get_by_label("Email").select_option("instant")
+    page.get_by_role("button", name="Save changes to “nurse” in Denver, CO").click()
+    assert "as soon as they are published" in page.locator("main").inner_text()
+    saved = SavedSearch.objects.get(owner__username="cleo")
+    assert saved.frequency == "instant"
+    page.goto(f"{server}/accounts/saved-searches/unsubscribe/{alerts.unsubscribe_token(saved_search_id=saved.pk)}/")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Unsubscribe").click()
+    assert "you will get no more emails for your saved search" in page.locator("main").inner_text()
+    assert serious_violations(page) == []
+    assert SavedSearch.objects.get(pk=saved.pk).frequency == "off"
