@@ -68,7 +68,7 @@ def test_an_import_or_publish_queues_the_worker_task_that_writes_the_files(clien
     assert derived._registry["release downloads"].build is downloads_rebuild  # run by every OEWS import and publish
     before = set(OrmQ.objects.values_list("pk", flat=True))
     downloads_rebuild()
-    queued = [task.task()["func"] for task in OrmQ.objects.exclude(pk__in=before)]
+    queued = [task.task["func"] for task in OrmQ.objects.exclude(pk__in=before)]
     assert queued == ["wages.tasks.release_downloads_write"]
     assert list(tmp_path.iterdir()) == []
     assert "oews-M2025-all-data.csv.gz" in release_downloads_write()
