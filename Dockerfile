@@ -33,7 +33,9 @@ COPY --chown=rolescope:rolescope . /app
 # Static files hashed and compressed once, at build (a throwaway key: nothing is signed here).
 RUN DEBUG=false SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
     python manage.py collectstatic --noinput -v0 \
-    && chown -R rolescope:rolescope /app/staticfiles
+    && chown -R rolescope:rolescope /app/staticfiles \
+    && install -d -o rolescope -g rolescope /app/var/downloads
+# ^ owned by the app's user, so the `downloads` volume mounted there (compose.yaml) starts writable by it
 
 USER rolescope
 EXPOSE 8000

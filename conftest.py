@@ -48,6 +48,11 @@ def django_db_setup(request, django_db_setup, django_db_blocker):
     snapshot is kept, so a developer's second run skips the load; pass `--create-db` after changing an importer."""
     with django_db_blocker.unblock():
         call_command("load_snapshot", verbosity=0, if_needed=request.config.getoption("reuse_db"))
+        # Loading queued the worker's task that writes the whole-release files (wages.tasks); tests start with an
+        # empty queue (and write those files when they ask for them).
+        from django_q.models import OrmQ  # type: ignore[import-untyped]
+
+        OrmQ.objects.all().delete()
 
 
 @pytest.fixture

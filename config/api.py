@@ -1,5 +1,6 @@
 """The public REST API, v1: one NinjaAPI wiring each app's router, with problem+json errors."""
 
+import json
 import logging
 from typing import Any
 
@@ -16,6 +17,8 @@ from geo.api import areas_router
 from geo.api import router as geo_router
 from jobs.api import router as jobs_router
 from lib.api import ERRORS, field_message
+from lib.api_csv import csv_answer, link_header, wants_csv
+from lib.api_openapi import document_headers, document_parameter_examples
 from lib.outage import DETAIL, RETRY_AFTER_SECONDS, TITLE, unavailable_logged
 from lib.problems import PROBLEM_CONTENT_TYPE, ApiProblem, problem_response
 from roles.api import compare_router, occupations_router
@@ -58,7 +61,32 @@ class RolescopeAPI(NinjaAPI):
                 # address); writes do.
                 if method == "get":
                     operation["security"] = [{}, *operation.get("security", [])]
+        document_parameter_examples(schema)
+        document_headers(schema)
         return schema
+
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        """The answer as JSON, or as CSV where the endpoint offers it (lib.api_csv) and the caller asked for it; a
+        paged list's links in a Link header too."""
+        status = temporal_response.status_code if temporal_response else status
+        marked = getattr(request, "csv_rows", None)
+        if marked is not None and status == 200 and wants_csv(request, request.GET.get("format")):
+            schema, rows, filename = marked
+            rendered = json.loads(self.renderer.render(request, data, response_status=status))
+            response = csv_answer(rendered[rows], schema, filename)
+        else:
+            response = super().create_response(request, data, status=status, temporal_response=temporal_response)
+        link = link_header(data) if status == 200 else None
+        if link is not None:
+            response["Link"] = link
+        return response
 
 
 api = RolescopeAPI(
@@ -144,12 +172,14 @@ def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
     keyed = caller_key(request) is not None
     limit = quota.limit if quota else "a limited number of"
     wait = quota.reset_seconds if quota else 60
-    return problem_response(
+    response = problem_response(
         429,
         "Too many requests",
         f"This {'key' if keyed else 'address'} may make {limit} requests a minute. Try again in {wait} seconds"
         f"{'' if keyed else ', or use an API key for a higher limit'}.",
     )
+    response["Retry-After"] = str(wait)
+    return response
 
 
 @api.exception_handler(ApiProblem)

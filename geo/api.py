@@ -10,6 +10,7 @@ from geo.models import Area
 from geo.resolve import Outcome, resolve
 from geo.schemas import AreaOut
 from lib.api import ERRORS, PLACE_MAX_LENGTH, PLACE_PATTERN, TEXT_PATTERN, PagePagination, Problem
+from lib.api_csv import Format, csv_rows, format_field
 
 router = Router(tags=["locations"])
 
@@ -52,9 +53,11 @@ class AreaQuery(Schema):
         None, description="Words in the area's name, or the start of its code.", max_length=100, pattern=TEXT_PATTERN
     )
     type: Area.Kind | None = Field(None, description="Only areas of this kind.")
+    format: Format | None = format_field()
 
 
 @areas_router.get("", response={200: list[AreaOut], **ERRORS}, summary="OEWS areas", operation_id="list_areas")
+@csv_rows(AreaOut, filename="oews-areas.csv")
 @paginate(PagePagination, page_size=50, prepare=lambda areas: [AreaOut.of(area) for area in areas])
 def areas(request: HttpRequest, query: Query[AreaQuery]) -> QuerySet[Area]:
     """OEWS estimation areas by name or code."""

@@ -44,6 +44,7 @@ from lib.api import (
     Problem,
     field_message,
 )
+from lib.api_csv import Format, csv_rows, format_field
 from lib.problems import ApiProblem
 from lib.site import absolute_url
 from roles.lookup import category_or_problem, role_or_problem
@@ -73,6 +74,7 @@ class JobListQuery(Schema):
     days: int | None = Field(None, ge=1, le=3650, description="Posted within this many days.")
     sort: Literal["newest", "salary"] = "newest"
     include_expired: bool = Field(False, description="Also postings past their date.")
+    format: Format | None = format_field()
 
 
 def _jobs_out(postings: list[Posting]) -> list[JobOut]:
@@ -142,6 +144,7 @@ class JobPagination(PaginationBase):
     summary="Search job postings",
     operation_id="list_jobs",
 )
+@csv_rows(JobOut, filename="rolescope-jobs.csv")
 @paginate(JobPagination)
 def jobs(request: HttpRequest, query: Query[JobListQuery]) -> Found:
     """Open postings (and, with `include_expired`, past ones), newest first or by pay, each with how its pay

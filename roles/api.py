@@ -21,6 +21,7 @@ from lib.api import (
     PagePagination,
     Problem,
 )
+from lib.api_csv import Format, csv_answer, csv_rows, format_field, wants_csv
 from lib.api_http import JsonAnswer
 from lib.problems import ApiProblem
 from occupations.models import Occupation, OnetOccupation
@@ -32,7 +33,7 @@ from roles.lookup import category_or_problem, role_or_problem
 from roles.models import Role
 from roles.schemas import OccupationOut, RoleCardOut, RoleRef, RoleSummary, role_summary
 from roles.search import RoleHit, search_roles
-from wages.bulk import PREFIX_PATTERN, code_prefix, csv_text, wants_csv
+from wages.bulk import PREFIX_PATTERN, code_prefix
 from wages.queries import release_or_problem
 from wages.schemas import ReleaseOut, release_field
 
@@ -51,6 +52,7 @@ class RoleListQuery(Schema):
     category: str | None = Field(
         None, description="Category slug, e.g. technical.", max_length=50, pattern=SLUG_PATTERN
     )
+    format: Format | None = format_field()
 
 
 def _role_summaries(items: list[Role | RoleHit]) -> list[RoleSummary]:
@@ -72,6 +74,7 @@ def _role_summaries(items: list[Role | RoleHit]) -> list[RoleSummary]:
     summary="Search and list roles",
     operation_id="list_roles",
 )
+@csv_rows(RoleSummary, filename="rolescope-roles.csv")
 @paginate(PagePagination, page_size=25, prepare=_role_summaries)
 def roles(request: HttpRequest, query: Query[RoleListQuery]) -> list[RoleHit] | QuerySet[Role]:
     """Roles A-Z, or the best matches for `q`; each with the SOC code of its figures."""
@@ -318,7 +321,7 @@ class OccupationListQuery(Schema):
     level: Literal["total", "major", "minor", "broad", "detailed"] | None = Field(
         None, description="Only occupations at this level of the hierarchy."
     )
-    format: Literal["json", "csv"] | None = Field(None, description="csv for a CSV file (also with Accept: text/csv).")
+    format: Format | None = format_field()
 
 
 class OccupationRow(Schema):
@@ -339,7 +342,6 @@ class OccupationListOut(Schema):
     response={200: OccupationListOut, **ERRORS},
     summary="SOC occupations",
     operation_id="list_occupations",
-    openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},  # beside the JSON
 )
 def occupations(request: HttpRequest, query: Query[OccupationListQuery]) -> HttpResponse:
     """The SOC hierarchy in code order (every level, each with its parent), with the O*NET-SOC codes of each
@@ -358,11 +360,7 @@ def occupations(request: HttpRequest, query: Query[OccupationListQuery]) -> Http
         for code, title, level, parent in found.order_by("code").values_list("code", "title", "level", "parent_id")
     ]
     if wants_csv(request, query.format):
-        flat = [row | {"onet_codes": " ".join(row["onet_codes"])} for row in rows]
-        header = ["code", "title", "level", "parent", "onet_codes"]
-        response = HttpResponse(csv_text(flat, header), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="soc-occupations.csv"'
-        return response
+        return csv_answer(rows, OccupationRow, "soc-occupations.csv")
     answer = OccupationListOut(count=len(rows), results=[OccupationRow(**row) for row in rows])  # type: ignore[arg-type]
     return JsonAnswer.of(answer.model_dump_json().encode()).response()
 

@@ -7,6 +7,7 @@ asks for a choice or a correction: the other places are answered all the same.""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from geo.models import NATIONAL, Area
@@ -14,10 +15,10 @@ from geo.resolve import Outcome, Resolution, gazetteer, resolve
 from lib.problems import ApiProblem
 from market.difficulty import MarketEstimate, local_markets
 from market.platform import platform_counts, platform_market
-from roles.card import occupation_profile, role_by_slug
+from roles.card import role_by_slug
 from roles.lookup import role_or_problem
 from roles.models import Role
-from roles.profiles import OccupationProfile
+from roles.profiles import NationalFigures, national_figures_read
 from roles.search import search_roles
 from wages.models import Figure, Release
 from wages.queries import Located, located_estimates, release_or_problem
@@ -44,13 +45,13 @@ class Column:
     query: str
     resolution: Resolution | None  # None: the nation
 
-    @property
+    @cached_property
     def area(self) -> Area | None:
         if self.resolution is None:
             return gazetteer().areas[NATIONAL]
         return self.resolution.place.area if self.resolution.place else None
 
-    @property
+    @cached_property
     def label(self) -> str:
         if self.resolution is None:
             return "United States"
@@ -68,7 +69,8 @@ class Column:
 
 @dataclass
 class Cell:
-    """One role in one place: the estimate that answers (`located`), in the unit shown, against the nation."""
+    """One role in one place: the estimate that answers (`located`), in the unit shown, against the nation. Its
+    figures are worked out once each (the page, the chart and the downloads read them several times)."""
 
     role: Role
     column: Column
@@ -86,15 +88,15 @@ class Cell:
     def figure(self, key: str) -> Figure | None:
         return self.summary.figure(f"{self.prefix}_{key}") if self.summary else None
 
-    @property
+    @cached_property
     def figures(self) -> list[tuple[str, str, Figure | None]]:
         return [(key, label, self.figure(key)) for key, label in WAGE_KEYS]
 
-    @property
+    @cached_property
     def employment(self) -> Figure | None:
         return self.summary.employment if self.summary else None
 
-    @property
+    @cached_property
     def difference(self) -> Decimal | None:
         """Percent difference of this median from the national median, in the unit shown."""
         if self.summary is None or self.national is None:
@@ -105,19 +107,19 @@ class Cell:
             return None
         return ((Decimal(here) - Decimal(there)) * 100 / Decimal(there)).quantize(Decimal("0.1"))
 
-    @property
+    @cached_property
     def reliability(self) -> list[str]:
         """The reliability flags: relative standard errors above 10 percent."""
         return self.summary.less_reliable if self.summary else []
 
-    @property
+    @cached_property
     def notes(self) -> list[str]:
         """Every sentence the cell needs: where its figures come from, its unit, BLS's symbols."""
         notes = [self.located.note] if self.located.note else []
         notes += [self.unit_note] if self.unit_note else []
         return notes + (self.summary.notes if self.summary else [])
 
-    @property
+    @cached_property
     def area_name(self) -> str:
         return self.summary.area_name if self.summary else ""
 
@@ -171,7 +173,7 @@ def shown_unit(summary: WageSummary | None, asked: str) -> tuple[str, str]:
     return wanted, ""
 
 
-def _markets(profiles: dict[str, OccupationProfile], roles: list[Role], areas: list[Area]) -> dict[Any, Any]:
+def _markets(profiles: dict[str, NationalFigures], roles: list[Role], areas: list[Area]) -> dict[Any, Any]:
     """(role slug, area code) -> the market the role page shows for the area: rolescope's counts where they
     suffice, else the public estimate apportioned to the area (market.difficulty.local_markets, one query)."""
     public = local_markets([(profiles[role.slug].market, area) for role in roles for area in areas])
@@ -218,7 +220,8 @@ def compare(roles: list[Role], place_texts: list[str], *, year: int = 0, unit: s
     release = release_or_problem(year or None)
     columns = [Column(text, resolve(text)) for text in place_texts] or [Column("", None)]
     comparison = Comparison(release=release, roles=roles, columns=columns, unit=unit)
-    profiles = {role.slug: occupation_profile(role.occupation_id, year) for role in roles}
+    figures = national_figures_read([role.occupation_id for role in roles], release)
+    profiles = {role.slug: figures[role.occupation_id] for role in roles}
     codes = {
         slug: profile.national.estimate.occupation_id
         for slug, profile in profiles.items()

@@ -165,6 +165,29 @@ def profile_row_read(soc: str, year: int = 0, role_id: int | None = None) -> Pro
     return ProfileRow(_profile_of(payload, release), built_at)
 
 
+@dataclass(frozen=True)
+class NationalFigures:
+    """The part of a profile that a comparison of roles across places reads: the national wages and market."""
+
+    national: WageSummary | None
+    market: MarketEstimate
+
+
+def national_figures_read(socs: list[str], release: Release) -> dict[str, NationalFigures]:
+    """The national wages and market of each occupation's stored profile for `release`, in one query that decodes
+    only those two parts of each payload (a whole profile is about ten times larger); a profile not stored yet is
+    built and stored (`profile_read`)."""
+    rows = RoleProfile.objects.filter(occupation_id__in=set(socs), release_id=release.year)
+    found = {}
+    for soc, national, market in rows.values_list("occupation_id", "payload__national", "payload__market"):
+        estimate = _estimate_of(national, release) if national else None
+        found[soc] = NationalFigures(WageSummary(estimate, release) if estimate else None, _market_of(market))
+    for soc in set(socs) - set(found):
+        profile = profile_read(soc, release.year)
+        found[soc] = NationalFigures(profile.national, profile.market)
+    return found
+
+
 def profiles_of_release(release: Release) -> Iterator[tuple[str, OccupationProfile, datetime]]:
     """(occupation code, profile, built at) of every profile stored for `release` (one query)."""
     rows = RoleProfile.objects.filter(release=release).values_list("occupation_id", "payload", "built_at")

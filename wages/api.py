@@ -15,6 +15,7 @@ from lib.api import (
     PLACE_PATTERN,
     Problem,
 )
+from lib.api_csv import Format, csv_rows, format_field
 from lib.api_http import JsonAnswer
 from lib.problems import ApiProblem
 from occupations.models import Occupation
@@ -76,7 +77,6 @@ def area_for(code: str | None, location: str | None) -> Area:
     response={200: WageOut | WageListOut, 409: Problem, **PLACE_ANSWERS, **ERRORS},
     summary="OEWS estimate, or a list of estimates",
     operation_id="get_wages",
-    openapi_extra={"responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}},  # beside the JSON
 )
 def wages(request: HttpRequest, query: Query[WageQuery]) -> HttpResponse:
     """The full OEWS estimate for an occupation in an area, or for a place: a place falls back, as the role page
@@ -134,9 +134,15 @@ class ReleasesOut(Schema):
 releases_router = Router(tags=["releases"])
 
 
+class ReleasesQuery(Schema):
+    format: Format | None = format_field()
+
+
 @releases_router.get("", response={200: ReleasesOut, **ERRORS}, summary="Data releases", operation_id="list_releases")
-def releases(request: HttpRequest) -> ReleasesOut:
-    """The data releases loaded, with where each came from, which OEWS release is current and which are staged."""
+@csv_rows(ReleaseStatusOut, rows="oews", filename="oews-releases.csv")
+def releases(request: HttpRequest, query: Query[ReleasesQuery]) -> ReleasesOut:
+    """The data releases loaded, with where each came from, which OEWS release is current and which are staged. As
+    CSV: one row per OEWS release (`oews`)."""
     loaded = list(Release.objects.order_by("-year").prefetch_related("changes"))
     current = next((release.year for release in loaded if not release.staged), None)
     statuses = [ReleaseStatusOut.of_status(release, current) for release in loaded]

@@ -5,8 +5,6 @@ with a cursor, as JSON or CSV (`format=csv` or `Accept: text/csv`).
 The rows are read with one indexed query a page (the (release, area, occupation) index), as tuples, not model
 instances; area names come from the gazetteer in process memory and occupation titles from a memo."""
 
-import csv
-import io
 import json
 import re
 from decimal import Decimal
@@ -20,11 +18,12 @@ from pydantic import Field
 
 from geo.models import Area
 from geo.resolve import gazetteer
+from lib.api_csv import CSV_CONTENT_TYPE, Format, csv_text, format_field, wants_csv
 from occupations.models import Occupation
 from sources import versions
 from wages.models import ESTIMATE_FIELDS, Release, WageEstimate
 from wages.queries import release_or_problem
-from wages.schemas import ReleaseOut
+from wages.schemas import Percentiles, ReleaseOut
 
 MAX_ROWS = 1000
 CURSOR_PATTERN = r"^\d{7}_\d{2}-\d{4}$"
@@ -52,18 +51,7 @@ class ListFilters(Schema):
         None, description="List: the `next_cursor` of the previous page.", pattern=CURSOR_PATTERN
     )
     limit: int = Field(MAX_ROWS, ge=1, le=MAX_ROWS, description="List: rows a page, at most 1,000.")
-    format: Literal["json", "csv"] | None = Field(
-        None, description="csv for a CSV file (also with Accept: text/csv); json otherwise."
-    )
-
-
-class Percentiles(Schema):
-    p10: float | None
-    p25: float | None
-    median: float | None
-    p75: float | None
-    p90: float | None
-    mean: float | None
+    format: Format | None = format_field()
 
 
 class WageRowOut(Schema):
@@ -170,14 +158,6 @@ def _row(values: tuple[Any, ...], areas: dict[str, Area], titles: dict[str, str]
     }
 
 
-def wants_csv(request: HttpRequest, fmt: str | None) -> bool:
-    """format=csv, or no format and an Accept header that names text/csv before (or without) JSON."""
-    if fmt is not None:
-        return fmt == "csv"
-    accept = request.headers.get("Accept", "")
-    return "text/csv" in accept and "application/json" not in accept.split("text/csv")[0]
-
-
 def flat(row: dict[str, Any]) -> dict[str, Any]:
     """A row as CSV columns: the percentiles spread out with their unit, a symbol in place of its empty value."""
     out = {key: value for key, value in row.items() if not isinstance(value, dict)}
@@ -189,15 +169,6 @@ def flat(row: dict[str, Any]) -> dict[str, Any]:
         if column is not None:
             out[column] = symbol
     return out
-
-
-def csv_text(rows: list[dict[str, Any]], header: list[str] | None = None) -> str:
-    buffer = io.StringIO()
-    if rows or header:
-        writer = csv.DictWriter(buffer, fieldnames=header or list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
-    return buffer.getvalue()
 
 
 def wage_list(request: HttpRequest, filters: Any, area: str | None, year: int) -> HttpResponse:
@@ -216,7 +187,7 @@ def wage_list(request: HttpRequest, filters: Any, area: str | None, year: int) -
         link = request.build_absolute_uri(f"{request.path}?{urlencode(list(query.lists()), doseq=True)}")
     if wants_csv(request, filters.format):
         header = None if rows else list(flat(_row(("", "", *[None] * len(ESTIMATE_FIELDS), False, False, {}), {}, {})))
-        response = HttpResponse(csv_text([flat(row) for row in rows], header), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(csv_text([flat(row) for row in rows], header), content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="oews-{release.year}-wages.csv"'
     else:
         body = {

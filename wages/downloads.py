@@ -2,17 +2,17 @@
 ... ANNUAL, HOURLY), BLS's special values ("#", "*", "**", "~") in their cells as BLS writes them: what an integrator
 mirrors in one call (`GET /api/v1/releases/{year}/download`), with its SHA-256 in `/api/v1/releases`.
 
-The files are written once per change of the data they hold: after an OEWS import, a publish or a rollback commits
-(a builder registered with `sources.derived`, whose writes wait for the commit), into ROLESCOPE_DOWNLOAD_DIR, each
-written to a temporary name and renamed, so a reader never sees half a file. A file that is not there (data loaded
-another way, a new server with an empty directory) is written on first request, once; requests are served from it.
-The SHA-256 sits beside each file."""
+The files are written once per change of the data they hold, by the background worker: an OEWS import, a publish or
+a rollback queues `wages.tasks.release_downloads_write` in its transaction (a builder registered with
+`sources.derived`), and the worker writes into ROLESCOPE_DOWNLOAD_DIR, a folder every app server reads (one volume
+shared by the app servers and the worker in compose.yaml). Each file is written to a temporary name in that folder and
+renamed, so a reader never sees half a file. A file that is not there (no worker has run yet, data loaded another
+way) is written on first request, the same way; requests are served from it. The SHA-256 sits beside each file."""
 
 import csv
 import gzip
 import hashlib
 import io
-import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -20,14 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
 from geo.models import NATIONAL, Area
 from geo.resolve import gazetteer
+from lib.tasks import task_enqueue
 from occupations.models import Occupation
 from wages.models import ESTIMATE_FIELDS, Release, WageEstimate
-
-logger = logging.getLogger("rolescope.imports")
 
 HEADER = [
     "AREA", "AREA_TITLE", "AREA_TYPE", "PRIM_STATE", "NAICS", "NAICS_TITLE", "I_GROUP", "OWN_CODE", "OCC_CODE",
@@ -187,12 +185,8 @@ def sha256_of(release: Release) -> str:
 
 
 def downloads_rebuild() -> int:
-    """The `sources.derived` builder: after the transaction commits, write every loaded release's file again."""
-
-    def write_all() -> None:
-        for release in Release.objects.order_by("year"):
-            path, _ = write(release)
-            logger.info("release download written: %s", path)
-
-    transaction.on_commit(write_all)
+    """The `sources.derived` builder: queue the worker's task that writes every loaded release's file again
+    (`wages.tasks.release_downloads_write`), committed with the import, publish or rollback that changed them. Until
+    it has run, the previous file and its digest are served together."""
+    task_enqueue("wages.tasks.release_downloads_write")
     return 0

@@ -158,6 +158,10 @@ def test_compose_has_no_trust_auth_a_matching_pg_dump_bounded_logs_and_a_worker_
     worker = services["worker"]
     assert worker["healthcheck"]["test"] == ["CMD", "/app/deploy/entrypoint", "worker-alive"]
     assert "backups:/backups" in worker["volumes"] and "backups" in COMPOSE["volumes"]
+    # The whole-release downloads: written by the worker, served by every app server, from one shared volume.
+    shared = f"downloads:{app_env['ROLESCOPE_DOWNLOAD_DIR']}"
+    assert shared in worker["volumes"] and shared in services["app"]["volumes"] and "downloads" in COMPOSE["volumes"]
+    assert "install -d -o rolescope -g rolescope /app/var/downloads" in (ROOT / "Dockerfile").read_text()
     assert "resolve" in services["nginx"]["environment"]["ROLESCOPE_UPSTREAM"]
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {"secrets", ".env", ".env.*"} <= set(ignored)

@@ -15,22 +15,11 @@ from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Length
 from django.utils import timezone
-from django_q.tasks import async_task  # type: ignore[import-untyped]
 
 from accounts.models import Organisation
 from jobs.models import FeedImport
+from lib.tasks import task_enqueue
 from sources.models import ImportRun
-
-
-def task_enqueue(function: str, *args: Any) -> None:
-    """Queue `function(*args)` for a worker (django-q2). On the database queue the task is written in the caller's
-    transaction, so it exists if and only if the write that needs it is committed. On Redis it is sent once the
-    transaction has committed; one lost in between (or with a worker that died) is sent again by
-    `jobs.tasks.feed_imports_resume`."""
-    if settings.Q_CLUSTER.get("orm"):
-        async_task(function, *args)
-    else:
-        transaction.on_commit(lambda: async_task(function, *args), robust=True)
 
 
 class FeedImportsFull(Exception):

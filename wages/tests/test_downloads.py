@@ -54,3 +54,26 @@ def test_the_release_file_is_the_source_and_its_digest_is_listed(client, tmp_pat
 
 def test_a_release_not_loaded_is_a_404(client):
     assert client.get("/api/v1/releases/2031/download").status_code == 404
+
+
+def test_an_import_or_publish_queues_the_worker_task_that_writes_the_files(client, tmp_path):
+    """The process that imports (or publishes) writes no file: it queues the worker's task in its transaction, and the
+    worker writes every release's file into the folder the app servers serve from."""
+    from django_q.models import OrmQ  # type: ignore[import-untyped]
+
+    from sources import derived
+    from wages.downloads import downloads_rebuild
+    from wages.tasks import release_downloads_write
+
+    assert derived._registry["release downloads"].build is downloads_rebuild  # run by every OEWS import and publish
+    before = set(OrmQ.objects.values_list("pk", flat=True))
+    downloads_rebuild()
+    queued = [task.task["func"] for task in OrmQ.objects.exclude(pk__in=before)]
+    assert queued == ["wages.tasks.release_downloads_write"]
+    assert list(tmp_path.iterdir()) == []
+    assert "oews-M2025-all-data.csv.gz" in release_downloads_write()
+    written = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    listed = next(r for r in client.get("/api/v1/releases").json()["oews"] if r["year"] == 2025)
+    response = client.get("/api/v1/releases/2025/download")
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == listed["download_sha256"]
+    assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == written  # served, not written again
