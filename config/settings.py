@@ -239,6 +239,13 @@ BOARD_TIMEOUT_SECONDS = env_int("BOARD_TIMEOUT_SECONDS", 30)
 BOARD_RETRIES = env_int("BOARD_RETRIES", 3)
 USAJOBS_API_KEY = env_secret("USAJOBS_API_KEY")
 USAJOBS_USER_AGENT = env_str("USAJOBS_USER_AGENT")
+# Webhooks (jobs.webhooks): how long to wait for an organisation's endpoint, how many times a delivery is tried
+# (waiting WEBHOOK_BACKOFF_SECONDS, then twice as long after each failure), and whether an endpoint may be a private,
+# loopback or link-local address (never in production: it would let an organisation probe the servers' network).
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30)
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 # Sign-in, password reset and API key throttles (accounts.throttle): failed sign-ins per account and per address
 # in 15 minutes, reset requests per address and per email in 15 minutes, wrong API keys per address a minute.
 SIGNIN_ATTEMPTS_PER_15_MINUTES = env_int("SIGNIN_ATTEMPTS_PER_15_MINUTES", 10)

@@ -7,7 +7,7 @@ from django import forms
 
 from accounts.models import Organisation
 from geo.resolve import Place
-from jobs.models import Candidate, Posting
+from jobs.models import Candidate, Posting, WebhookEndpoint
 from jobs.schemas import MAX_PAY, PostingFields
 from jobs.services.postings import PostingInvalid, place_or_error, role_or_error, web_address
 from roles.models import Role
@@ -111,3 +111,29 @@ class CandidateForm(forms.Form):
             "location": candidate.location_label or candidate.location_text,
             "open_to_work": candidate.open_to_work,
         }
+
+
+class FeedUploadForm(forms.Form):
+    feed = forms.FileField(
+        label="Feed file",
+        help_text="A JSON array of postings or a CSV file with a header row, in the layouts docs/api.md describes.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,.csv,application/json,text/csv"}),
+    )
+
+    def content_type(self) -> str | None:
+        """The feed's type, from its name (browsers disagree on the type they send for a .csv file)."""
+        name = self.cleaned_data["feed"].name.lower()
+        return "application/json" if name.endswith(".json") else "text/csv" if name.endswith(".csv") else None
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.CharField(
+        max_length=500, label="Endpoint address", help_text="Where we send events: https://, a public address."
+    )
+    events = forms.MultipleChoiceField(
+        choices=WebhookEndpoint.Event.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Events to send",
+        help_text="None ticked: every event.",
+    )

@@ -9,7 +9,7 @@ from datetime import time
 from jobs.boards.client import BoardFetchError
 from jobs.imports import postings as feeds
 from jobs.models import JobBoard
-from jobs.services import boards, feed_imports, idempotency, postings
+from jobs.services import boards, feed_imports, idempotency, postings, webhooks
 from lib.db import refresh_statistics
 from lib.schedules import Recurring
 from sources.parsing import DataFileError
@@ -75,9 +75,23 @@ def boards_refresh() -> str:
     return f"{refreshed} job boards refreshed, {len(failed)} could not be read ({', '.join(failed) or 'none'})"
 
 
+def webhook_deliver(delivery_id: int) -> str:
+    """Send one webhook delivery if it is due (a task run twice sends it once); a failure is tried again later by
+    `webhooks_retry_due`, after its backoff, not by the broker."""
+    delivery = webhooks.delivery_attempt(delivery_id=delivery_id)
+    if delivery is None:
+        return f"webhook delivery {delivery_id}: not due"
+    return f"webhook delivery {delivery_id}: {delivery.status} (attempt {delivery.attempts})"
+
+
+def webhooks_retry_due() -> str:
+    return f"{len(webhooks.deliveries_due())} webhook deliveries sent again"
+
+
 SCHEDULES = (
     Recurring("postings: expire past their date", "jobs.tasks.postings_expire_daily", at=time(3, 0)),
     Recurring("api: forget Idempotency-Keys older than a day", "jobs.tasks.idempotency_keys_purge", at=time(3, 20)),
     Recurring("feed imports: resume stalled", "jobs.tasks.feed_imports_resume", minutes=5),
     Recurring("job boards: read every active board again", "jobs.tasks.boards_refresh", minutes=360),
+    Recurring("webhooks: send deliveries due again", "jobs.tasks.webhooks_retry_due", minutes=1),
 )

@@ -7,10 +7,17 @@ app_name = "jobs"
 urlpatterns = [
     path("", views.listing, name="list"),
     path("<int:pk>/<slug:slug>/", views.detail, name="detail"),
+    path("<int:pk>/apply", views.apply, name="apply"),
+    path("pay-check", views.pay_check, name="pay-check"),
     path("employers/<slug:slug>/", views.employer_detail, name="employer"),
     path("manage/", views.manage, name="manage"),
     path("manage/new/", views.posting_edit, name="new"),
     path("manage/<int:pk>/edit/", views.posting_edit, name="edit"),
     path("manage/<int:pk>/<slug:action>/", views.posting_action, name="action"),
     path("manage/organisation/", views.employer_edit, name="employer_edit"),
+    path("manage/imports/", views.feed_imports, name="imports"),
+    path("manage/imports/<int:pk>/", views.feed_import_detail, name="import"),
+    path("manage/webhooks/", views.webhooks, name="webhooks"),
+    path("manage/webhooks/<int:pk>/", views.webhook_detail, name="webhook"),
+    path("manage/webhooks/<int:pk>/<slug:action>/", views.webhook_action, name="webhook_action"),
 ]

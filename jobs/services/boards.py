@@ -20,6 +20,7 @@ from jobs.boards.connectors import CONNECTORS, Connector, label, read, read_file
 from jobs.boards.rows import BoardRow, RowError
 from jobs.models import JobBoard, Posting
 from jobs.schemas import PostingFields
+from jobs.services import webhooks
 from jobs.services.postings import FeedEntry, PostingInvalid, lifetime, posting_upsert
 from lib.api import field_message
 from sources import versions
@@ -97,9 +98,17 @@ def _write(board: JobBoard, connector: Connector, items: list[Any], fetched: dat
             report.imported += 1
         # Written in this refresh: fetched now. Any other live posting of this board has left it.
         gone = Posting.objects.filter(board=board, status=Posting.Status.PUBLISHED).exclude(fetched_at=fetched)
-        report.closed = gone.update(status=Posting.Status.CLOSED, updated_at=fetched)
+        leaving = list(gone.select_related("employer", "role", "area"))
+        report.closed = Posting.objects.filter(pk__in=[p.pk for p in leaving]).update(
+            status=Posting.Status.CLOSED, updated_at=fetched
+        )
         if report.closed:
             versions.bump("platform")
+            for posting in leaving:
+                posting.status = Posting.Status.CLOSED
+            webhooks.postings_changed(
+                organisation_id=board.organisation_id, event=webhooks.EVENT_CLOSED, postings=leaving
+            )
     return report
 
 
