@@ -351,7 +351,8 @@ def _pay_fields(data: QueryDict) -> PostingFields:
     """The pay check's parameters (the form's names, or the short ones: place, min, max, unit) as a posting's fields."""
 
     def value(*names: str) -> str | None:
-        return next((data[name].strip() for name in names if data.get(name, "").strip()), None)
+        given = (str(data.get(name, "")).strip() for name in names)
+        return next((text for text in given if text), None)
 
     return PostingFields.model_validate(
         {

@@ -186,7 +186,7 @@ def test_a_feed_uploaded_in_the_site_is_imported_with_its_row_errors(acme):
     assert answer.status_code == 302 and answer["Location"] == f"/jobs/manage/imports/{feed_import.pk}/"
     assert feed_import.status == "done" and feed_import.imported == 1 and len(feed_import.rejected) == 1
     page = client.get(answer["Location"]).content.decode()
-    assert "Import {}: done".format(feed_import.pk) in page and "Nowhere Town" in page
+    assert f"Import {feed_import.pk}: done" in page and "Nowhere Town" in page
     listing = client.get("/jobs/manage/imports/").content.decode()
     assert f"Import {feed_import.pk}</a>" in listing
 
@@ -207,8 +207,8 @@ def test_an_unreadable_upload_is_refused_with_the_reason(acme, name, body, statu
 
 def test_feed_imports_belong_to_their_organisation(personas):
     acme, globex = personas.member, personas.other_member
-    upload(signed_in(acme), "one.json", feed(("n-1", {"jobLocation": {"address": {"addressLocality": "Denver",
-                                                                                   "addressRegion": "CO"}}})))  # fmt: skip
+    denver = {"jobLocation": {"address": {"addressLocality": "Denver", "addressRegion": "CO"}}}
+    upload(signed_in(acme), "one.json", feed(("n-1", denver)))
     mine = FeedImport.objects.get()
     assert signed_in(globex).get(f"/jobs/manage/imports/{mine.pk}/").status_code == 404
     assert f"Import {mine.pk}" not in signed_in(globex).get("/jobs/manage/imports/").content.decode()

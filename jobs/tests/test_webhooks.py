@@ -41,7 +41,7 @@ def receiver(settings) -> Iterator[Receiver]:
     state = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             state.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
             time.sleep(state.delay)
