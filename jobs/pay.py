@@ -84,9 +84,9 @@ def compare(posting: Posting, located: Located, release: Release) -> PayComparis
 
 def _comparisons(postings: list[Posting]) -> list[PayComparison | None]:
     """Each posting's comparison (None without a role, pay or band), in order; the postings need not be saved."""
-    release = current_release()
     wanted = [p for p in postings if p.role_id and p.role and _range(p) is not None]
-    if release is None or not wanted:
+    release = current_release() if wanted else None
+    if release is None:
         return [None] * len(postings)
     nation = national_area()
     codes = figures_codes({p.role.occupation_id for p in wanted if p.role}, release)

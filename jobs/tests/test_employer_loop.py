@@ -215,3 +215,22 @@ def test_feed_imports_belong_to_their_organisation(personas):
     assert signed_in(personas.candidate).get("/jobs/manage/imports/").status_code == 403
     assert Client().get("/jobs/manage/imports/").status_code == 302  # to sign in
     assert Profile.objects.get(user=acme).employer == mine.organisation
+
+
+def test_the_manage_list_reads_a_constant_number_of_queries(acme):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(acme)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/jobs/manage/").status_code == 200
+        return len(captured)
+
+    for number in range(3):
+        client.post("/jobs/manage/new/", {**POSTING, "title": f"Developer {number}", "publish": "1"})
+    few = queries()
+    for number in range(3, 9):
+        client.post("/jobs/manage/new/", {**POSTING, "title": f"Developer {number}", "publish": "1"})
+    assert queries() == few  # the verdicts of a page in one lookup, the counters in its rows
