@@ -248,3 +248,17 @@ def test_the_signature_is_stripes_scheme():
     assert webhooks.verify("whsec_test", header, body, now=1_700_000_100)
     assert not webhooks.verify("whsec_test", header, body, now=1_700_000_000 + 301)  # too old: a replay
     assert not webhooks.verify("whsec_test", "v1=abc", body)
+
+
+def test_the_verification_example_in_the_docs_accepts_a_real_delivery(acme, endpoint, receiver):
+    from django.conf import settings
+
+    text = (settings.BASE_DIR / "docs" / "api.md").read_text()
+    code = text.split("**Verifying the signature.**", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(code, "docs/api.md", "exec"), namespace)  # noqa: S102 (the documented example, run as written)
+    publish(acme)
+    [sent] = receiver.requests
+    header = sent["headers"][webhooks.SIGNATURE_HEADER]
+    assert namespace["verified"](endpoint.secret, header, sent["body"])
+    assert not namespace["verified"](endpoint.secret, header, sent["body"].replace(b"published", b"closed"))
