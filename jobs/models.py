@@ -309,7 +309,7 @@ class WebhookEndpoint(models.Model):
     url = models.URLField(max_length=500, help_text="Where events are sent (POST, JSON).")
     secret = models.CharField(max_length=100, editable=False, help_text="Signs each delivery (HMAC-SHA256).")
     events = models.JSONField(default=list, help_text="The events sent to it; every event when empty.")
-    active = models.BooleanField(default=True, help_text="Paused endpoints are sent nothing.")
+    active = models.BooleanField(default=True, help_text="Paused endpoints are sent no new events.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('url', models.URLField(help_text='Where events are sent (POST, JSON).', max_length=500)),
                 ('secret', models.CharField(editable=False, help_text='Signs each delivery (HMAC-SHA256).', max_length=100)),
                 ('events', models.JSONField(default=list, help_text='The events sent to it; every event when empty.')),
-                ('active', models.BooleanField(default=True, help_text='Paused endpoints are sent nothing.')),
+                ('active', models.BooleanField(default=True, help_text='Paused endpoints are sent no new events.')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhook_endpoints', to='accounts.organisation')),
