@@ -7,7 +7,7 @@ from django import forms
 
 from accounts.models import Organisation
 from geo.resolve import Place
-from jobs.models import Candidate, Posting, WebhookEndpoint
+from jobs.models import Candidate, JobBoard, Posting, WebhookEndpoint
 from jobs.schemas import MAX_PAY, PostingFields
 from jobs.services.postings import PostingInvalid, place_or_error, role_or_error, web_address
 from roles.models import Role
@@ -124,6 +124,23 @@ class FeedUploadForm(forms.Form):
         """The feed's type, from its name (browsers disagree on the type they send for a .csv file)."""
         name = self.cleaned_data["feed"].name.lower()
         return "application/json" if name.endswith(".json") else "text/csv" if name.endswith(".csv") else None
+
+
+# Boards an organisation adds in the site are named by their token on the vendor's public API (whose address the
+# connector builds). Boards read at an address of the organisation's choosing (careers pages) are added by staff in
+# the admin or with `manage.py import_board`: the site would otherwise fetch any address a member types.
+SITE_BOARD_KINDS = [(kind, label) for kind, label in JobBoard.Kind.choices if kind != JobBoard.Kind.JSONLD]
+
+
+class JobBoardForm(forms.Form):
+    kind = forms.ChoiceField(choices=SITE_BOARD_KINDS, label="Applicant tracking system")
+    token = forms.RegexField(
+        regex=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$",
+        max_length=100,
+        label="Board name",
+        help_text="Your board's name in that system, as in its public job board address (e.g. 'acme').",
+        error_messages={"invalid": "Letters, digits, '.', '_' and '-' only, as in the board's address."},
+    )
 
 
 class WebhookEndpointForm(forms.Form):

@@ -75,6 +75,19 @@ def boards_refresh() -> str:
     return f"{refreshed} job boards refreshed, {len(failed)} could not be read ({', '.join(failed) or 'none'})"
 
 
+def board_refresh_run(board_id: int) -> str:
+    """Read one board now (the site's "Read it now", and a board just added there). One that cannot be read says why
+    on its record."""
+    board = JobBoard.objects.select_related("organisation").filter(pk=board_id).first()
+    if board is None:
+        return f"job board {board_id}: removed"
+    try:
+        report = boards.board_refresh(board=board)
+    except BoardFetchError as exc:
+        return f"job board {board_id}: not read ({exc})"
+    return f"job board {board_id}: {report.imported} live, {report.closed} closed, {len(report.rejected)} rejected"
+
+
 def webhook_deliver(delivery_id: int) -> str:
     """Send one webhook delivery if it is due (a task run twice sends it once); a failure is tried again later by
     `webhooks_retry_due`, after its backoff, not by the broker."""

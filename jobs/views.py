@@ -19,15 +19,23 @@ from accounts.models import Organisation
 from accounts.permissions import is_editor, is_organisation_admin, organisation_of
 from accounts.services import organisation_members
 from geo.resolve import MAX_LENGTH, Place, resolve
-from jobs.forms import CandidateForm, EmployerForm, FeedUploadForm, PostingForm, WebhookEndpointForm
+from jobs.forms import (
+    CandidateForm,
+    EmployerForm,
+    FeedUploadForm,
+    JobBoardForm,
+    PostingForm,
+    WebhookEndpointForm,
+)
 from jobs.imports import postings as feeds
-from jobs.models import Candidate, FeedImport, Posting, WebhookDelivery, WebhookEndpoint
+from jobs.models import Candidate, FeedImport, JobBoard, Posting, WebhookDelivery, WebhookEndpoint
 from jobs.pagination import InvalidCursor, page_of
 from jobs.pay import PayComparison, pay_comparisons, pay_preview
 from jobs.schemas import PostingFields
 from jobs.search import JobSearch, search_pages
+from jobs.services.boards import board_configure, board_remove
 from jobs.services.candidates import candidate_save
-from jobs.services.feed_imports import FeedImportsFull, feed_import_create
+from jobs.services.feed_imports import FeedImportsFull, feed_import_create, task_enqueue
 from jobs.services.organisations import organisation_profile_update
 from jobs.services.postings import (
     PostingInvalid,
@@ -648,3 +656,43 @@ def webhook_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     run(endpoint)
     messages.success(request, done)
     return redirect("jobs:webhook", pk=endpoint.pk)
+
+
+# Job boards, in the site: add one (read now and on the scheduler), read it now, remove it ---------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def job_boards(request: HttpRequest) -> HttpResponse:
+    employer, refusal = _employer_or_refusal(request)
+    if refusal is not None or employer is None:
+        return refusal or HttpResponse(status=403)
+    form = JobBoardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        board = board_configure(organisation=employer, kind=form.cleaned_data["kind"], token=form.cleaned_data["token"])
+        task_enqueue("jobs.tasks.board_refresh_run", board.pk)
+        messages.success(request, f"{board.get_kind_display()} board “{board.token}” added: it is being read now.")
+        return redirect("jobs:boards")
+    boards = JobBoard.objects.filter(organisation=employer).annotate(
+        live=Count("postings", filter=Q(postings__status=Posting.Status.PUBLISHED))
+    )
+    context = {"employer": employer, "form": form, "boards": boards.order_by("created_at", "pk")}
+    return render(request, "jobs/boards.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def job_board_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    employer, refusal = _employer_or_refusal(request)
+    if refusal is not None:
+        return refusal
+    board = get_object_or_404(JobBoard, pk=pk, organisation=employer)
+    if action == "refresh":
+        task_enqueue("jobs.tasks.board_refresh_run", board.pk)
+        messages.success(request, f"“{board.token or board.url}” is being read now: reload this page in a moment.")
+    elif action == "remove":
+        closed = board_remove(board=board)
+        messages.success(request, f"“{board.token or board.url}” removed; {closed} of its postings closed.")
+    else:
+        raise Http404("No such action.")
+    return redirect("jobs:boards")

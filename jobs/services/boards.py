@@ -54,6 +54,25 @@ def board_configure(*, organisation: Organisation | None = None, employer: str =
     return board
 
 
+@transaction.atomic
+def board_remove(*, board: JobBoard) -> int:
+    """Stop reading `board` and close its live postings (they came from it and nothing would keep them current).
+    Returns the postings closed."""
+    live = list(
+        Posting.objects.filter(board=board, status=Posting.Status.PUBLISHED).select_related("employer", "role", "area")
+    )
+    closed = Posting.objects.filter(pk__in=[p.pk for p in live]).update(
+        status=Posting.Status.CLOSED, updated_at=timezone.now()
+    )
+    for posting in live:
+        posting.status = Posting.Status.CLOSED
+    if closed:
+        versions.bump("platform")
+        webhooks.postings_changed(organisation_id=board.organisation_id, event=webhooks.EVENT_CLOSED, postings=live)
+    board.delete()
+    return closed
+
+
 def board_refresh(*, board: JobBoard, path: Path | None = None) -> BoardReport:
     """Read `board` (or the recorded answer at `path`) and bring its postings up to date. A board that cannot be
     read raises BoardFetchError (its record says why; nothing else changes)."""

@@ -1,6 +1,7 @@
 """Chromium: an employer types pay into the posting form and sees the local band and the verdict before publishing
 (the same sentence the published posting shows), then the manage list with views and apply clicks, the feed
-imports screen and the webhooks screens; each page is checked with axe-core. Skipped like roles/tests/test_browser.py."""
+imports, job boards and webhooks screens; each page is checked with axe-core. Skipped like
+roles/tests/test_browser.py."""
 
 import pytest
 
@@ -44,6 +45,10 @@ def test_the_employers_loop_in_a_browser(server, page, settings):  # noqa: F811
 
     page.goto(f"{server}/jobs/manage/imports/")
     assert page.get_by_label("Feed file").is_visible()
+    assert serious_violations(page) == []
+
+    page.goto(f"{server}/jobs/manage/boards/")
+    assert page.get_by_label("Board name").is_visible()
     assert serious_violations(page) == []
 
     page.goto(f"{server}/jobs/manage/webhooks/")

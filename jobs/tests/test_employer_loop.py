@@ -236,3 +236,43 @@ def test_the_manage_list_reads_a_constant_number_of_queries(acme):
         client.post("/jobs/manage/new/", {**POSTING, "title": f"Developer {number}", "publish": "1"})
     queries()
     assert queries() == few  # the verdicts of a page in one lookup, the counters in its rows
+
+
+def test_a_job_board_is_added_read_and_removed_in_the_site(acme, monkeypatch):
+    from pathlib import Path
+
+    from django_q.conf import Conf  # type: ignore[import-untyped]
+    from django_q.models import OrmQ  # type: ignore[import-untyped]
+
+    from jobs.models import JobBoard
+    from jobs.services.boards import board_refresh
+
+    monkeypatch.setattr(Conf, "SYNC", False)  # queued for the worker, not run here (it would read the network)
+    client = signed_in(acme)
+    refused = client.post("/jobs/manage/boards/", {"kind": "greenhouse", "token": "../admin?x=1"})
+    assert refused.status_code == 400 and "Letters, digits" in refused.content.decode()
+    assert client.post("/jobs/manage/boards/", {"kind": "jsonld", "token": "acme"}).status_code == 400  # staff only
+    added = client.post("/jobs/manage/boards/", {"kind": "greenhouse", "token": "acme"})
+    board = JobBoard.objects.get(organisation=acme.profile.employer)
+    assert added.status_code == 302 and (board.kind, board.token, board.url) == ("greenhouse", "acme", "")
+    assert OrmQ.objects.count() == 1  # "read it now", waiting for the worker
+    report = board_refresh(board=board, path=Path(__file__).parent / "boards" / "greenhouse.json")  # as the worker
+    page = client.get("/jobs/manage/boards/").content.decode()
+    assert f'<td class="number">{report.imported}</td>' in page and "Greenhouse: acme" in page
+    client.post(f"/jobs/manage/boards/{board.pk}/refresh/")
+    assert OrmQ.objects.count() == 2
+    removed = client.post(f"/jobs/manage/boards/{board.pk}/remove/")
+    assert removed.status_code == 302 and not JobBoard.objects.exists()
+    assert not Posting.objects.filter(external_id__startswith="greenhouse:", status="published").exists()
+    assert report.imported > 0
+
+
+def test_job_boards_belong_to_their_organisation(acme, globex):
+    from jobs.models import JobBoard
+
+    board = JobBoard.objects.create(organisation=acme.profile.employer, kind="lever", token="acme")
+    assert signed_in(globex).post(f"/jobs/manage/boards/{board.pk}/remove/").status_code == 404
+    assert "Lever: acme" in signed_in(acme).get("/jobs/manage/boards/").content.decode()
+    assert "Lever: acme" not in signed_in(globex).get("/jobs/manage/boards/").content.decode()
+    assert signed_in(acme).post(f"/jobs/manage/boards/{board.pk}/explode/").status_code == 404
+    assert JobBoard.objects.filter(pk=board.pk).exists()
