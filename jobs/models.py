@@ -301,9 +301,9 @@ class WebhookEndpoint(models.Model):
     (`jobs.services.webhooks`). Each delivery is signed with the endpoint's secret."""
 
     class Event(models.TextChoices):
-        PUBLISHED = "posting.published"
-        UPDATED = "posting.updated"
-        CLOSED = "posting.closed"
+        PUBLISHED = "posting.published", "posting.published"
+        UPDATED = "posting.updated", "posting.updated"
+        CLOSED = "posting.closed", "posting.closed"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="webhook_endpoints")
     url = models.URLField(max_length=500, help_text="Where events are sent (POST, JSON).")
