@@ -8,6 +8,10 @@ posting updated, none added) and the answer without a tenth of its jobs (those c
 CPU seconds: on a machine shared with other work the two differ by the time spent waiting for a core.
 
     .venv/bin/python bench/board_refresh.py [--postings 5000] [--database postgres://.../rolescope_bench_boards]
+        [--webhook]
+
+With `--webhook` the organisation has a webhook endpoint: each refresh also writes an event (a delivery and its task
+for the worker; nothing is sent) for every posting published, updated or closed.
 """
 
 import argparse
@@ -58,7 +62,7 @@ def answer(count: int, titles: list[str]) -> dict[str, object]:
     return {"jobs": jobs, "meta": {"total": count}}
 
 
-def child(count: int) -> None:
+def child(count: int, webhook: bool = False) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -80,6 +84,12 @@ def child(count: int) -> None:
     path.write_text(json.dumps(recorded))
     board = board_configure(employer="Bench Co", kind="greenhouse", token="benchco")  # noqa: S106 (a board's name)
     Posting.objects.filter(board=board).delete()
+    from jobs.models import WebhookDelivery, WebhookEndpoint
+    from jobs.services.webhooks import endpoint_create
+
+    WebhookEndpoint.objects.filter(organisation=board.organisation).delete()
+    if webhook:
+        endpoint_create(organisation=board.organisation, url="https://hooks.bench.example/rolescope")
     suggest_role("Registered Nurse"), resolve("Austin, TX")  # what any running server has built already
 
     def timed(label: str, source: Path) -> None:
@@ -88,7 +98,8 @@ def child(count: int) -> None:
         took, cpu = time.perf_counter() - started, time.process_time() - cpu
         print(
             f"  {label}: {took:.1f} s ({cpu:.1f} s of CPU; {report.read:,} read, {report.imported:,} live, "
-            f"{report.closed:,} closed, {len(report.rejected):,} rejected)",
+            f"{report.closed:,} closed, {len(report.rejected):,} rejected; "
+            f"{WebhookDelivery.objects.count():,} webhook deliveries written so far)",
             flush=True,
         )
 
@@ -98,16 +109,18 @@ def child(count: int) -> None:
     smaller.write_text(json.dumps({"jobs": recorded["jobs"][: count * 9 // 10]}))  # type: ignore[index]
     timed("a tenth left the board", smaller)
     Posting.objects.filter(board=board).delete()
+    WebhookEndpoint.objects.filter(organisation=board.organisation).delete()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postings", type=int, default=5_000)
     parser.add_argument("--database", help="a scratch database URL (default: a SQLite file under bench/out/)")
+    parser.add_argument("--webhook", action="store_true", help="the organisation has a webhook endpoint")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.postings)
+        child(args.postings, args.webhook)
         return
     OUT.mkdir(exist_ok=True)
     url = args.database
@@ -121,6 +134,7 @@ def main() -> None:
            "SECURE_SSL_REDIRECT": "false", "DATABASE_URL": url}  # fmt: skip
     print(f"Job-board refresh, {args.postings:,} postings ({url.split(':')[0]}):", flush=True)
     command = [sys.executable, __file__, "--child", "--postings", str(args.postings)]
+    command += ["--webhook"] if args.webhook else []
     subprocess.run(command, env=env, check=True)
 
 

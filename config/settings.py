@@ -247,6 +247,13 @@ FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 60)
 FETCH_RETRIES = env_int("FETCH_RETRIES", 4)
 FETCH_DIR = Path(env_str("FETCH_DIR") or BASE_DIR / "var" / "fetch")
 FETCH_BASE_URL = env_str("FETCH_BASE_URL")
+# Webhooks (jobs.webhooks): how long to wait for an organisation's endpoint, how many times a delivery is tried
+# (waiting WEBHOOK_BACKOFF_SECONDS, then twice as long after each failure), and whether an endpoint may be a private,
+# loopback or link-local address (never in production: it would let an organisation probe the servers' network).
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30)
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 # Sign-in, password reset and API key throttles (accounts.throttle): failed sign-ins per account and per address
 # in 15 minutes, reset requests per address and per email in 15 minutes, wrong API keys per address a minute.
 SIGNIN_ATTEMPTS_PER_15_MINUTES = env_int("SIGNIN_ATTEMPTS_PER_15_MINUTES", 10)

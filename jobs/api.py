@@ -48,11 +48,10 @@ from lib.api_csv import Format, csv_rows, format_field
 from lib.problems import ApiProblem
 from lib.site import absolute_url
 from roles.lookup import category_or_problem, role_or_problem
-from sources.parsing import DataFileError
 
 router = Router(tags=["jobs"])
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: Problem, 403: Problem, 404: Problem}
-MAX_FEED_BYTES = 5_000_000
+MAX_FEED_BYTES = feeds.MAX_FEED_BYTES
 
 
 class JobListQuery(Schema):
@@ -302,15 +301,11 @@ def job_import(request: HttpRequest, idempotency_key: IdempotencyKey = None) -> 
 
 
 def _refuse_unreadable(body: bytes, content_type: str) -> None:
-    """A feed that cannot be read as a whole (not UTF-8, not JSON, not an array of objects, an unknown layout: 400;
-    more postings than an import takes: 413) is refused before it is kept; bad rows are the worker's to report."""
-    with feeds.feed_file(body, content_type) as path:
-        try:
-            feeds.parse(path)
-        except feeds.FeedTooLarge as exc:
-            raise ApiProblem(413, "Feed too large", str(exc).replace(str(path), "the feed")) from None
-        except DataFileError as exc:
-            raise ApiProblem(400, "Unreadable feed", str(exc).replace(str(path), "the feed")) from None
+    """A feed that cannot be read as a whole is refused before it is kept; bad rows are the worker's to report."""
+    problem = feeds.feed_problem(body, content_type)
+    if problem is not None:
+        status, message = problem
+        raise ApiProblem(status, "Feed too large" if status == 413 else "Unreadable feed", message)
 
 
 class FeedImportPath(Schema):

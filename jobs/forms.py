@@ -7,7 +7,7 @@ from django import forms
 
 from accounts.models import Organisation
 from geo.resolve import Place
-from jobs.models import Candidate, Posting
+from jobs.models import Candidate, JobBoard, Posting, WebhookEndpoint
 from jobs.schemas import MAX_PAY, PostingFields
 from jobs.services.postings import PostingInvalid, place_or_error, role_or_error, web_address
 from roles.models import Role
@@ -117,3 +117,46 @@ class CandidateForm(forms.Form):
             "open_to_work": candidate.open_to_work,
             "job_alerts": candidate.job_alerts,
         }
+
+
+class FeedUploadForm(forms.Form):
+    feed = forms.FileField(
+        label="Feed file",
+        help_text="A JSON array of postings or a CSV file with a header row, in the layouts docs/api.md describes.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,.csv,application/json,text/csv"}),
+    )
+
+    def content_type(self) -> str | None:
+        """The feed's type, from its name (browsers disagree on the type they send for a .csv file)."""
+        name = self.cleaned_data["feed"].name.lower()
+        return "application/json" if name.endswith(".json") else "text/csv" if name.endswith(".csv") else None
+
+
+# Boards an organisation adds in the site are named by their token on the vendor's public API (whose address the
+# connector builds). Boards read at an address of the organisation's choosing (careers pages) are added by staff in
+# the admin or with `manage.py import_board`: the site would otherwise fetch any address a member types.
+SITE_BOARD_KINDS = [(kind, label) for kind, label in JobBoard.Kind.choices if kind != JobBoard.Kind.JSONLD]
+
+
+class JobBoardForm(forms.Form):
+    kind = forms.ChoiceField(choices=SITE_BOARD_KINDS, label="Applicant tracking system")
+    token = forms.RegexField(
+        regex=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$",
+        max_length=100,
+        label="Board name",
+        help_text="Your board's name in that system, as in its public job board address (e.g. 'acme').",
+        error_messages={"invalid": "Letters, digits, '.', '_' and '-' only, as in the board's address."},
+    )
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.CharField(
+        max_length=500, label="Endpoint address", help_text="Where we send events: https://, a public address."
+    )
+    events = forms.MultipleChoiceField(
+        choices=WebhookEndpoint.Event.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Events to send",
+        help_text="None ticked: every event.",
+    )

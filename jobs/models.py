@@ -112,6 +112,12 @@ class Posting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    views = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Times its page was opened (not by its organisation, not by robots)."
+    )
+    apply_clicks = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Times its Apply link was followed (through /jobs/<id>/apply)."
+    )
 
     objects = PostingQuerySet.as_manager()
 
@@ -340,3 +346,63 @@ class AlertDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.posting_id} to {self.user_id}"
+
+
+class WebhookEndpoint(models.Model):
+    """An address of an organisation's own system that is told when its postings are published, updated or closed
+    (`jobs.services.webhooks`). Each delivery is signed with the endpoint's secret."""
+
+    class Event(models.TextChoices):
+        PUBLISHED = "posting.published", "posting.published"
+        UPDATED = "posting.updated", "posting.updated"
+        CLOSED = "posting.closed", "posting.closed"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField(max_length=500, help_text="Where events are sent (POST, JSON).")
+    secret = models.CharField(max_length=100, editable=False, help_text="Signs each delivery (HMAC-SHA256).")
+    events = models.JSONField(default=list, help_text="The events sent to it; every event when empty.")
+    active = models.BooleanField(default=True, help_text="Paused endpoints are sent no new events.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.url} for {self.organisation}"
+
+    def wants(self, event: str) -> bool:
+        return self.active and (not self.events or event in self.events)
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, written in the transaction of the change it reports and sent by the worker
+    after the commit (`jobs.tasks.webhook_deliver`), tried again with a growing wait until it succeeds or has been
+    tried WEBHOOK_MAX_ATTEMPTS times."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"  # waiting for its next attempt
+        SENDING = "sending"  # an attempt has it (until `next_attempt_at`, when a lost attempt is tried again)
+        DELIVERED = "delivered"
+        FAILED = "failed"  # every attempt failed, or the endpoint was removed
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=40)
+    payload = models.JSONField(help_text="The event as sent (the body is this, as JSON).")
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The last answer's status.")
+    last_error = models.TextField(blank=True, help_text="Why the last attempt failed.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.endpoint.url} ({self.status})"

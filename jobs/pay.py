@@ -24,6 +24,7 @@ class PayComparison:
     note: str = ""  # where the band comes from, when not the posting's own area
     starts: str = ""  # where the range's lower end falls: "below", "within" or "above" the band
     ends: str = ""  # and its upper end
+    median: Decimal | int | None = None  # the band's middle, in the same unit
 
     @property
     def band(self) -> str:
@@ -77,24 +78,38 @@ def compare(posting: Posting, located: Located, release: Release) -> PayComparis
     starts, ends = _where(pay[0], low, high), _where(pay[1], low, high)
     verdict = starts if starts == ends else "overlaps"
     name = "the United States" if estimate.area_id == NATIONAL else estimate.area.name
-    return PayComparison(verdict, low, high, unit, name, release.name, located.note, starts, ends)
+    median = getattr(estimate, f"{prefix}_median")
+    return PayComparison(verdict, low, high, unit, name, release.name, located.note, starts, ends, median)
+
+
+def _comparisons(postings: list[Posting]) -> list[PayComparison | None]:
+    """Each posting's comparison (None without a role, pay or band), in order; the postings need not be saved."""
+    wanted = [p for p in postings if p.role_id and p.role and _range(p) is not None]
+    release = current_release() if wanted else None
+    if release is None:
+        return [None] * len(postings)
+    nation = national_area()
+    codes = figures_codes({p.role.occupation_id for p in wanted if p.role}, release)
+    kept = {id(p) for p in wanted}
+    pairs = [(codes[p.role.occupation_id], p.area or nation) if id(p) in kept and p.role else None for p in postings]
+    found = located_estimates([pair for pair in pairs if pair is not None], release)
+    return [
+        compare(posting, found[(pair[0], pair[1].code)], release) if pair is not None else None
+        for posting, pair in zip(postings, pairs, strict=True)
+    ]
 
 
 def pay_comparisons(postings: list[Posting]) -> dict[int, PayComparison]:
     """posting id -> comparison, for postings with a role and pay; each in its area, else its state, else national
     (a remote posting or one without a known place: national)."""
-    release = current_release()
-    wanted = [p for p in postings if p.role_id and p.role and _range(p) is not None]
-    if release is None or not wanted:
-        return {}
-    nation = national_area()
-    codes = figures_codes({p.role.occupation_id for p in wanted if p.role}, release)
-    pairs = {p.pk: (codes[p.role.occupation_id], p.area or nation) for p in wanted if p.role}
-    found = located_estimates(pairs.values(), release)
-    result = {}
-    for posting in wanted:
-        code, area = pairs[posting.pk]
-        comparison = compare(posting, found[(code, area.code)], release)
-        if comparison is not None:
-            result[posting.pk] = comparison
-    return result
+    return {
+        posting.pk: comparison
+        for posting, comparison in zip(postings, _comparisons(postings), strict=True)
+        if comparison is not None
+    }
+
+
+def pay_preview(posting: Posting) -> PayComparison | None:
+    """The comparison a posting not yet saved would get once published (the posting form's "Check pay"): the same
+    code as `pay_comparisons`, so the preview is the verdict the posting's page shows."""
+    return _comparisons([posting])[0]

@@ -9,7 +9,7 @@ from datetime import time
 from jobs.boards.client import BoardFetchError
 from jobs.imports import postings as feeds
 from jobs.models import JobBoard, SavedSearch
-from jobs.services import alerts, boards, feed_imports, idempotency, postings
+from jobs.services import alerts, boards, feed_imports, idempotency, postings, webhooks
 from lib.db import refresh_statistics
 from lib.schedules import Recurring
 from sources.parsing import DataFileError
@@ -85,6 +85,32 @@ def job_alerts_instant() -> str:
     return str(alerts.alerts_send(frequency=SavedSearch.Frequency.INSTANT))
 
 
+def board_refresh_run(board_id: int) -> str:
+    """Read one board now (the site's "Read it now", and a board just added there). One that cannot be read says why
+    on its record."""
+    board = JobBoard.objects.select_related("organisation").filter(pk=board_id).first()
+    if board is None:
+        return f"job board {board_id}: removed"
+    try:
+        report = boards.board_refresh(board=board)
+    except BoardFetchError as exc:
+        return f"job board {board_id}: not read ({exc})"
+    return f"job board {board_id}: {report.imported} live, {report.closed} closed, {len(report.rejected)} rejected"
+
+
+def webhook_deliver(delivery_id: int) -> str:
+    """Send one webhook delivery if it is due (a task run twice sends it once); a failure is tried again later by
+    `webhooks_retry_due`, after its backoff, not by the broker."""
+    delivery = webhooks.delivery_attempt(delivery_id=delivery_id)
+    if delivery is None:
+        return f"webhook delivery {delivery_id}: not due"
+    return f"webhook delivery {delivery_id}: {delivery.status} (attempt {delivery.attempts})"
+
+
+def webhooks_retry_due() -> str:
+    return f"{len(webhooks.deliveries_due())} webhook deliveries sent again"
+
+
 SCHEDULES = (
     Recurring("postings: expire past their date", "jobs.tasks.postings_expire_daily", at=time(3, 0)),
     Recurring("api: forget Idempotency-Keys older than a day", "jobs.tasks.idempotency_keys_purge", at=time(3, 20)),
@@ -92,4 +118,5 @@ SCHEDULES = (
     Recurring("job boards: read every active board again", "jobs.tasks.boards_refresh", minutes=360),
     Recurring("job alerts: daily email of new matches", "jobs.tasks.job_alerts_daily", at=time(13, 0)),
     Recurring("job alerts: instant, any not yet sent", "jobs.tasks.job_alerts_instant", minutes=10),
+    Recurring("webhooks: send deliveries due again", "jobs.tasks.webhooks_retry_due", minutes=1),
 )

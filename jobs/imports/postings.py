@@ -388,8 +388,23 @@ def load(path: Path, *, employer: Organisation | None = None) -> tuple[ImportRun
     return run, errors
 
 
-# The content types a feed may be sent as (through the API), and the file suffix the parser reads each as.
+# The content types a feed may be sent as (through the API or the site), and the file suffix the parser reads each as.
 CONTENT_TYPES = {"application/json": ".json", "text/csv": ".csv"}
+MAX_FEED_BYTES = 5_000_000  # a feed sent at once (the API's body, the site's upload)
+
+
+def feed_problem(body: bytes, content_type: str) -> tuple[int, str] | None:
+    """Why a feed cannot be read as a whole (not UTF-8, not JSON, not an array of objects, an unknown layout: 400;
+    more postings than an import takes: 413), as (status, message); None when a worker may import it (bad rows are
+    the worker's to report)."""
+    with feed_file(body, content_type) as path:
+        try:
+            parse(path)
+        except FeedTooLarge as exc:
+            return 413, str(exc).replace(str(path), "the feed")
+        except DataFileError as exc:
+            return 400, str(exc).replace(str(path), "the feed")
+    return None
 
 
 @contextmanager

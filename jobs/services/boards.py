@@ -20,6 +20,7 @@ from jobs.boards.connectors import CONNECTORS, Connector, label, read, read_file
 from jobs.boards.rows import BoardRow, RowError
 from jobs.models import JobBoard, Posting
 from jobs.schemas import PostingFields
+from jobs.services import webhooks
 from jobs.services.postings import FeedEntry, PostingInvalid, lifetime, posting_upsert
 from lib.api import field_message
 from sources import versions
@@ -51,6 +52,25 @@ def board_configure(*, organisation: Organisation | None = None, employer: str =
     organisation = organisation or organisation_for_feed(employer)
     board, _ = JobBoard.objects.get_or_create(organisation=organisation, kind=kind, token=token, url=url)
     return board
+
+
+@transaction.atomic
+def board_remove(*, board: JobBoard) -> int:
+    """Stop reading `board` and close its live postings (they came from it and nothing would keep them current).
+    Returns the postings closed."""
+    live = list(
+        Posting.objects.filter(board=board, status=Posting.Status.PUBLISHED).select_related("employer", "role", "area")
+    )
+    closed = Posting.objects.filter(pk__in=[p.pk for p in live]).update(
+        status=Posting.Status.CLOSED, updated_at=timezone.now()
+    )
+    for posting in live:
+        posting.status = Posting.Status.CLOSED
+    if closed:
+        versions.bump("platform")
+        webhooks.postings_changed(organisation_id=board.organisation_id, event=webhooks.EVENT_CLOSED, postings=live)
+    board.delete()
+    return closed
 
 
 def board_refresh(*, board: JobBoard, path: Path | None = None) -> BoardReport:
@@ -97,9 +117,17 @@ def _write(board: JobBoard, connector: Connector, items: list[Any], fetched: dat
             report.imported += 1
         # Written in this refresh: fetched now. Any other live posting of this board has left it.
         gone = Posting.objects.filter(board=board, status=Posting.Status.PUBLISHED).exclude(fetched_at=fetched)
-        report.closed = gone.update(status=Posting.Status.CLOSED, updated_at=fetched)
+        leaving = list(gone.select_related("employer", "role", "area"))
+        report.closed = Posting.objects.filter(pk__in=[p.pk for p in leaving]).update(
+            status=Posting.Status.CLOSED, updated_at=fetched
+        )
         if report.closed:
             versions.bump("platform")
+            for posting in leaving:
+                posting.status = Posting.Status.CLOSED
+            webhooks.postings_changed(
+                organisation_id=board.organisation_id, event=webhooks.EVENT_CLOSED, postings=leaving
+            )
     return report
 
 

@@ -18,6 +18,7 @@ from accounts.models import Organisation
 from geo.resolve import Place, resolve
 from jobs.models import Posting, annualise, pay_problem
 from jobs.schemas import PostingFields
+from jobs.services import webhooks
 from jobs.services.alerts import instant_alerts_after_commit
 from lib.markdown import plain_html, render_markdown
 from roles.models import Role
@@ -168,6 +169,30 @@ def _checked_apply_url(fields: PostingFields, feed: FeedEntry | None, errors: _E
     return apply_url
 
 
+def posting_for_pay_check(*, fields: PostingFields) -> Posting:
+    """The posting `fields` describe, not saved, with what its pay comparison reads (role, area, pay): checked by the
+    rules `posting_upsert` applies to them, so the form's "Check pay" judges what publishing would. Raises
+    PostingInvalid for the role, place and pay fields only (the rest is the form's to check on saving)."""
+    errors = _Errors()
+    role_text = (fields.role or "").strip()
+    role = errors.attempt("role", lambda: role_or_error(role_text)) if role_text else None
+    place = _checked_place(fields, None, errors)
+    low, high = _checked_pay(fields, errors)
+    if low is None and high is None and "salary_min" not in errors:
+        errors.add("salary_min", "Enter the pay to compare it with the local band.")
+    if role is None and not role_text:
+        role = suggested_role(fields.title) if fields.title.strip() else None
+        if role is None and "role" not in errors:
+            errors.add("role", "Name the role (or give the title) to find its local band.")
+    if errors:
+        raise PostingInvalid(dict(errors))
+    return Posting(
+        title=fields.title, role=role, area=place.area if place else None,
+        location_label=place.label if place else "", arrangement=fields.arrangement, salary_min=low, salary_max=high,
+        salary_period=fields.salary_period,
+    )  # fmt: skip
+
+
 @transaction.atomic
 def posting_upsert(
     *,
@@ -191,6 +216,7 @@ def posting_upsert(
     else:
         posting = Posting(employer=organisation)
     was_published = posting.pk is not None and posting.status == Posting.Status.PUBLISHED
+    before = (posting.status, _what_it_says(posting)) if posting.pk else None
     posting.employer = organisation
     posting.title = fields.title.strip()
     posting.role = checked.role
@@ -220,6 +246,7 @@ def posting_upsert(
     elif posting.status == Posting.Status.PUBLISHED and not was_published:
         instant_alerts_after_commit()  # a feed's new posting
     versions.bump("platform")
+    _announce(posting, before)
     return posting
 
 
@@ -233,6 +260,34 @@ def _feed_dates(posting: Posting, feed: FeedEntry) -> None:
     if feed.board_id is not None:
         posting.board_id = feed.board_id
         posting.fetched_at, posting.board_updated_at = feed.fetched_at, feed.board_updated_at
+
+
+def _what_it_says(posting: Posting) -> tuple[object, ...]:
+    """What a reader of the posting sees change (a feed's refresh that moves only its dates is no update)."""
+    return tuple(getattr(posting, name) for name in ANNOUNCED_FIELDS)
+
+
+ANNOUNCED_FIELDS = (
+    "title", "role_id", "area_id", "location_label", "location_text", "arrangement", "employment_type", "salary_min",
+    "salary_max", "salary_period", "description", "apply_url", "apply_email",
+)  # fmt: skip
+
+
+def _announce(posting: Posting, before: tuple[str, tuple[object, ...]] | None) -> None:
+    """The webhook event of a write, if any: published (it went up), updated (it was up, and what it says changed)
+    or closed (it came down)."""
+    status = posting.status
+    was = before[0] if before else None
+    event = None
+    if status == Posting.Status.PUBLISHED:
+        if was != Posting.Status.PUBLISHED:
+            event = webhooks.EVENT_PUBLISHED
+        elif before is not None and before[1] != _what_it_says(posting):
+            event = webhooks.EVENT_UPDATED
+    elif status == Posting.Status.CLOSED and was != Posting.Status.CLOSED:
+        event = webhooks.EVENT_CLOSED
+    if event is not None:
+        webhooks.postings_changed(organisation_id=posting.employer_id, event=event, postings=[posting])
 
 
 def _publish(posting: Posting) -> None:
@@ -249,8 +304,13 @@ def _publish(posting: Posting) -> None:
 @transaction.atomic
 def posting_publish(*, posting: Posting) -> Posting:
     """Publish a draft, or republish a closed or expired posting, for a fresh lifetime if it has run out."""
+    was = posting.status
     _publish(posting)
     versions.bump("platform")
+    if was != Posting.Status.PUBLISHED:
+        webhooks.postings_changed(
+            organisation_id=posting.employer_id, event=webhooks.EVENT_PUBLISHED, postings=[posting]
+        )
     return posting
 
 
@@ -261,18 +321,24 @@ def posting_close(*, posting: Posting) -> Posting:
         posting.status = Posting.Status.CLOSED
         posting.save(update_fields=["status", "updated_at"])
         versions.bump("platform")
+        webhooks.postings_changed(organisation_id=posting.employer_id, event=webhooks.EVENT_CLOSED, postings=[posting])
     return posting
 
 
 @transaction.atomic
 def posting_renew(*, posting: Posting) -> Posting:
     """Another full lifetime from today; a closed or expired posting is published again."""
+    was = posting.status
     posting.expires_at = timezone.now() + lifetime()
     posting.status = Posting.Status.PUBLISHED
     if posting.posted_at is None:
         posting.posted_at = timezone.now()
     posting.save(update_fields=["status", "posted_at", "expires_at", "updated_at"])
     versions.bump("platform")
+    if was != Posting.Status.PUBLISHED:
+        webhooks.postings_changed(
+            organisation_id=posting.employer_id, event=webhooks.EVENT_PUBLISHED, postings=[posting]
+        )
     return posting
 
 

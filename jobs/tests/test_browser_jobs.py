@@ -1,15 +1,17 @@
 """Chromium: an employer signs up and posts a job that search finds with its pay comparison; a candidate says
-they are open to work and the role page's supply count changes; another saves a search and unsubscribes from it.
-Skipped like roles/tests/test_browser.py."""
+they are open to work and the role page's supply count changes; another saves a search and unsubscribes from it; an
+employer sees the pay verdict before publishing and uses the feed imports, job boards and webhooks screens. Skipped
+like roles/tests/test_browser.py."""
 
 import re
 
 import pytest
 from django.core import mail
 
-from accounts.testing import PASSWORD
+from accounts.testing import PASSWORD, member
 from jobs import alerts
 from jobs.models import Posting, SavedSearch
+from jobs.pay import pay_comparisons
 from jobs.tests.conftest import oews_row
 from roles.tests.test_browser import ARTIFACTS, AXE, browser, page, server  # noqa: F401 (fixtures)
 
@@ -50,6 +52,7 @@ def test_employer_posts_and_candidate_opens_to_work(server, browser, snapshot_di
         employer_posts_a_job_and_finds_it_with_its_pay_comparison,
         candidate_opens_to_work,
         candidate_saves_a_search_and_unsubscribes,
+        employer_checks_pay_before_publishing_and_manages_integrations,
     ):
         context = browser.new_context(viewport={"width": 1200, "height": 900}, bypass_csp=True)  # axe is inline
         scenario(server, context.new_page(), snapshot_dir)
@@ -145,3 +148,57 @@ def candidate_saves_a_search_and_unsubscribes(server, page, snapshot_dir):  # no
     assert "you will get no more emails for your saved search" in page.locator("main").inner_text()
     assert serious_violations(page) == []
     assert SavedSearch.objects.get(pk=saved.pk).frequency == "off"
+
+
+def employer_checks_pay_before_publishing_and_manages_integrations(server, page, snapshot_dir):  # noqa: F811
+    """Issue 21 item 3 and 5: pay typed into the posting form shows the local band and the verdict before anything
+    is submitted (the sentence the published posting gets); the manage list, the feed imports, job boards and
+    webhooks screens pass axe-core."""
+    member("ines", "Initech")
+    page.goto(f"{server}/accounts/login/")
+    page.get_by_label("Username").fill("ines")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url(f"{server}/accounts/")
+
+    page.goto(f"{server}/jobs/manage/new/")
+    page.get_by_label("Title").fill("ICU Nurse")
+    page.get_by_label("Role").fill("Registered Nurses")
+    page.get_by_label("Location").fill("Sunnyvale, CA")
+    page.get_by_label("Pay per").select_option("hour")
+    page.get_by_label("Pay from").fill("60")
+    page.get_by_label("Pay up to").fill("70")
+    result = page.locator("#pay-check-result")
+    result.locator("p.pay-below").wait_for()  # written by the script while nothing is submitted
+    preview = result.locator("p").first.inner_text()
+    assert "Pay is below the 25th percentile for this role in San Jose-Sunnyvale-Santa Clara, CA" in preview
+    assert "25th percentile" in result.locator("dl").inner_text()
+    assert serious_violations(page) == []
+    page.get_by_label("Apply at (web address)").fill("https://initech.example/apply?job=icu")
+    page.get_by_role("button", name="Save and publish").click()
+    page.wait_for_url(f"{server}/jobs/manage/")
+    posting = Posting.objects.get(title="ICU Nurse")
+    assert pay_comparisons([posting])[posting.pk].sentence == preview  # the preview is the published verdict
+    assert preview in page.locator("table").inner_text()
+    assert serious_violations(page) == []
+
+    page.goto(f"{server}/jobs/manage/imports/")
+    assert page.get_by_label("Feed file").is_visible()
+    assert serious_violations(page) == []
+
+    page.goto(f"{server}/jobs/manage/boards/")
+    assert page.get_by_label("Board name").is_visible()
+    assert serious_violations(page) == []
+
+    page.goto(f"{server}/jobs/manage/webhooks/")
+    page.get_by_label("Endpoint address").fill("https://hooks.initech.example/rolescope")
+    page.get_by_label("posting.closed").check()
+    page.get_by_role("button", name="Add the endpoint").click()
+    page.wait_for_url(f"{server}/jobs/manage/webhooks/*/")
+    assert page.get_by_label("Signing secret", exact=False).input_value().startswith("whsec_")
+    assert serious_violations(page) == []
+    page.goto(f"{server}/jobs/manage/webhooks/")
+    assert "hooks.initech.example" in page.locator("table").inner_text()
+    assert serious_violations(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "jobs-webhooks.png"), full_page=True)
