@@ -86,4 +86,11 @@
       timer = setTimeout(check, 400);
     });
   });
+  // With the preview live, "Check pay" asks at once instead of submitting, so Enter in a field submits the form's
+  // own first button ("Save and publish"), as on any form, not the preview.
+  var button = form.querySelector('button[name="check_pay"]');
+  if (button) {
+    button.type = "button";
+    button.addEventListener("click", check);
+  }
 })();

@@ -173,6 +173,8 @@ def employer_checks_pay_before_publishing_and_manages_integrations(server, page,
     preview = result.locator("p").first.inner_text()
     assert "Pay is below the 25th percentile for this role in San Jose-Sunnyvale-Santa Clara, CA" in preview
     assert "25th percentile" in result.locator("dl").inner_text()
+    # with the live preview, "Check pay" no longer submits: Enter in a field is "Save and publish", the form's own
+    assert page.get_by_role("button", name="Check pay").get_attribute("type") == "button"
     assert serious_violations(page) == []
     page.get_by_label("Apply at (web address)").fill("https://initech.example/apply?job=icu")
     page.get_by_role("button", name="Save and publish").click()
