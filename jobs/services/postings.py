@@ -56,6 +56,8 @@ class FeedEntry:
     board_id: int | None = None
     fetched_at: datetime | None = None
     board_updated_at: datetime | None = None
+    # A digest of the board's row (jobs.services.boards): a later read of the same row need not write it again.
+    digest: str = ""
 
 
 def lifetime() -> timedelta:
@@ -213,6 +215,8 @@ def posting_upsert(
         posting.created_by = acting_user
     if feed is not None:
         _feed_dates(posting, feed)
+    # Any write but a board's (the site's form, the API, a feed) drops the digest: the board's next read rewrites it.
+    posting.board_digest = feed.digest if feed is not None else ""
     posting.search_text = posting.search_document()
     posting.save()
     if publish and posting.status != Posting.Status.PUBLISHED:
