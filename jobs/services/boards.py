@@ -98,7 +98,8 @@ def _write(board: JobBoard, connector: Connector, items: list[Any], fetched: dat
                 row = connector.row(item)
                 external = _external_id(board, row, seen)
                 fields = _fields(row, places)
-                entry = _entry(board, row, external, source, fetched, _digest(fields, row, data))
+                digest = _digest(fields, row, data)
+                entry = _entry(board, row, external, source, fetched, digest, new=external not in known)
                 if (pk := _unchanged(known.get(external), entry, now)) is not None:
                     unchanged[entry.expires_at or now].append(pk)
                 else:
@@ -117,11 +118,13 @@ def _write(board: JobBoard, connector: Connector, items: list[Any], fetched: dat
 
 
 def _known(board: JobBoard) -> dict[str, tuple[int, str, str]]:
-    """The board's postings by external id: (id, digest of the row last written, status)."""
+    """The organisation's postings with this kind of board's ids, by external id: (id, digest of the board's row
+    last written, or "" when it was not written from this board, status)."""
+    postings = Posting.objects.filter(employer=board.organisation_id, external_id__startswith=f"{board.kind}:")
     return {
-        external: (pk, digest, status)
-        for external, pk, digest, status in Posting.objects.filter(board=board).values_list(
-            "external_id", "pk", "board_digest", "status"
+        external: (pk, digest if board_id == board.pk else "", status)
+        for external, pk, digest, status, board_id in postings.values_list(
+            "external_id", "pk", "board_digest", "status", "board_id"
         )
     }
 
@@ -176,7 +179,7 @@ def _external_id(board: JobBoard, row: BoardRow, seen: set[str]) -> str:
 
 
 def _entry(
-    board: JobBoard, row: BoardRow, external: str, source: str, fetched: datetime, digest: str = ""
+    board: JobBoard, row: BoardRow, external: str, source: str, fetched: datetime, digest: str, *, new: bool
 ) -> FeedEntry:
     # Live while it is on the board: each refresh gives it another lifetime (up to the day applications close).
     expires = fetched + lifetime()
@@ -191,6 +194,7 @@ def _entry(
         fetched_at=fetched,
         board_updated_at=row.updated_at,
         digest=digest,
+        new=new,
     )
 
 
