@@ -84,3 +84,18 @@ class TestUnchangedRows:
         board_refresh(board=board, path=FIXTURES / "greenhouse.json")
         nurse.refresh_from_db()
         assert nurse.title == fixture("greenhouse")["jobs"][0]["title"] and nurse.board_digest != ""
+
+    def test_a_posting_without_a_publication_date_keeps_its_first_read_while_unchanged(self, tmp_path):
+        answer = fixture("greenhouse")
+        for job in answer["jobs"]:
+            job.pop("first_published", None)
+        path = tmp_path / "greenhouse.json"
+        path.write_text(json.dumps(answer))
+        board = board_configure(employer="Acme Health", kind="greenhouse", token="acmehealth")
+        board_refresh(board=board, path=path)
+        nurse = Posting.objects.get(external_id="greenhouse:4001001")
+        assert nurse.posted_at == nurse.fetched_at  # the board gives no date: the time it was first read
+
+        board_refresh(board=board, path=path)
+        again = Posting.objects.get(pk=nurse.pk)
+        assert again.fetched_at > nurse.fetched_at and again.posted_at == nurse.posted_at
