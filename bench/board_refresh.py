@@ -4,8 +4,8 @@ Writes a recorded Greenhouse answer of `--postings` jobs (the Job Board API's sh
 US places, some remote, pay ranges hourly and yearly, a paragraph of HTML each) to bench/out/, then times three
 refreshes of one board through `board_refresh` in a scratch SQLite database (bench/out/, which git ignores; or
 `--database URL` for a scratch PostgreSQL database): the first (every posting new), the same answer again (every
-posting updated, none added) and the answer without a tenth of its jobs (those closed). It prints wall-clock and
-CPU seconds: on a machine shared with other work the two differ by the time spent waiting for a core.
+posting unchanged: read again, not rewritten) and the answer without a tenth of its jobs (those closed). It prints
+wall-clock and CPU seconds: on a machine shared with other work the two differ by the time spent waiting for a core.
 
     .venv/bin/python bench/board_refresh.py [--postings 5000] [--database postgres://.../rolescope_bench_boards]
         [--webhook]
@@ -104,7 +104,7 @@ def child(count: int, webhook: bool = False) -> None:
         )
 
     timed(f"first refresh, {count:,} new postings", path)
-    timed("same answer again (every posting updated)", path)
+    timed("same answer again (every posting unchanged)", path)
     smaller = OUT / f"greenhouse_{count}_less.json"
     smaller.write_text(json.dumps({"jobs": recorded["jobs"][: count * 9 // 10]}))  # type: ignore[index]
     timed("a tenth left the board", smaller)

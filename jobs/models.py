@@ -107,6 +107,10 @@ class Posting(models.Model):
     )  # fmt: skip
     fetched_at = models.DateTimeField(null=True, blank=True, help_text="When its board was last read.")
     board_updated_at = models.DateTimeField(null=True, blank=True, help_text="When its board says it last changed.")
+    board_digest = models.CharField(
+        max_length=64, blank=True, editable=False,
+        help_text="A digest of its board's row as last written: an unchanged row is not written again.",
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="postings"
     )

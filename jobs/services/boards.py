@@ -3,7 +3,10 @@ posting write path (`posting_upsert`, keyed on the board's own id), and close th
 it. One refresh is one transaction: a board that cannot be read, or a failure half-way, leaves the postings as they
 were. A posting that cannot be kept is reported with its reason; the others are kept."""
 
+import hashlib
+import json
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,6 +28,7 @@ from jobs.services.postings import FeedEntry, PostingInvalid, lifetime, posting_
 from lib.api import field_message
 from sources import versions
 
+_CHUNK = 500  # ids an UPDATE names at once
 MAX_REJECTED = 500  # rejected postings kept on the board's record (the count is always whole)
 _SEPARATORS = re.compile(r"\s*(?:;|\||\n|/)\s*|\s+or\s+")  # "or", not Oregon
 _REMOTE = re.compile(r"\b(?:remote|anywhere|work from home|wfh|telecommute|virtual)\b", re.IGNORECASE)
@@ -102,20 +106,30 @@ def _write(board: JobBoard, connector: Connector, items: list[Any], fetched: dat
     places: dict[str, tuple[str, bool, str]] = {}
     seen: set[str] = set()
     source = f"{label(connector, board.token, board.url)}, read {fetched:%Y-%m-%d %H:%M} UTC"[:200]
+    # One refresh of a board at a time (the board's row is locked until this one commits); its postings as they
+    # were last written are read once, so an unchanged row costs a dictionary look-up, not a write.
+    JobBoard.objects.select_for_update().filter(pk=board.pk).first()
+    known = _known(board)
+    unchanged: dict[datetime, list[int]] = defaultdict(list)
+    now, data = timezone.now(), versions.version("data")
     with versions.batch():
         for number, item in enumerate(items, start=1):
             try:
                 row = connector.row(item)
                 external = _external_id(board, row, seen)
                 fields = _fields(row, places)
-                posting_upsert(
-                    organisation=board.organisation, fields=fields, feed=_entry(board, row, external, source, fetched)
-                )
+                digest = _digest(fields, row, data)
+                entry = _entry(board, row, external, source, fetched, digest, new=external not in known)
+                if (pk := _unchanged(known.get(external), entry, now)) is not None:
+                    unchanged[entry.expires_at or now].append(pk)
+                else:
+                    posting_upsert(organisation=board.organisation, fields=fields, feed=entry)
             except (RowError, PostingInvalid) as exc:
                 report.rejected.append(f"posting {number}{_named(item)}: {exc}")
                 continue
             report.imported += 1
-        # Written in this refresh: fetched now. Any other live posting of this board has left it.
+        _touch(unchanged, fetched, source)
+        # Written or touched in this refresh: fetched now. Any other live posting of this board has left it.
         gone = Posting.objects.filter(board=board, status=Posting.Status.PUBLISHED).exclude(fetched_at=fetched)
         leaving = list(gone.select_related("employer", "role", "area"))
         report.closed = Posting.objects.filter(pk__in=[p.pk for p in leaving]).update(
@@ -129,6 +143,47 @@ def _write(board: JobBoard, connector: Connector, items: list[Any], fetched: dat
                 organisation_id=board.organisation_id, event=webhooks.EVENT_CLOSED, postings=leaving
             )
     return report
+
+
+def _known(board: JobBoard) -> dict[str, tuple[int, str, str]]:
+    """The organisation's postings with this kind of board's ids, by external id: (id, digest of the board's row
+    last written, or "" when it was not written from this board, status)."""
+    postings = Posting.objects.filter(employer=board.organisation_id, external_id__startswith=f"{board.kind}:")
+    return {
+        external: (pk, digest if board_id == board.pk else "", status)
+        for external, pk, digest, status, board_id in postings.values_list(
+            "external_id", "pk", "board_digest", "status", "board_id"
+        )
+    }
+
+
+def _digest(fields: PostingFields, row: BoardRow, data: int) -> str:
+    """What a posting is written from, as one digest: the normalised fields, the board's own dates (not the time
+    it was read) and the data version (a new snapshot may suggest another role or resolve a place differently)."""
+    dates = [when.isoformat() if when else "" for when in (row.posted_at, row.closes_at, row.updated_at)]
+    content = json.dumps([fields.model_dump(mode="json"), dates, data], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def _unchanged(known: tuple[int, str, str] | None, entry: FeedEntry, now: datetime) -> int | None:
+    """The posting's id when the board's row is as it was last written and the posting is live and stays so;
+    else None (it goes through the write path: new, changed, back on the board, or its last day has passed)."""
+    if known is None or entry.expires_at is None or entry.expires_at <= now:
+        return None
+    pk, digest, status = known
+    return pk if digest == entry.digest and status == Posting.Status.PUBLISHED else None
+
+
+def _touch(unchanged: dict[datetime, list[int]], fetched: datetime, source: str) -> None:
+    """The unchanged postings read again: when and where they were read and another lifetime, in a few UPDATEs
+    (one per expiry date, in chunks a database takes as parameters) instead of a write each."""
+    for expires, ids in unchanged.items():
+        for start in range(0, len(ids), _CHUNK):
+            Posting.objects.filter(pk__in=ids[start : start + _CHUNK]).update(
+                fetched_at=fetched, source=source, expires_at=expires, updated_at=fetched
+            )
+    if unchanged:
+        versions.bump("platform")  # their expiry dates moved
 
 
 def _named(item: Any) -> str:
@@ -151,7 +206,9 @@ def _external_id(board: JobBoard, row: BoardRow, seen: set[str]) -> str:
     return external
 
 
-def _entry(board: JobBoard, row: BoardRow, external: str, source: str, fetched: datetime) -> FeedEntry:
+def _entry(
+    board: JobBoard, row: BoardRow, external: str, source: str, fetched: datetime, digest: str, *, new: bool
+) -> FeedEntry:
     # Live while it is on the board: each refresh gives it another lifetime (up to the day applications close).
     expires = fetched + lifetime()
     if row.closes_at is not None:
@@ -164,6 +221,8 @@ def _entry(board: JobBoard, row: BoardRow, external: str, source: str, fetched: 
         board_id=board.pk,
         fetched_at=fetched,
         board_updated_at=row.updated_at,
+        digest=digest,
+        new=new,
     )
 
 

@@ -57,6 +57,11 @@ class FeedEntry:
     board_id: int | None = None
     fetched_at: datetime | None = None
     board_updated_at: datetime | None = None
+    # The caller has read that no posting of the organisation has this external id (a board's refresh reads its
+    # postings once, with the board locked): no look-up for it.
+    new: bool = False
+    # A digest of the board's row (jobs.services.boards): a later read of the same row need not write it again.
+    digest: str = ""
 
 
 def lifetime() -> timedelta:
@@ -193,7 +198,6 @@ def posting_for_pay_check(*, fields: PostingFields) -> Posting:
     )  # fmt: skip
 
 
-@transaction.atomic
 def posting_upsert(
     *,
     organisation: Organisation,
@@ -206,13 +210,31 @@ def posting_upsert(
     """Create or change one of `organisation`'s postings: the one by `posting_id`, the one with the feed entry's
     external id, or a new one. `publish` also publishes it; a feed's posting is published or expired by its own
     dates. Raises PostingInvalid (nothing is written) when a rule is broken."""
-    checked = _check(fields, feed)
+    checked = _check(fields, feed)  # every rule, before anything is written
+    # A board's refresh is one transaction that fails whole on a database error, and its rows are checked before
+    # they are written: they need no savepoint each (one SAVEPOINT and RELEASE a posting saved).
+    with transaction.atomic(savepoint=feed is None or feed.board_id is None):
+        return _written(organisation, fields, checked, acting_user, posting_id, publish, feed)
+
+
+def _written(
+    organisation: Organisation,
+    fields: PostingFields,
+    checked: _Checked,
+    acting_user: User | None,
+    posting_id: int | None,
+    publish: bool,
+    feed: FeedEntry | None,
+) -> Posting:
     if posting_id is not None:
         posting = Posting.objects.select_for_update().get(pk=posting_id, employer=organisation)
     elif feed is not None:
-        posting = Posting.objects.select_for_update().filter(
-            employer=organisation, external_id=feed.external_id
-        ).first() or Posting(employer=organisation, external_id=feed.external_id)
+        found = (
+            None
+            if feed.new
+            else Posting.objects.select_for_update().filter(employer=organisation, external_id=feed.external_id).first()
+        )
+        posting = found or Posting(employer=organisation, external_id=feed.external_id)
     else:
         posting = Posting(employer=organisation)
     was_published = posting.pk is not None and posting.status == Posting.Status.PUBLISHED
@@ -239,6 +261,8 @@ def posting_upsert(
         posting.created_by = acting_user
     if feed is not None:
         _feed_dates(posting, feed)
+    # Any write but a board's (the site's form, the API, a feed) drops the digest: the board's next read rewrites it.
+    posting.board_digest = feed.digest if feed is not None else ""
     posting.search_text = posting.search_document()
     posting.save()
     if publish and posting.status != Posting.Status.PUBLISHED:
