@@ -26,11 +26,15 @@ PLACE_START = "0-9A-Za-zÀ-ɏ"
 # No NUL anywhere: no name or search can contain one (a request with one is a 400, see lib.http).
 TEXT_PATTERN = r"^[^\x00]*$"
 PLACE_PATTERN = rf"^[^\x00]*[{PLACE_START}][^\x00]*$"
+# A name or list of names (roles to compare): the same rule, something to look up.
+NAME_PATTERN = PLACE_PATTERN
 PLACE_MAX_LENGTH = 100
 
 
 def field_message(message: str) -> str:
     """A validation message as a person can act on it (pydantic names patterns, not what they mean)."""
+    if PLACE_START in message:
+        return "must contain a letter or digit (and no NUL character)"
     if TEXT_PATTERN in message or "\\x00" in message:
         return "must not contain a NUL character"
     return message

@@ -1,5 +1,6 @@
 """GET /roles, GET /roles/{slug} (the role card) and GET /compare."""
 
+import re
 from typing import Literal
 
 from django.db.models import QuerySet
@@ -12,6 +13,7 @@ from geo.resolve import place_or_problem
 from geo.schemas import AreaOut
 from lib.api import (
     ERRORS,
+    NAME_PATTERN,
     PLACE_ANSWERS,
     PLACE_MAX_LENGTH,
     PLACE_PATTERN,
@@ -136,7 +138,7 @@ class CompareQuery(Schema):
         examples=["software-developers,registered-nurses", "15-1252,29-1141.00"],
         min_length=1,
         max_length=1300,
-        pattern=TEXT_PATTERN,
+        pattern=NAME_PATTERN,
     )
     locations: str | None = Field(
         None,
@@ -242,7 +244,9 @@ def compare_roles(request: HttpRequest, query: Query[CompareQuery]) -> CompareOu
     hiring difficulty; each place falls back to its state, then the nation, as the role page does. A place that
     does not resolve is answered in `locations` with its choices; an unknown role is a 404."""
     chosen = [role_or_problem(text) for text in split_list(query.roles, "roles", ",")]
-    places = split_list(query.locations, "locations", ";|") if query.locations else []
+    # a value of only spaces and separators is no place: the nation, as an empty one is
+    given = query.locations and any(part.strip() for part in re.split(r"[;|]", query.locations))
+    places = split_list(query.locations or "", "locations", ";|") if given else []
     chosen = list({role.slug: role for role in chosen}.values())
     comparison = compare(chosen, places, year=query.release or 0, unit=query.unit)
     return CompareOut(

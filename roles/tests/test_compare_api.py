@@ -134,3 +134,16 @@ def test_hiring_difficulty_is_the_role_pages(client):
 )
 def test_bad_input_is_answered_plainly(client, path, params, status):
     assert client.get(path, params).status_code == status
+
+
+def test_a_list_of_only_spaces_is_refused_by_the_schema_or_means_the_nation(client):
+    """`roles` of spaces only (U+0085 is one to Python) breaks the schema's pattern, so a schema-valid request is
+    never refused; `locations` of spaces and separators only is the nation, as an empty one is."""
+    refused = client.get("/api/v1/compare", {"roles": "\x85 ,\u3000"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"field": "roles", "message": "must contain a letter or digit (and no NUL character)"}
+    ]
+    national = client.get("/api/v1/compare", {"roles": "registered-nurses", "locations": " ;\x85|"}).json()
+    plain = client.get("/api/v1/compare", {"roles": "registered-nurses"}).json()
+    assert national["results"] == plain["results"] and national["locations"] == plain["locations"]
