@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jobs import alert_views, views
+from jobs import alert_views, integration_views, views
 
 app_name = "jobs"
 
@@ -16,11 +16,11 @@ urlpatterns = [
     path("manage/<int:pk>/edit/", views.posting_edit, name="edit"),
     path("manage/<int:pk>/<slug:action>/", views.posting_action, name="action"),
     path("manage/organisation/", views.employer_edit, name="employer_edit"),
-    path("manage/imports/", views.feed_imports, name="imports"),
-    path("manage/imports/<int:pk>/", views.feed_import_detail, name="import"),
-    path("manage/boards/", views.job_boards, name="boards"),
-    path("manage/boards/<int:pk>/<slug:action>/", views.job_board_action, name="board_action"),
-    path("manage/webhooks/", views.webhooks, name="webhooks"),
-    path("manage/webhooks/<int:pk>/", views.webhook_detail, name="webhook"),
-    path("manage/webhooks/<int:pk>/<slug:action>/", views.webhook_action, name="webhook_action"),
+    path("manage/imports/", integration_views.feed_imports, name="imports"),
+    path("manage/imports/<int:pk>/", integration_views.feed_import_detail, name="import"),
+    path("manage/boards/", integration_views.job_boards, name="boards"),
+    path("manage/boards/<int:pk>/<slug:action>/", integration_views.job_board_action, name="board_action"),
+    path("manage/webhooks/", integration_views.webhooks, name="webhooks"),
+    path("manage/webhooks/<int:pk>/", integration_views.webhook_detail, name="webhook"),
+    path("manage/webhooks/<int:pk>/<slug:action>/", integration_views.webhook_action, name="webhook_action"),
 ]
