@@ -107,6 +107,11 @@ def webhook_deliver(delivery_id: int) -> str:
     return f"webhook delivery {delivery_id}: {delivery.status} (attempt {delivery.attempts})"
 
 
+def webhook_deliver_many(delivery_ids: list[int]) -> str:
+    """`webhook_deliver` for each of a few deliveries (queued together: one task a batch, not one a delivery)."""
+    return "; ".join(webhook_deliver(delivery_id) for delivery_id in delivery_ids)
+
+
 def webhooks_retry_due() -> str:
     return f"{len(webhooks.deliveries_due())} webhook deliveries sent again"
 

@@ -112,7 +112,7 @@ def _write(board: JobBoard, connector: Connector, items: list[Any], fetched: dat
     known = _known(board)
     unchanged: dict[datetime, list[int]] = defaultdict(list)
     now, data = timezone.now(), versions.version("data")
-    with versions.batch():
+    with versions.batch(), webhooks.batched():  # one version bump, and the events written together at the end
         for number, item in enumerate(items, start=1):
             try:
                 row = connector.row(item)

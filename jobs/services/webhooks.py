@@ -9,7 +9,10 @@ WEBHOOK_BACKOFF_SECONDS, then twice as long after each further failure, up to WE
 import json
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -25,12 +28,15 @@ from jobs import webhooks
 from jobs.models import Posting, WebhookDelivery, WebhookEndpoint
 from jobs.pay import pay_comparisons
 from jobs.schemas import JobOut
-from jobs.services.feed_imports import task_enqueue
+from lib.tasks import task_enqueue
 
 EVENTS = tuple(WebhookEndpoint.Event.values)
 EVENT_PUBLISHED, EVENT_UPDATED, EVENT_CLOSED = (event.value for event in WebhookEndpoint.Event)
 TEST_EVENT = "ping"
 MAX_ENDPOINTS_PER_ORGANISATION = 10
+DELIVERIES_PER_TASK = 20  # at WEBHOOK_TIMEOUT_SECONDS (10) each, a task's worst case stays well inside the task timeout
+
+_batch: ContextVar[list[tuple[int, str, Posting]] | None] = ContextVar("webhook_batch", default=None)
 
 
 class EndpointInvalid(Exception):
@@ -81,32 +87,59 @@ def _payload(event: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"id": f"evt_{uuid.uuid4().hex}", "type": event, "created": timezone.now().isoformat(), "data": data}
 
 
-def _posting_data(posting: Posting) -> dict[str, Any]:
+def _posting_data(posting: Posting, comparisons: dict[int, Any]) -> dict[str, Any]:
     # The posting as GET /api/v1/jobs/{id} shows it (one shape for integrators), with its pay comparison.
-    job = JobOut.of(posting, pay_comparisons([posting]).get(posting.pk))
+    job = JobOut.of(posting, comparisons.get(posting.pk))
     return {"posting": json.loads(json.dumps(job.model_dump(mode="json"), cls=DjangoJSONEncoder))}
 
 
-def _queue(deliveries: list[WebhookDelivery]) -> None:
-    for delivery in deliveries:
-        task_enqueue("jobs.tasks.webhook_deliver", delivery.pk)
+def _queue(ids: list[int]) -> None:
+    """A task for every DELIVERIES_PER_TASK deliveries (a delivery's own task would cost a board's refresh one queue
+    row and log line a posting)."""
+    for start in range(0, len(ids), DELIVERIES_PER_TASK):
+        task_enqueue("jobs.tasks.webhook_deliver_many", ids[start : start + DELIVERIES_PER_TASK])
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Inside, the events postings raise are kept and written together when the block ends (still in the caller's
+    transaction, so the outbox rule holds): each organisation's endpoints read once, the postings' pay comparisons
+    in one go, one insert, a task per DELIVERIES_PER_TASK deliveries. A board's refresh writes thousands at once."""
+    pending: list[tuple[int, str, Posting]] = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    grouped: dict[tuple[int, str], list[Posting]] = defaultdict(list)
+    for organisation_id, event, posting in pending:
+        grouped[(organisation_id, event)].append(posting)
+    for (organisation_id, event), postings in grouped.items():
+        postings_changed(organisation_id=organisation_id, event=event, postings=postings)
 
 
 def postings_changed(*, organisation_id: int, event: str, postings: Iterable[Posting]) -> int:
     """Write `event` for each of `postings` to each of the organisation's endpoints that wants it, in the caller's
     transaction; they are sent once it commits. Returns the deliveries written (none, and one query, when the
-    organisation has no endpoint)."""
+    organisation has no endpoint; none yet inside `batched`, which writes them when it ends)."""
+    pending = _batch.get()
+    if pending is not None:
+        pending.extend((organisation_id, event, posting) for posting in postings)
+        return 0
     active = WebhookEndpoint.objects.filter(organisation_id=organisation_id, active=True)
     endpoints = [endpoint for endpoint in active if endpoint.wants(event)]
     if not endpoints:
         return 0
+    postings = list(postings)
+    comparisons = pay_comparisons(postings)
+    data = {posting.pk: _posting_data(posting, comparisons) for posting in postings}
     deliveries = [
-        WebhookDelivery(endpoint=endpoint, event=event, payload=_payload(event, _posting_data(posting)))
+        WebhookDelivery(endpoint=endpoint, event=event, payload=_payload(event, data[posting.pk]))
         for posting in postings
         for endpoint in endpoints
     ]
     WebhookDelivery.objects.bulk_create(deliveries)  # sets their ids on PostgreSQL and SQLite
-    _queue(deliveries)
+    _queue([delivery.pk for delivery in deliveries])
     return len(deliveries)
 
 
@@ -118,7 +151,7 @@ def test_event_send(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
         event=TEST_EVENT,
         payload=_payload(TEST_EVENT, {"endpoint": endpoint.url, "organisation": endpoint.organisation.name}),
     )
-    _queue([delivery])
+    _queue([delivery.pk])
     return delivery
 
 
@@ -186,6 +219,5 @@ def deliveries_due() -> list[int]:
     # A pending delivery queued at its creation has next_attempt_at = its creation time: leave it a minute to run.
     due = due.exclude(status=WebhookDelivery.Status.PENDING, attempts=0, created_at__gt=now - timedelta(minutes=1))
     ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:500])
-    for pk in ids:
-        task_enqueue("jobs.tasks.webhook_deliver", pk)
+    _queue(ids)
     return ids

@@ -262,3 +262,28 @@ def test_the_verification_example_in_the_docs_accepts_a_real_delivery(acme, endp
     header = sent["headers"][webhooks.SIGNATURE_HEADER]
     assert namespace["verified"](endpoint.secret, header, sent["body"])
     assert not namespace["verified"](endpoint.secret, header, sent["body"].replace(b"published", b"closed"))
+
+
+def test_a_board_refresh_writes_its_events_together(acme, endpoint, receiver, monkeypatch):
+    """A board's first read publishes every posting: their events are written at the end of the refresh, in its
+    transaction, one task for every few deliveries, each the posting as the API shows it."""
+    from jobs.models import JobBoard
+    from jobs.services import webhooks as services_webhooks
+    from jobs.services.boards import board_refresh
+    from jobs.tests.test_boards import FIXTURES
+
+    queued: list[list[int]] = []
+    real_enqueue = services_webhooks.task_enqueue
+    monkeypatch.setattr(services_webhooks, "DELIVERIES_PER_TASK", 2)
+    monkeypatch.setattr(
+        services_webhooks, "task_enqueue", lambda name, ids: (queued.append(ids), real_enqueue(name, ids))
+    )
+    board = JobBoard.objects.create(organisation=acme.profile.employer, kind="greenhouse", token="acme")
+    report = board_refresh(board=board, path=FIXTURES / "greenhouse.json")
+    live = Posting.objects.filter(board=board, status="published")
+    assert report.imported == live.count() == 3
+    sent = sorted(json.loads(r["body"])["data"]["posting"]["id"] for r in receiver.requests)
+    assert sent == sorted(live.values_list("pk", flat=True))
+    assert {json.loads(r["body"])["type"] for r in receiver.requests} == {"posting.published"}
+    assert [len(ids) for ids in queued] == [2, 1]  # three deliveries, tasks of at most two
+    assert WebhookDelivery.objects.filter(status="delivered").count() == 3
