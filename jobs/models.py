@@ -383,7 +383,7 @@ class WebhookEndpoint(models.Model):
 
 class WebhookDelivery(models.Model):
     """One event for one endpoint, written in the transaction of the change it reports and sent by the worker
-    after the commit (`jobs.tasks.webhook_deliver`), tried again with a growing wait until it succeeds or has been
+    after the commit (`jobs.tasks.webhook_deliver_many`), tried again with a growing wait until it succeeds or has been
     tried WEBHOOK_MAX_ATTEMPTS times."""
 
     class Status(models.TextChoices):
