@@ -62,7 +62,15 @@ class PlatformCounts:
 
 @versions.memoized("platform counts", maxsize=20_000, depends_on=("platform",), ttl=COUNTS_SECONDS)
 def _counted(occupation_code: str, area_code: str | None) -> tuple[Counts, Counts]:
-    return _source(occupation_code, area_code) if _source is not None else ((0, 0), (0, 0))
+    if _source is None:
+        return (0, 0), (0, 0)
+    if area_code is not None:
+        # An area holds no more than the nation: where nothing is open anywhere (most occupations on a young board),
+        # nothing is open here either, and the nation's count (kept per occupation) answers without a query.
+        nation, _ = _counted(occupation_code, None)
+        if nation == (0, 0):
+            return nation, nation
+    return _source(occupation_code, area_code)
 
 
 def _platform_counts(area: Area | None, counts: Counts) -> PlatformCounts:

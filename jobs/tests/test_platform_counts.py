@@ -41,3 +41,27 @@ def test_the_nation_and_an_area_are_counted_together_as_one_by_one():
         assert local == one_by_one(occupation, area.code)
     assert count_open(occupation, austin.code) == ((3, 4), (3, 2))
     assert count_open(occupation, None) == ((3, 4), (3, 4))
+
+
+def test_an_area_is_not_counted_where_nothing_is_open_anywhere(django_assert_num_queries):
+    """An area holds no more than the nation: with nothing open for the occupation anywhere, an area's counts are
+    the nation's zeros, read without a query of their own; once a posting opens (the platform version moves), the
+    area's own count shows it."""
+    from market.platform import platform_counts, platform_counts_with_nation
+    from sources import versions
+
+    role = Role.objects.get(slug="back-end-developer")
+    austin, seattle = Area.objects.get(code="0012420"), Area.objects.get(code="0042660")
+    occupation = role.occupation_id
+    assert count_open(occupation, None) == ((0, 0), (0, 0))
+    assert platform_counts(occupation).active_postings == 0  # the nation's count, kept
+    with django_assert_num_queries(0):
+        for area in (austin, seattle):
+            nation, local = platform_counts_with_nation(occupation, area)
+            assert (nation.active_postings, local.active_postings, local.open_candidates) == (0, 0, 0)
+    make_postings(role, austin, 2)
+    versions.bump("platform")
+    nation, local = platform_counts_with_nation(occupation, austin)
+    assert nation.active_postings == one_by_one(occupation, None)[0] == 2
+    assert local.active_postings == one_by_one(occupation, austin.code)[0] == 2
+    assert platform_counts_with_nation(occupation, seattle)[1].active_postings == 0  # counted: the nation has two
