@@ -17,8 +17,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db import models, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connections, models, transaction
+from django.db.models import Q
+from django.db.models.expressions import Col
 from django.utils import timezone
 
 from geo.models import NATIONAL, Area
@@ -136,23 +137,67 @@ class ProfileRow:
     sections_html: dict[str, str] | None = None
 
 
-def profile_row_read(soc: str, year: int = 0, role_id: int | None = None) -> ProfileRow:
-    """`profile_read`, and with `role_id` that role's stored page sections for the same release (same query)."""
-    rows = RoleProfile.objects.select_related("release").filter(occupation_id=soc)
-    if role_id is not None:
-        stored = RoleSections.objects.filter(role_id=role_id, release_id=OuterRef("release_id"))
-        rows = rows.annotate(
-            sections_digest=Subquery(stored.values("digest")[:1]),
-            sections_html=Subquery(stored.values("html")[:1], output_field=models.JSONField()),
+@dataclass(frozen=True)
+class _RowQuery:
+    """The SQL of one occupation's stored profile in one release, with one role's stored sections beside it, and the
+    converters of its columns (JSON, SQLite's datetime text), made once per database: the ORM's annotate, subqueries
+    and compiler cost a role page more than the query did."""
+
+    sql: str
+    converters: dict[int, tuple[list[Any], Col]]
+
+
+_row_queries: dict[str, _RowQuery] = {}
+
+
+def _row_query(alias: str) -> _RowQuery:
+    query = _row_queries.get(alias)
+    if query is None:
+        quote = connections[alias].ops.quote_name
+        profile, sections = RoleProfile._meta, RoleSections._meta
+
+        def column(meta: Any, name: str) -> str:
+            return f"{quote(meta.db_table)}.{quote(meta.get_field(name).column)}"
+
+        selected = [(profile, "payload"), (profile, "built_at"), (sections, "digest"), (sections, "html")]
+        columns = [Col(meta.db_table, meta.get_field(name)) for meta, name in selected]
+        sql = (
+            f"SELECT {', '.join(column(meta, name) for meta, name in selected)} FROM {quote(profile.db_table)} "
+            f"LEFT OUTER JOIN {quote(sections.db_table)} ON {column(sections, 'role')} = %s "
+            f"AND {column(sections, 'release')} = {column(profile, 'release')} "
+            # (occupation, release) is unique (one_profile_per_release), as is (role, release): at most one row
+            f"WHERE {column(profile, 'occupation')} = %s AND {column(profile, 'release')} = %s"
         )
-    current = Subquery(Release.objects.public().order_by("-year").values("year")[:1])
-    row = (rows.filter(release_id=year) if year else rows.filter(release_id=current)).first()
-    if row is not None:
-        profile = _profile_of(row.payload, row.release)
-        if role_id is None:
-            return ProfileRow(profile, row.built_at)
-        return ProfileRow(profile, row.built_at, row.sections_digest, row.sections_html)  # type: ignore[attr-defined]
+        compiler = RoleProfile.objects.none().query.get_compiler(using=alias)
+        query = _RowQuery(sql, compiler.get_converters(columns))
+        _row_queries[alias] = query
+    return query
+
+
+def _stored_row(soc: str, release: Release, role_id: int | None, using: str = "default") -> list[Any] | None:
+    """(payload, built_at, sections digest, sections HTML) of the stored profile, or None when none is stored."""
+    query = _row_query(using)
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(query.sql, [role_id, soc, release.year])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for position, (converters, expression) in query.converters.items():
+        for converter in converters:
+            values[position] = converter(values[position], expression, connection)
+    return values
+
+
+def profile_row_read(soc: str, year: int = 0, role_id: int | None = None) -> ProfileRow:
+    """`profile_read`, and with `role_id` that role's stored page sections for the same release (same query). The
+    release is found in process memory (`release_of`); the row is one indexed query."""
     release = release_of(year)
+    row = _stored_row(soc, release, role_id) if release is not None else None
+    if row is not None:
+        payload, built_at, digest, html = row
+        return ProfileRow(_profile_of(payload, release), built_at, digest, html)
     if release is None:
         return ProfileRow(_profile_of(_payloads([soc], None)[soc], None), None)  # no release: nothing to key a row by
     payload = _payloads([soc], release)[soc]
