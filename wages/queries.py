@@ -11,6 +11,7 @@ from django.db import connections
 from django.db.models import Q
 from django.db.models.expressions import Col
 
+from geo.gazetteer import gazetteer
 from geo.models import NATIONAL, Area
 from lib.problems import ApiProblem
 from occupations.models import Occupation
@@ -204,13 +205,16 @@ def estimates_at(
     occupations: Iterable[str], area_codes: Iterable[str], release: Release
 ) -> dict[tuple[str, str], WageEstimate]:
     """(occupation code, area code) -> the estimate BLS publishes there (no fallback), every pair of the two lists
-    in one query, with its area, occupation and release."""
-    return {
-        (estimate.occupation_id, estimate.area_id): estimate
-        for estimate in WageEstimate.objects.filter(
-            release=release, occupation_id__in=set(occupations), area_id__in=set(area_codes)
-        ).select_related("area", "occupation", "release")
-    }
+    in one query, with its occupation; its area and release are the ones in process memory (the gazetteer's, and
+    `release`), not joined."""
+    areas = gazetteer().areas
+    found = {}
+    for estimate in WageEstimate.objects.filter(
+        release=release, occupation_id__in=set(occupations), area_id__in=set(area_codes)
+    ).select_related("occupation"):
+        estimate.area, estimate.release = areas[estimate.area_id], release
+        found[(estimate.occupation_id, estimate.area_id)] = estimate
+    return found
 
 
 def local_estimate(occupation_code: str, area: Area, release: Release) -> tuple[WageEstimate | None, list[str]]:
