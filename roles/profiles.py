@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from django.db import connections, models, transaction
 from django.db.models import Q
 from django.db.models.expressions import Col
+from django.db.models.options import Options
 from django.utils import timezone
 
 from geo.models import NATIONAL, Area
@@ -156,11 +157,19 @@ def _row_query(alias: str) -> _RowQuery:
         quote = connections[alias].ops.quote_name
         profile, sections = RoleProfile._meta, RoleSections._meta
 
-        def column(meta: Any, name: str) -> str:
-            return f"{quote(meta.db_table)}.{quote(meta.get_field(name).column)}"
+        def field(meta: "Options[Any]", name: str) -> "models.Field[Any, Any]":
+            return next(concrete for concrete in meta.concrete_fields if concrete.name == name)
 
-        selected = [(profile, "payload"), (profile, "built_at"), (sections, "digest"), (sections, "html")]
-        columns = [Col(meta.db_table, meta.get_field(name)) for meta, name in selected]
+        def column(meta: "Options[Any]", name: str) -> str:
+            return f"{quote(meta.db_table)}.{quote(field(meta, name).column)}"
+
+        selected: list[tuple[Options[Any], str]] = [
+            (profile, "payload"),
+            (profile, "built_at"),
+            (sections, "digest"),
+            (sections, "html"),
+        ]
+        columns = [Col(meta.db_table, field(meta, name)) for meta, name in selected]
         sql = (
             f"SELECT {', '.join(column(meta, name) for meta, name in selected)} FROM {quote(profile.db_table)} "
             f"LEFT OUTER JOIN {quote(sections.db_table)} ON {column(sections, 'role')} = %s "
