@@ -360,3 +360,18 @@ def test_the_site_navigation_follows_the_script_prefix(client):
         mounted = client.get("/roles/registered-nurses/").content.decode()
     assert 'href="/rolescope/jobs/"' in mounted and 'href="/jobs/"' not in mounted
     assert 'href="/rolescope/roles/registered-nurses/"' in mounted  # the role object kept between requests too
+
+
+def test_two_local_reliability_warnings_read_as_two_sentences(client, oews_2025):
+    """Electricians in Brattleboro, VT (the Southern Vermont nonmetropolitan area): both the employment and the mean
+    wage estimates are above 10% relative standard error in the source, and the page's text (as a browser reads it,
+    tags adding no space) keeps the two warnings apart."""
+    row = oews_row(oews_2025, "5000001", "47-2111")
+    assert float(row["EMP_PRSE"]) > 10 and float(row["MEAN_PRSE"]) > 10
+    response = client.get("/roles/electricians/", {"location": "Brattleboro VT"})
+    assert response.status_code == 200
+    read = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", response.content.decode())))
+    assert (
+        f"Less reliable: The employment estimate has a relative standard error of {row['EMP_PRSE']}%. "
+        f"Less reliable: The mean wage estimate has a relative standard error of {row['MEAN_PRSE']}%."
+    ) in read
