@@ -1,6 +1,12 @@
-"""Database housekeeping shared by the importers and cron commands."""
+"""Database housekeeping shared by the importers and cron commands, and one row read with SQL made once."""
 
-from django.db import connection
+from typing import Any
+
+from django.db import connection, connections
+from django.db.models.expressions import Col
+
+# A row's column position -> the ORM's converters for it and its column (`SQLCompiler.get_converters` of the columns)
+Converters = dict[int, tuple[list[Any], Col]]
 
 
 def refresh_statistics() -> None:
@@ -10,3 +16,20 @@ def refresh_statistics() -> None:
     reading the few that full-text search found. PostgreSQL's autovacuum would get there, later."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def fetch_one(sql: str, params: list[Any], converters: Converters, using: str = "default") -> list[Any] | None:
+    """The one row of `sql` (made once by the caller, for a query run on every page), with the ORM's converters
+    applied to its values as a queryset would (JSON decoded, SQLite's text to decimals and datetimes); None when
+    there is no row."""
+    database = connections[using]
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for position, (functions, column) in converters.items():
+        for convert in functions:
+            values[position] = convert(values[position], column, database)
+    return values

@@ -24,6 +24,7 @@ from django.db.models.options import Options
 from django.utils import timezone
 
 from geo.models import NATIONAL, Area
+from lib.db import Converters, fetch_one
 from market.difficulty import Citation, MarketEstimate, national_markets
 from market.models import Projection
 from occupations.models import (
@@ -145,7 +146,7 @@ class _RowQuery:
     and compiler cost a role page more than the query did."""
 
     sql: str
-    converters: dict[int, tuple[list[Any], Col]]
+    converters: Converters
 
 
 _row_queries: dict[str, _RowQuery] = {}
@@ -186,17 +187,7 @@ def _row_query(alias: str) -> _RowQuery:
 def _stored_row(soc: str, release: Release, role_id: int | None, using: str = "default") -> list[Any] | None:
     """(payload, built_at, sections digest, sections HTML) of the stored profile, or None when none is stored."""
     query = _row_query(using)
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        cursor.execute(query.sql, [role_id, soc, release.year])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = list(row)
-    for position, (converters, expression) in query.converters.items():
-        for converter in converters:
-            values[position] = converter(values[position], expression, connection)
-    return values
+    return fetch_one(query.sql, [role_id, soc, release.year], query.converters, using)
 
 
 def profile_row_read(soc: str, year: int = 0, role_id: int | None = None) -> ProfileRow:

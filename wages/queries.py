@@ -5,7 +5,6 @@ through `located_estimates` (or `local_estimate`, one of them), so they fall bac
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db import connections
 from django.db.models import Q
@@ -13,6 +12,7 @@ from django.db.models.expressions import Col
 
 from geo.gazetteer import gazetteer
 from geo.models import NATIONAL, Area
+from lib.db import Converters, fetch_one
 from lib.problems import ApiProblem
 from occupations.models import Occupation
 from occupations.services import soc_ancestors
@@ -233,7 +233,7 @@ class _CellQuery:
 
     sql: str
     split: int  # the row's estimate columns, then its occupation's
-    converters: dict[int, tuple[list[Any], Col]]
+    converters: Converters
 
 
 _cell_queries: dict[str, _CellQuery] = {}
@@ -266,16 +266,9 @@ def cell_estimate(release: Release, area: Area, occupation_code: str, using: str
     """The estimate of one cell as BLS publishes it (no fallback), with its occupation, area and release: one indexed
     query, its SQL made once (the ORM's compiler cost a call more than the query did)."""
     query = _cell_query(using)
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        cursor.execute(query.sql, [release.year, area.code, occupation_code])
-        row = cursor.fetchone()
-    if row is None:
+    values = fetch_one(query.sql, [release.year, area.code, occupation_code], query.converters, using)
+    if values is None:
         return None
-    values = list(row)
-    for position, (converters, column) in query.converters.items():
-        for converter in converters:
-            values[position] = converter(values[position], column, connection)
     estimate = WageEstimate.from_db(using, _ESTIMATE_NAMES, values[: query.split])
     estimate.occupation = Occupation.from_db(using, _OCCUPATION_NAMES, values[query.split :])
     estimate.area, estimate.release = area, release  # in process memory already: no join for them
