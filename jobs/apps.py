@@ -19,14 +19,14 @@ class JobsConfig(AppConfig):
         from accounts.panels import AccountPanel, register_panel
         from jobs.imports import postings  # noqa: F401 (registers the sample postings data set)
         from jobs.metrics import PostingsCollector
-        from jobs.platform import count_open, newest_for_role
+        from jobs.platform import count_open, count_open_nation, newest_for_role
         from jobs.tasks import SCHEDULES
         from jobs.views import account_panel
         from lib.collectors import register_collector
         from lib.schedules import register_recurring
         from market.platform import register_count_source, register_listing_source
 
-        register_count_source(count_open)
+        register_count_source(count_open, count_open_nation)
         register_listing_source(newest_for_role)
         register_recurring(*SCHEDULES)
         register_collector("jobs", PostingsCollector())

@@ -1,5 +1,6 @@
 """The job board's counts for the market figures (market.platform): postings open now and candidates open to
-work, for one occupation, nationally and in one OEWS area. Registered with `market` when the app starts."""
+work, for every occupation nationally (one grouped query a table) and for one occupation in one OEWS area.
+Registered with `market` when the app starts."""
 
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
@@ -23,6 +24,29 @@ def count_open(occupation_code: str, area_code: str | None) -> tuple[tuple[int, 
     posted = postings.aggregate(nation=Count("pk"), local=Count("pk", filter=local))
     open_ = candidates.aggregate(nation=Count("pk", distinct=True), local=Count("pk", distinct=True, filter=local))
     return (posted["nation"], open_["nation"]), (posted["local"], open_["local"])
+
+
+def count_open_nation() -> dict[str, tuple[int, int]]:
+    """(postings, candidates) open in the nation for every occupation that has either: one grouped query a table,
+    the same counts `count_open(code, None)` gives one by one."""
+    counts: dict[str, list[int]] = {}
+    for code, postings in (
+        Posting.objects.live()
+        .order_by()
+        .values("role__occupation_id")
+        .annotate(n=Count("pk"))
+        .values_list("role__occupation_id", "n")
+    ):
+        counts.setdefault(code, [0, 0])[0] = postings
+    for code, candidates in (
+        Candidate.objects.filter(open_to_work=True, desired_roles__isnull=False)
+        .order_by()
+        .values("desired_roles__occupation_id")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("desired_roles__occupation_id", "n")
+    ):
+        counts.setdefault(code, [0, 0])[1] = candidates
+    return {code: (postings, candidates) for code, (postings, candidates) in counts.items()}
 
 
 def newest_for_role(role_slug: str, area_code: str | None, place_label: str) -> str:

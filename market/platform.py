@@ -21,10 +21,13 @@ from sources import versions
 # the area (the nation's again for None)): a page shows both, counted together
 Counts = tuple[int, int]
 CountSource = Callable[[str, str | None], tuple[Counts, Counts]]
+# () -> {occupation code: the nation's counts} for every occupation with something open
+NationSource = Callable[[], dict[str, Counts]]
 # Counts also go stale as postings pass their date, which changes no version: recount at most this often.
 COUNTS_SECONDS = 300.0
 
 _source: CountSource | None = None
+_nation_source: NationSource | None = None
 # (role slug, area code or None, the place's label) -> the role page's section listing the newest postings open now
 # for the role near the place, with their pay verdicts (HTML the job board renders)
 ListingSource = Callable[[str, str | None, str], str]
@@ -41,9 +44,9 @@ def newest_postings(role_slug: str, area_code: str | None, place_label: str = ""
     return _listing(role_slug, area_code, place_label) if _listing is not None else ""
 
 
-def register_count_source(source: CountSource) -> None:
-    global _source
-    _source = source
+def register_count_source(source: CountSource, nation: NationSource) -> None:
+    global _source, _nation_source
+    _source, _nation_source = source, nation
 
 
 @dataclass(frozen=True)
@@ -60,17 +63,25 @@ class PlatformCounts:
         return self.active_postings >= self.minimum and self.open_candidates >= self.minimum
 
 
+@versions.memoized("platform counts, nation", maxsize=1, depends_on=("platform",), ttl=COUNTS_SECONDS)
+def _nation() -> dict[str, Counts]:
+    """Every occupation's counts in the nation (those with nothing open are left out), read together: a page of
+    any role then needs no count query of its own where nothing is open for it anywhere."""
+    return _nation_source() if _nation_source is not None else {}
+
+
 @versions.memoized("platform counts", maxsize=20_000, depends_on=("platform",), ttl=COUNTS_SECONDS)
+def _area_counted(occupation_code: str, area_code: str) -> tuple[Counts, Counts]:
+    return _source(occupation_code, area_code) if _source is not None else ((0, 0), (0, 0))
+
+
 def _counted(occupation_code: str, area_code: str | None) -> tuple[Counts, Counts]:
-    if _source is None:
-        return (0, 0), (0, 0)
-    if area_code is not None:
-        # An area holds no more than the nation: where nothing is open anywhere (most occupations on a young board),
-        # nothing is open here either, and the nation's count (kept per occupation) answers without a query.
-        nation, _ = _counted(occupation_code, None)
-        if nation == (0, 0):
-            return nation, nation
-    return _source(occupation_code, area_code)
+    nation = _nation().get(occupation_code, (0, 0))
+    # An area holds no more than the nation: where nothing is open anywhere (most occupations on a young board),
+    # nothing is open here either, and the nation's counts answer without a query.
+    if area_code is None or nation == (0, 0):
+        return nation, nation
+    return _area_counted(occupation_code, area_code)  # the nation's beside the area's, counted together
 
 
 def _platform_counts(area: Area | None, counts: Counts) -> PlatformCounts:

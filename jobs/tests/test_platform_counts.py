@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 
 from geo.models import Area
 from jobs.models import Candidate, Posting
-from jobs.platform import count_open
+from jobs.platform import count_open, count_open_nation
 from jobs.tests.test_candidates_market import make_postings
 from roles.models import Role
 
@@ -41,6 +41,12 @@ def test_the_nation_and_an_area_are_counted_together_as_one_by_one():
         assert local == one_by_one(occupation, area.code)
     assert count_open(occupation, austin.code) == ((3, 4), (3, 2))
     assert count_open(occupation, None) == ((3, 4), (3, 4))
+    # every occupation's counts in the nation, read together, are the same counts
+    web = Role.objects.get(slug="web-developers").occupation_id
+    together = count_open_nation()
+    assert together[occupation] == (3, 4)
+    assert set(together) == {occupation, web}
+    assert all(together[code] == one_by_one(code, None) for code in together)
 
 
 def test_an_area_is_not_counted_where_nothing_is_open_anywhere(django_assert_num_queries):
