@@ -6,6 +6,9 @@ from typing import Any
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.defaultfilters import floatformat, pluralize
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from wages.models import Figure, money
 
@@ -194,3 +197,63 @@ def outlook_chart(outlook: Any, title: str) -> dict[str, Any]:
             }
         )
     return {"rows": rows, "period": outlook.period, "zero": zero, "width": zero + 210}
+
+
+@register.simple_tag
+def programme_rows(found: Any) -> SafeString:
+    """The rows of the "Programmes near you" table: a group of rows an institution (its name, city and distance
+    span them), a row each of its programmes. Built here, not in a template loop: a page lists up to ten
+    institutions with several programmes each, and the loop was a fifth of a role page's rendering."""
+    rows = []
+    for school in found.schools:
+        span = len(school.programmes)
+        name = (
+            format_html('<a href="{}" rel="noopener nofollow">{}</a>', school.url, school.name)
+            if school.url
+            else school.name
+        )
+        distance = (
+            format_html('<td rowspan="{}">{} mi</td>', span, intcomma(floatformat(school.distance_miles, 0)))
+            if school.distance_miles is not None
+            else ""
+        )
+        for number, programme in enumerate(school.programmes):
+            head = (
+                format_html(
+                    '<th scope="rowgroup" rowspan="{}">{}</th>\n      <td rowspan="{}">{}, {}</td>{}',
+                    span,
+                    name,
+                    span,
+                    school.city,
+                    school.state,
+                    distance,
+                )
+                if number == 0
+                else ""
+            )
+            others = programme.other_occupations
+            tag = (
+                format_html(
+                    ' <span class="tag" title="The CIP-SOC crosswalk links this programme to {} other occupation{}">'
+                    "also prepares for {} other occupation{}</span>",
+                    others,
+                    pluralize(others),
+                    others,
+                    pluralize(others),
+                )
+                if others
+                else ""
+            )
+            rows.append(
+                format_html(
+                    '<tr>\n      {}\n      <td>{} <span class="note">(CIP {})</span>{}</td>\n'
+                    "      <td>{}</td><td>{}</td>\n    </tr>",
+                    head,
+                    programme.title,
+                    programme.code,
+                    tag,
+                    programme.award_level,
+                    intcomma(programme.completions),
+                )
+            )
+    return mark_safe("".join(rows))  # noqa: S308 (every part is format_html's, escaped)

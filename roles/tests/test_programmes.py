@@ -62,3 +62,22 @@ def test_without_a_place_the_largest_nationally(client):
     assert body["near"] == "" and [s["unitid"] for s in body["schools"]] == [s.unitid for s in expected.schools]
     page = client.get("/roles/registered-nurses/").content.decode()
     assert "The largest nationally by awards that year" in page
+
+
+def test_the_table_rows_group_each_institutions_programmes_and_escape_what_ipeds_wrote():
+    """`programme_rows` (the table's rows, built in Python): one row a programme, the institution's name, city and
+    distance spanning its rows, every text escaped."""
+    from market.programmes import Programme, Programmes, ProgrammeSchool
+    from roles.templatetags.rolescope import programme_rows
+
+    nursing = Programme("51.3801", "Registered Nursing <RN>", "Bachelor's degree", 1234, 2)
+    practical = Programme("51.3901", "Practical Nursing", "Certificate of 1 to under 2 years", 9, 0)
+    school = ProgrammeSchool(1, "A & B College", "Bozeman", "MT", "https://ab.example/?a=1&b=2", 12.5, 1243,
+                             [nursing, practical])  # fmt: skip
+    html = programme_rows(Programmes("2023-24", "Bozeman, MT", [school], 1))
+    assert html.count("<tr>") == 2 and html.count('rowspan="2"') == 3
+    assert '<a href="https://ab.example/?a=1&amp;b=2" rel="noopener nofollow">A &amp; B College</a>' in html
+    assert '<td rowspan="2">13 mi</td>' in html  # floatformat's rounding, half up
+    assert 'Registered Nursing &lt;RN&gt; <span class="note">(CIP 51.3801)</span>' in html
+    assert "also prepares for 2 other occupations</span>" in html and "<td>1,234</td>" in html
+    assert html.count("also prepares") == 1  # the practical nursing programme prepares for this occupation only
