@@ -61,7 +61,7 @@ def price_level(area: Area) -> PriceLevel | None:
     """The newest price parity for `area`, or None where BEA publishes none for it."""
     code = parity_code(area)
     row = newest_parities().get(code) if code else None
-    if row is None:
+    if row is None or row[3] <= 0:  # 0.000: BEA's row for a portion a state does not have (loaded before 0.19.1)
         return None
     name, table, year, rpp = row
     return PriceLevel(area=area, bea_name=name, table=table, year=year, rpp=rpp)

@@ -59,6 +59,10 @@ def parse(path: Path, table: str) -> list[Parity]:
                 rpp = Decimal(_clean(values[at[year]]))
             except InvalidOperation:
                 raise DataFileError(path, line, f"{year}: {values[at[year]]!r} is not a number") from None
+            if rpp < 0:
+                raise DataFileError(path, line, f"{year}: {rpp} is not a price level")
+            if rpp == 0:  # BEA's 0.000 for a state with no such portion (no nonmetropolitan Delaware or New Jersey)
+                continue
             parities.append(Parity(fips, _clean(values[at["GeoName"]]).rstrip(" *"), table, int(year), rpp))
     if not parities:
         raise DataFileError(path, None, "no all-items RPP rows")

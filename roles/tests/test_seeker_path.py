@@ -140,6 +140,18 @@ def test_a_nonmetro_area_takes_its_states_nonmetro_portion(client, shared_data):
     assert "the nonmetropolitan part of Montana" in page.split('id="price-parity"')[1]
 
 
+def test_a_nonmetro_area_whose_state_has_no_nonmetro_portion_shows_no_price_level(client, shared_data):
+    """BEA writes 0.000 for the nonmetropolitan portion of a state that has none (Delaware), while OEWS has a Sussex
+    Delaware nonmetropolitan area (ZIP 19963, Milford, DE): no price level, said in words; never a division by 0."""
+    assert bea_all_items(shared_data / "rpp/PARPP_PORT_2008_2024.csv", "10999") == 0
+    assert "10999" not in {p.fips for p in parse(shared_data / "rpp/PARPP_PORT_2008_2024.csv", "PARPP")}
+    card = client.get("/api/v1/roles/registered-nurses", {"location": "19963"}).json()
+    assert card["location"]["area"]["code"] == "1000005" and card["prices"] is None
+    page = client.get("/roles/registered-nurses/", {"location": "19963"})
+    assert page.status_code == 200
+    assert "BEA publishes no regional price parity for Sussex Delaware nonmetropolitan area" in page.content.decode()
+
+
 def test_rpp_parser_reads_beas_spot_checks(shared_data):
     metro = {p.fips: p for p in parse(shared_data / "rpp/MARPP_MSA_2008_2024.csv", "MARPP")}
     portions = {p.fips: p for p in parse(shared_data / "rpp/PARPP_PORT_2008_2024.csv", "PARPP")}
