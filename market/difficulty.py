@@ -18,11 +18,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 
+from geo.gazetteer import gazetteer
 from geo.models import NATIONAL, Area
 from market.models import CensusOccupation, Completions, ProgramOccupation, Projection, Unemployment
 from occupations.services import soc_ancestors
 from sources import versions
 from wages.models import WageEstimate
+from wages.queries import state_areas
 
 # Awards counted as new entrants: certificates of a year or more, associate's, bachelor's, master's
 # and doctor's degrees. Short certificates and post-degree certificates mostly go to people already working.
@@ -307,15 +309,7 @@ def local_market(
     local = MarketEstimate(occupation_code=national.occupation_code, area_name=area.name, citations=national.citations)
     employment = _splits()[1]
     if rows is None:
-        rows = list(
-            WageEstimate.objects.filter(occupation_id=national.occupation_code, employment__isnull=False)
-            .filter(
-                Q(area=area)
-                | Q(area__kind__in=[Area.Kind.STATE, Area.Kind.TERRITORY], area__state_abbr=area.state_abbr)
-            )
-            .order_by("-release_id")
-            .values_list("area_id", "area__kind", "employment")
-        )
+        rows = _employment_rows(national.occupation_code, area)
     here = next((count for code, _, count in rows if code == area.code), None)
     state_employment = next(
         (count for code, kind, count in rows if kind in (Area.Kind.STATE, Area.Kind.TERRITORY)), None
@@ -340,6 +334,23 @@ def local_market(
         )
     local.new_entrants = entrants
     return local
+
+
+def _employment_rows(occupation_code: str, area: Area) -> list[tuple[str, str, int | None]]:
+    """(area code, kind, employment) of the occupation in `area` and in its state, newest release first: one query
+    by the (occupation, area) index, the state's area and the kinds from process memory (no join)."""
+    codes = {area.code}
+    if (state := state_areas().get(area.state_abbr)) is not None:
+        codes.add(state[0])
+    areas = gazetteer().areas
+    return [
+        (code, areas[code].kind, employment)
+        for code, employment in WageEstimate.objects.filter(
+            occupation_id=occupation_code, area_id__in=codes, employment__isnull=False
+        )
+        .order_by("-release_id")
+        .values_list("area_id", "employment")
+    ]
 
 
 def local_markets(wanted: list[tuple[MarketEstimate, Area]]) -> dict[tuple[str, str], MarketEstimate]:

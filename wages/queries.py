@@ -124,6 +124,13 @@ def has_median(estimate: WageEstimate | None, release: Release) -> bool:
     )
 
 
+@versions.memoized("occupations", maxsize=1)
+def occupations() -> dict[str, Occupation]:
+    """Every SOC occupation by code (about 1,400 small rows), in process memory until the data version changes, so
+    an estimate's occupation needs no join. Shared: read them, never change them."""
+    return {occupation.code: occupation for occupation in Occupation.objects.all()}
+
+
 @versions.memoized("state areas", maxsize=1)
 def state_areas() -> dict[str, tuple[str, str]]:
     """State abbreviation -> (area code, name) of the state's (or territory's) OEWS area."""
@@ -202,17 +209,21 @@ def located_estimates(
 
 
 def estimates_at(
-    occupations: Iterable[str], area_codes: Iterable[str], release: Release
+    codes: Iterable[str], area_codes: Iterable[str], release: Release
 ) -> dict[tuple[str, str], WageEstimate]:
     """(occupation code, area code) -> the estimate BLS publishes there (no fallback), every pair of the two lists
-    in one query, with its occupation; its area and release are the ones in process memory (the gazetteer's, and
-    `release`), not joined."""
-    areas = gazetteer().areas
+    in one query; its occupation, area and release are the ones in process memory (`occupations()`, the
+    gazetteer's, and `release`), not joined."""
+    areas, known = gazetteer().areas, occupations()
     found = {}
     for estimate in WageEstimate.objects.filter(
-        release=release, occupation_id__in=set(occupations), area_id__in=set(area_codes)
-    ).select_related("occupation"):
-        estimate.area, estimate.release = areas[estimate.area_id], release
+        release=release, occupation_id__in=set(codes), area_id__in=set(area_codes)
+    ):
+        estimate.occupation, estimate.area, estimate.release = (
+            known[estimate.occupation_id],
+            areas[estimate.area_id],
+            release,
+        )
         found[(estimate.occupation_id, estimate.area_id)] = estimate
     return found
 
